@@ -1,0 +1,65 @@
+"""kerasgan: GANs for learning, teaching and making art, in Keras 3 on TensorFlow.
+
+Importing `kerasgan` is instant: TensorFlow loads only when you first touch a
+model, a dataset or a metric (`kerasgan.DCGAN`, `kerasgan.load_mnist`, ...).
+That keeps `kerasgan --help` fast and lets the command line start quickly.
+
+Example:
+
+```python
+import kerasgan
+
+(x_train, y_train), _ = kerasgan.load_mnist()
+run = kerasgan.train("dcgan", dataset="mnist", epochs=5)
+```
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+# Public name -> the module that defines it. Loaded on first use (PEP 562).
+_PUBLIC_NAMES = {
+    # Models
+    "GAN": "kerasgan.models.gan",
+    "DCGAN": "kerasgan.models.dcgan",
+    "dcgan_generator": "kerasgan.models.dcgan",
+    "dcgan_discriminator": "kerasgan.models.dcgan",
+    "ConditionalGAN": "kerasgan.models.conditional_gan",
+    "Pix2Pix": "kerasgan.models.pix2pix",
+    "unet_generator": "kerasgan.models.pix2pix",
+    "patchgan_discriminator": "kerasgan.models.pix2pix",
+    # Data
+    "load_mnist": "kerasgan.data.keras_datasets",
+    "load_cifar10": "kerasgan.data.keras_datasets",
+    "array_dataset": "kerasgan.data.pipeline",
+    "image_folder": "kerasgan.data.image_folder",
+    "image_dataset": "kerasgan.data.image_folder",
+    "load_training_data": "kerasgan.data.sources",
+    "build_video_dataset": "kerasgan.data.video_dataset",
+    "VideoDatasetSettings": "kerasgan.data.video_dataset",
+    # Training
+    "train": "kerasgan.training.trainer",
+    "TrainingRun": "kerasgan.training.run_folder",
+    # BigGAN
+    "BigGAN": "kerasgan.hub.biggan",
+}
+
+__all__ = sorted(_PUBLIC_NAMES) + ["__version__"]
+
+
+def __getattr__(name):
+    if name in _PUBLIC_NAMES:
+        module = importlib.import_module(_PUBLIC_NAMES[name])
+        return getattr(module, name)
+    # Submodules (kerasgan.losses, kerasgan.metrics, ...) import on first use too.
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{name}":
+            raise
+    raise AttributeError(f"module 'kerasgan' has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

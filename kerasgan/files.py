@@ -1,0 +1,116 @@
+"""Atomic file writes: a file is either absent, the old version, or complete.
+
+Everything kerasgan writes (grids, snapshots, checkpoints, manifests, grading
+results) goes through `atomic_path`: the data is written to a hidden temporary
+file in the same folder, flushed to disk, then renamed over the final name.
+A rename within one folder is atomic, so a Colab disconnect or a killed
+process never leaves a half-written file behind, only a stray `.tmp-` file
+that `remove_stale_temporaries` cleans up on the next run.
+"""
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+TEMPORARY_PREFIX = ".tmp-"
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yields a temporary path next to `path`; renames it to `path` if the block succeeds.
+
+    The temporary name keeps the final suffix (`.tmp-abc-grid.png`), because some
+    writers (Keras, OpenCV, matplotlib) choose the format from the extension.
+
+    Example:
+
+    ```python
+    with atomic_path("results/run/generator.keras") as temporary:
+        generator.save(temporary)
+    ```
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        prefix=TEMPORARY_PREFIX, suffix=f"-{path.name}", dir=path.parent
+    )
+    os.close(handle)
+    os.unlink(temporary)  # writers such as Keras refuse to overwrite, so hand them a free name
+    try:
+        yield temporary
+        _fsync_file(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _fsync_file(path):
+    if os.path.isfile(path):
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def write_bytes(path, data):
+    """Writes `data` (bytes) to `path` atomically."""
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+
+
+def write_text(path, text):
+    """Writes `text` (UTF-8) to `path` atomically."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path, value):
+    """Writes `value` as indented JSON to `path` atomically."""
+    write_text(path, json.dumps(value, indent=2, sort_keys=True, default=_json_default) + "\n")
+
+
+def append_json_line(path, value):
+    """Appends one JSON line to `path`, rewriting the file atomically.
+
+    Appending in place could leave half a line after a kill; rewriting a small
+    log file costs little and keeps every line whole.
+    """
+    path = Path(path)
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = json.dumps(value, sort_keys=True, default=_json_default)
+    write_text(path, existing + line + "\n")
+
+
+def read_json_lines(path):
+    """Reads a JSON-lines file into a list of dicts ([] when it does not exist)."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def remove_stale_temporaries(folder):
+    """Deletes `.tmp-*` files a killed process left behind in `folder`. Returns how many."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return 0
+    stale = [p for p in folder.iterdir() if p.name.startswith(TEMPORARY_PREFIX)]
+    for path in stale:
+        if path.is_dir():
+            import shutil
+
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def _json_default(value):
+    """Lets json write numpy scalars and arrays."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
