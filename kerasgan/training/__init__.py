@@ -1,0 +1,1 @@
+"""Training runs: the run folder, its checkpoint, the callback that fills it, and `train()`."""
