@@ -1,0 +1,269 @@
+"""`kerasgan dataset video`: build a training set of square images from videos."""
+
+import argparse
+import sys
+
+SUMMARY = "Build training datasets (from YouTube videos, video links, files or folders)."
+
+EXAMPLES = """\
+examples:
+  kerasgan dataset video https://youtu.be/aqz-KE-bpKQ --out datasets/bunny --size 256
+  kerasgan dataset video https://youtu.be/aqz-KE-bpKQ --out datasets/bunny --start 1:00 --end 3:00
+  kerasgan dataset video https://example.org/waves.mp4 --out datasets/waves --every 10f
+  kerasgan dataset video clips/ --out datasets/waves --frames 400 --format png
+  kerasgan dataset video a.mp4 b.mp4 --out datasets/mix --size 128 --max-images 2000 --one-per-scene
+  kerasgan dataset video https://youtu.be/VIDEO_ID --out datasets/mine --cookies cookies.txt
+"""
+
+VIDEO_EXAMPLES = EXAMPLES + """
+The folder gets train/ and test/ (whole blocks of time, never interleaved frames),
+manifest.json (sources, settings, every kept and dropped frame) and contact_sheet.jpg.
+Run the same command again to resume or to add sources: downloads are cached and
+finished videos are not read again.
+
+YouTube says "Sign in to confirm you're not a bot"? Export your browser's cookies
+for youtube.com to cookies.txt (Netscape format, e.g. with a "Get cookies.txt"
+browser extension) and pass --cookies cookies.txt.
+"""
+
+
+def add_arguments(parser):
+    # Imported here (they are light: no TensorFlow) so the defaults live in one table.
+    from kerasgan.cli import HelpFormatter
+    from kerasgan.data.frame_filters import FilterSettings
+    from kerasgan.data.video_dataset import VideoDatasetSettings
+
+    defaults = VideoDatasetSettings()
+    filters = FilterSettings()
+    verbs = parser.add_subparsers(dest="dataset_command", metavar="KIND")
+    parser.set_defaults(_print_dataset_help=parser.print_help)
+
+    video = verbs.add_parser(
+        "video",
+        help="frames from YouTube (or any yt-dlp site), video links, files or folders",
+        description="Build a dataset of square images from the frames of one or more videos.",
+        epilog=VIDEO_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    video.set_defaults(_run=run_video)
+    video.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="a URL (YouTube, any yt-dlp site, a direct video link), a video file or a folder",
+    )
+    video.add_argument("--out", required=True, help="the dataset folder, e.g. datasets/waves")
+    video.add_argument(
+        "--size", type=int, default=defaults.size, help="image side in pixels (default %(default)s)"
+    )
+    rate = video.add_mutually_exclusive_group()
+    rate.add_argument(
+        "--every",
+        metavar="RATE",
+        help="one frame per this much video: 0.5s (default), 2s, 500ms, or every Nth frame: 10f",
+    )
+    rate.add_argument("--frames", type=int, metavar="N", help="N frames per video, evenly spaced")
+    video.add_argument(
+        "--start", metavar="TIME", help="start of the section to use: 90, 1:30 or 1:02:03"
+    )
+    video.add_argument("--end", metavar="TIME", help="end of the section to use")
+    video.add_argument(
+        "--max-images", type=int, metavar="N", help="stop once the dataset has N images"
+    )
+    video.add_argument(
+        "--format",
+        choices=["jpg", "png"],
+        default=defaults.image_format,
+        help="image file format (default %(default)s)",
+    )
+    video.add_argument(
+        "--crop",
+        choices=["center", "random", "none"],
+        default=defaults.crop,
+        help="how to make a square (default %(default)s; none keeps the whole frame)",
+    )
+    video.add_argument(
+        "--test-fraction",
+        type=float,
+        default=defaults.test_fraction,
+        help="fraction of each video for test/ (default %(default)s)",
+    )
+    video.add_argument(
+        "--split-blocks",
+        type=int,
+        default=defaults.split_blocks,
+        help="time blocks per video for the split (default %(default)s)",
+    )
+    video.add_argument(
+        "--seed",
+        type=int,
+        default=defaults.seed,
+        help="chooses test blocks and random crops (default %(default)s)",
+    )
+    video.add_argument(
+        "--max-height",
+        type=int,
+        default=defaults.max_height,
+        help="largest video height to download (default %(default)s)",
+    )
+    video.add_argument(
+        "--cookies",
+        metavar="FILE",
+        help="cookies.txt for sites that ask for a sign-in (YouTube's bot check)",
+    )
+    video.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="rebuild a folder made with other settings (downloads are kept)",
+    )
+    video.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    group = video.add_argument_group("filters (each has a switch and a threshold)")
+    switch = argparse.BooleanOptionalAction
+    group.add_argument(
+        "--drop-dark", action=switch, default=filters.drop_dark, help="drop dark frames"
+    )
+    group.add_argument(
+        "--dark-threshold",
+        type=float,
+        default=filters.dark_threshold,
+        help="mean gray level below which a frame is dark (default %(default)s)",
+    )
+    group.add_argument(
+        "--drop-bright", action=switch, default=filters.drop_bright, help="drop washed-out frames"
+    )
+    group.add_argument(
+        "--bright-threshold",
+        type=float,
+        default=filters.bright_threshold,
+        help="mean gray level above which a frame is too bright (default %(default)s)",
+    )
+    group.add_argument(
+        "--drop-flat",
+        action=switch,
+        default=filters.drop_flat,
+        help="drop flat frames (solid colors, fades)",
+    )
+    group.add_argument(
+        "--flat-threshold",
+        type=float,
+        default=filters.flat_threshold,
+        help="gray level standard deviation below which a frame is flat (default %(default)s)",
+    )
+    group.add_argument(
+        "--drop-blurry", action=switch, default=filters.drop_blurry, help="drop blurry frames"
+    )
+    group.add_argument(
+        "--blur-threshold",
+        type=float,
+        default=filters.blur_threshold,
+        help="variance of the Laplacian below which a frame is blurry (default %(default)s)",
+    )
+    group.add_argument(
+        "--drop-duplicates",
+        action=switch,
+        default=filters.drop_duplicates,
+        help="drop near-duplicates of kept frames",
+    )
+    group.add_argument(
+        "--duplicate-distance",
+        type=int,
+        default=filters.duplicate_distance,
+        help="perceptual hash bits (of 64) within which frames match (default %(default)s)",
+    )
+    group.add_argument(
+        "--one-per-scene",
+        action=switch,
+        default=filters.one_per_scene,
+        help="keep only the first good frame of each scene",
+    )
+    group.add_argument(
+        "--scene-threshold",
+        type=float,
+        default=filters.scene_threshold,
+        help="color histogram change (0-1) that counts as a cut (default %(default)s)",
+    )
+    group.add_argument(
+        "--remove-letterbox",
+        action=switch,
+        default=filters.remove_letterbox,
+        help="crop black bars away before the square crop",
+    )
+
+
+def run(args):
+    """`kerasgan dataset` with no kind: show the kinds."""
+    if getattr(args, "dataset_command", None) is None:
+        args._print_dataset_help()
+        return 2
+    return run_video(args)
+
+
+def run_video(args):
+    from kerasgan.data.frame_filters import FilterSettings
+    from kerasgan.data.video_dataset import (
+        VideoDatasetSettings,
+        build_video_dataset,
+        parse_rate,
+        parse_time,
+    )
+
+    every_seconds = every_frames = None
+    if args.every is not None:
+        unit, value = parse_rate(args.every)
+        every_seconds, every_frames = (value, None) if unit == "seconds" else (None, value)
+    settings = VideoDatasetSettings(
+        size=args.size,
+        every_seconds=every_seconds,
+        every_frames=every_frames,
+        num_frames=args.frames,
+        start=None if args.start is None else parse_time(args.start),
+        end=None if args.end is None else parse_time(args.end),
+        max_images=args.max_images,
+        image_format=args.format,
+        crop=args.crop,
+        test_fraction=args.test_fraction,
+        split_blocks=args.split_blocks,
+        seed=args.seed,
+        max_height=args.max_height,
+        filters=FilterSettings(
+            drop_dark=args.drop_dark,
+            dark_threshold=args.dark_threshold,
+            drop_bright=args.drop_bright,
+            bright_threshold=args.bright_threshold,
+            drop_flat=args.drop_flat,
+            flat_threshold=args.flat_threshold,
+            drop_blurry=args.drop_blurry,
+            blur_threshold=args.blur_threshold,
+            drop_duplicates=args.drop_duplicates,
+            duplicate_distance=args.duplicate_distance,
+            one_per_scene=args.one_per_scene,
+            scene_threshold=args.scene_threshold,
+            remove_letterbox=args.remove_letterbox,
+        ),
+    )
+    dataset = build_video_dataset(
+        args.sources,
+        args.out,
+        settings,
+        cookies=args.cookies,
+        overwrite=args.overwrite,
+        progress=not args.quiet,
+    )
+    counts = dataset.manifest["counts"]
+    dropped = ", ".join(f"{reason} {n}" for reason, n in counts["dropped"].items() if n)
+    print(
+        f"{dataset.folder}: {counts['train']} train + {counts['test']} test images "
+        f"from {counts['sources']} video(s), {counts['sampled']} frames sampled"
+        + (f", dropped: {dropped}" if dropped else "")
+        + "."
+    )
+    if dataset.failures:
+        total = counts["sources"] + len(dataset.failures)
+        print(f"kerasgan: {len(dataset.failures)} of {total} sources failed:", file=sys.stderr)
+        for source, sentence in dataset.failures:
+            # Most sentences name their source already; the rest get it in front.
+            named = sentence if source in sentence else f"{source}: {sentence}"
+            print(f"  - {named}", file=sys.stderr)
+        return 1
+    return 0

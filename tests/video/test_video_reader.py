@@ -1,0 +1,146 @@
+"""Reading frames (sampling, sections, truncation), letterbox bars, crops and resizing."""
+
+import numpy as np
+import pytest
+
+from kerasgan.data import video
+from kerasgan.data.video import VideoProperties
+
+
+def test_reader_reports_header_of_real_h264_clip(real_clip):
+    with video.VideoReader(real_clip("bikes.mp4")) as reader:
+        properties = reader.properties
+    assert (properties.width, properties.height) == (640, 272)
+    assert properties.frame_count == 250
+    assert properties.fps == pytest.approx(25.0)
+    assert properties.duration == pytest.approx(10.0)
+
+
+def test_every_seconds_keeps_one_frame_per_interval_with_exact_pixels(real_clip):
+    import cv2
+
+    path = real_clip("bikes.mp4")
+    frames = list(video.sample_frames(path, every_seconds=0.5))
+    assert [frame.index for frame in frames] == [round(k * 12.5 - 0.01) for k in range(20)]
+    assert [frame.time for frame in frames] == pytest.approx(
+        [index / 25 for index in [f.index for f in frames]]
+    )
+    # The kept frames are the very frames read() would give (RGB instead of BGR).
+    capture = cv2.VideoCapture(str(path))
+    by_read = []
+    while True:
+        ok, image = capture.read()
+        if not ok:
+            break
+        by_read.append(image)
+    for frame in frames[:5]:
+        np.testing.assert_array_equal(frame.image, by_read[frame.index][..., ::-1])
+
+
+def test_every_frames_num_frames_and_section(real_clip):
+    path = real_clip("bikes.mp4")
+    assert [f.index for f in video.sample_frames(path, every_frames=60)] == [0, 60, 120, 180, 240]
+    spread = [f.index for f in video.sample_frames(path, num_frames=5)]
+    assert spread == [0, 62, 124, 187, 249]
+    section = list(video.sample_frames(path, every_seconds=1.0, start=2.0, end=5.0))
+    assert [f.time for f in section] == pytest.approx([2.0, 3.0, 4.0])
+
+
+def test_start_past_the_end_is_one_clear_sentence(real_clip):
+    with pytest.raises(
+        ValueError, match=r"starts at 0:12, past the end of .*bikes.mp4 \(0:10 long\)"
+    ):
+        list(video.sample_frames(real_clip("bikes.mp4"), start=12))
+
+
+def test_only_one_rate_may_be_given():
+    properties = VideoProperties("x.mp4", fps=25.0, frame_count=100, width=64, height=64)
+    with pytest.raises(ValueError, match="only one"):
+        video.frames_to_keep(properties, every_seconds=1.0, every_frames=5)
+
+
+def test_text_file_is_not_a_video(tmp_path):
+    path = tmp_path / "notes.mp4"
+    path.write_text("these are my notes, not a video\n")
+    with pytest.raises(video.BrokenVideoError, match="not a video file .*text file"):
+        video.probe_video(path)
+
+
+def test_truncated_mp4_is_reported_as_cut_off(real_clip, tmp_path):
+    data = real_clip("bikes.mp4").read_bytes()
+    path = tmp_path / "cut.mp4"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(video.BrokenVideoError, match="incomplete video file .*cut off"):
+        video.probe_video(path)
+
+
+def test_video_that_stops_early_raises_after_its_frames(make_video, real_frames, tmp_path):
+    path = make_video([real_frames[i % 8] for i in range(40)], fps=10)
+    data = path.read_bytes()
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(data[: int(len(data) * 0.6)])
+    seen = []
+    with pytest.raises(video.BrokenVideoError, match="stops after 0:02.* says 0:04.*cut off"):
+        for frame in video.sample_frames(cut, every_frames=1):
+            seen.append(frame.index)
+    assert 15 <= len(seen) < 30
+
+
+def _with_bars(image, top, bottom, left=0, right=0):
+    padded = np.zeros((image.shape[0] + top + bottom, image.shape[1] + left + right, 3), np.uint8)
+    padded[top : top + image.shape[0], left : left + image.shape[1]] = image
+    return padded
+
+
+def test_letterbox_and_pillarbox_found_on_real_frame(real_frames):
+    picture = real_frames[0][:268]  # 640x268: a 2.39:1 picture
+    framed = _with_bars(picture, 92, 92)  # in a 640x452 frame
+    box = video.find_letterbox(framed)
+    assert 92 <= box.top <= 92 + 6 and 360 - 6 <= box.bottom <= 360
+    assert (box.left, box.right) == (0, 640)
+    assert video.crop_box(framed, box)[:, :, :].mean(axis=(1, 2)).min() > 25
+
+    pillar = _with_bars(real_frames[1], 0, 0, 120, 120)
+    box = video.find_letterbox(pillar)
+    assert (box.top, box.bottom) == (0, 360)
+    assert 120 <= box.left <= 126 and 754 <= box.right <= 760
+
+
+def test_dark_strip_on_one_side_is_not_a_letterbox(real_frames):
+    night = real_frames[2].copy()
+    night[:60] = 3  # a black sky at the top only
+    box = video.find_letterbox(night)
+    assert not box.has_bars(*night.shape[:2])
+    assert not video.find_letterbox(np.zeros((90, 160, 3), np.uint8)).has_bars(90, 160)
+
+
+def test_crop_modes(real_frames):
+    frame = real_frames[3]  # 360x640
+    center = video.crop_square(frame, "center")
+    np.testing.assert_array_equal(center, frame[:, 140:500])
+    first = video.crop_square(frame, "random", np.random.default_rng(7))
+    again = video.crop_square(frame, "random", np.random.default_rng(7))
+    np.testing.assert_array_equal(first, again)
+    assert first.shape == (360, 360, 3)
+    assert video.crop_square(frame, "none") is frame
+    with pytest.raises(ValueError, match="Unknown crop mode"):
+        video.crop_square(frame, "corner")
+
+
+def test_resize_area_averages_instead_of_aliasing():
+    # A one-pixel checkerboard: area averaging turns it into flat mid-gray;
+    # point sampling (what aliasing is) would keep picking the same color.
+    checker = (np.indices((720, 720)).sum(axis=0) % 2 * 255).astype(np.uint8)
+    small = video.resize_area(np.dstack([checker] * 3), 256)
+    assert small.shape == (256, 256, 3)
+    assert abs(float(small.mean()) - 127.5) < 2
+    assert small.std() < 12
+    wide = video.resize_area(np.zeros((360, 640, 3), np.uint8), 128)
+    assert wide.shape == (128, 228, 3)
+    assert video.resize_area(np.zeros((50, 50, 3), np.uint8), 64).shape == (64, 64, 3)
+
+
+def test_format_time():
+    assert video.format_time(0) == "0:00"
+    assert video.format_time(75) == "1:15"
+    assert video.format_time(3725.5) == "1:02:05.5"
