@@ -1,0 +1,243 @@
+"""What the grading child calls in a GAN submission (copied into the child as probes.py).
+
+Each probe builds what it needs from the student's functions, calls them on
+the grader's inputs and records the raw results. The order is cheap first,
+training last, so a submission that hangs or crashes late still has its
+early results graded.
+
+Student API, unconditional (dcgan-mnist, see kerasgan/grading/starters/dcgan_mnist.py):
+
+    make_generator(latent_dim) -> keras.Model, latents -> images in [-1, 1]
+    make_discriminator() -> keras.Model, images -> (1,) raw logit
+    discriminator_loss(real_logits, fake_logits) -> scalar
+    generator_loss(fake_logits) -> scalar
+    discriminator_step(generator, discriminator, discriminator_optimizer, real_images, latents)
+    generator_step(generator, discriminator, generator_optimizer, latents)
+    train_step(generator, discriminator, generator_optimizer, discriminator_optimizer,
+               real_images, latents) -> (d_loss, g_loss)
+
+Conditional (cgan-mnist, cgan-cifar10): the networks take [input, labels],
+`make_generator(latent_dim, num_classes)`, `make_discriminator(num_classes)`,
+and the steps take the labels just before the latent vectors:
+
+    discriminator_step(generator, discriminator, discriminator_optimizer, real_images, labels, latents)
+    generator_step(generator, discriminator, generator_optimizer, latents, labels)
+    train_step(generator, discriminator, generator_optimizer, discriminator_optimizer,
+               real_images, labels, latents) -> (d_loss, g_loss)
+"""
+
+import numpy as np
+
+from probe_tools import (
+    before_each,
+    guard,
+    images_in_range,
+    make_optimizer,
+    prepare,
+    tensors,
+    to_numpy,
+    weight_changes,
+    weights_of,
+)
+
+__all__ = ["PROBES", "prepare", "before_each"]
+
+
+def conditional(request):
+    return bool(request.get("num_classes"))
+
+
+def build_generator(student, request):
+    if conditional(request):
+        return student.make_generator(int(request["latent_dim"]), int(request["num_classes"]))
+    return student.make_generator(int(request["latent_dim"]))
+
+
+def build_discriminator(student, request):
+    if conditional(request):
+        return student.make_discriminator(int(request["num_classes"]))
+    return student.make_discriminator()
+
+
+def generate(generator, latents, labels, request):
+    latents, labels = tensors(latents, labels)
+    if conditional(request):
+        return generator([latents, labels], training=False)
+    return generator(latents, training=False)
+
+
+def discriminate(discriminator, images, labels, request):
+    images, labels = tensors(images, labels)
+    if conditional(request):
+        return discriminator([images, labels], training=False)
+    return discriminator(images, training=False)
+
+
+def probe_generator(student, inputs, request, record):
+    generator = build_generator(student, request)
+    latents, labels = inputs["latents"], inputs["labels"]
+    record("images", to_numpy(generate(generator, latents, labels, request)))
+    # Far-out latent vectors: a generator without a final tanh leaves [-1, 1] here.
+    large = latents * np.float32(request["large_latent_scale"])
+    record("images_large_latents", to_numpy(generate(generator, large, labels, request)))
+    if conditional(request):
+        # Same latent vectors, other classes: a generator that ignores labels draws the same.
+        other = inputs["other_labels"]
+        record("images_other_labels", to_numpy(generate(generator, latents, other, request)))
+
+
+def probe_discriminator(student, inputs, request, record):
+    discriminator = build_discriminator(student, request)
+    real_images, labels = images_in_range(inputs["real_images"]), inputs["real_labels"]
+    record("logits", to_numpy(discriminate(discriminator, real_images, labels, request)))
+    if conditional(request):
+        other = inputs["other_labels"]
+        record(
+            "logits_other_labels",
+            to_numpy(discriminate(discriminator, real_images, other, request)),
+        )
+
+
+def probe_losses(student, inputs, request, record):
+    import tensorflow as tf
+
+    for case in range(int(request["loss_cases"])):
+        real = tf.constant(inputs[f"real_logits_{case}"])
+        fake = tf.constant(inputs[f"fake_logits_{case}"])
+        record(f"discriminator_loss_{case}", to_numpy(student.discriminator_loss(real, fake)))
+        record(f"generator_loss_{case}", to_numpy(student.generator_loss(fake)))
+
+
+def _step_probe(student, inputs, request, record, step_name):
+    generator = build_generator(student, request)
+    discriminator = build_discriminator(student, request)
+    optimizer = make_optimizer(request)
+    generator_before, discriminator_before = weights_of(generator), weights_of(discriminator)
+    real_images, labels, latents = tensors(
+        images_in_range(inputs["real_images"]), inputs["real_labels"], inputs["latents"]
+    )
+    if step_name == "discriminator_step":
+        arguments = (
+            [real_images, labels, latents] if conditional(request) else [real_images, latents]
+        )
+    else:
+        arguments = [latents, labels] if conditional(request) else [latents]
+    loss = getattr(student, step_name)(generator, discriminator, optimizer, *arguments)
+    record("loss", to_numpy(loss))
+    record("generator_changes", weight_changes(generator_before, generator))
+    record("discriminator_changes", weight_changes(discriminator_before, discriminator))
+
+
+def probe_discriminator_step(student, inputs, request, record):
+    _step_probe(student, inputs, request, record, "discriminator_step")
+
+
+def probe_generator_step(student, inputs, request, record):
+    _step_probe(student, inputs, request, record, "generator_step")
+
+
+def _two_losses(result):
+    if isinstance(result, dict):
+        if not all(key in result for key in ("d_loss", "g_loss")):
+            raise TypeError(
+                f"train_step returned a dict with keys {sorted(result)}; return (d_loss, g_loss)"
+            )
+        result = (result["d_loss"], result["g_loss"])
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise TypeError(f"train_step returned {type(result).__name__}; return (d_loss, g_loss)")
+    return float(np.mean(to_numpy(result[0]))), float(np.mean(to_numpy(result[1])))
+
+
+def train(student, inputs, request, steps, compile=True):
+    """The short training run: the student's train_step on real images, batches and latents seeded.
+
+    The step is compiled with tf.function when it can be (about 3x faster); a
+    train_step that cannot be traced (it calls .numpy(), say) runs eagerly, as
+    do the few steps of the determinism probe (tracing would cost more than they do).
+    Returns (generator, d_losses, g_losses, traced).
+    """
+    import tensorflow as tf
+
+    generator = build_generator(student, request)
+    discriminator = build_discriminator(student, request)
+    generator_optimizer, discriminator_optimizer = make_optimizer(request), make_optimizer(request)
+    images = images_in_range(inputs["training_images"])
+    labels = inputs["training_labels"]
+    batch_size, latent_dim = int(request["batch_size"]), int(request["latent_dim"])
+    random = np.random.default_rng(int(request["seed"]))
+    student.discriminator_step = guard(student, "discriminator_step", protected=0)
+    student.generator_step = guard(student, "generator_step", protected=1)
+    compiled = tf.function(student.train_step)
+    traced = compile
+    d_losses, g_losses = [], []
+    for step in range(steps):
+        batch = random.integers(0, len(images), batch_size)
+        latents = random.standard_normal((batch_size, latent_dim)).astype(np.float32)
+        arguments = [generator, discriminator, generator_optimizer, discriminator_optimizer]
+        if conditional(request):
+            arguments += tensors(images[batch], labels[batch], latents)
+        else:
+            arguments += tensors(images[batch], latents)
+        if traced:
+            try:
+                result = compiled(*arguments)
+            except Exception:
+                if step > 0:
+                    raise
+                traced = False  # not traceable: run the student's function as it is
+        if not traced:
+            result = student.train_step(*arguments)
+        d_loss, g_loss = _two_losses(result)
+        d_losses.append(d_loss)
+        g_losses.append(g_loss)
+    return generator, np.asarray(d_losses), np.asarray(g_losses), traced
+
+
+def _samples(generator, latents, labels, request, batch_size=100):
+    parts = [
+        to_numpy(
+            generate(
+                generator,
+                latents[start : start + batch_size],
+                labels[start : start + batch_size],
+                request,
+            )
+        )
+        for start in range(0, len(latents), batch_size)
+    ]
+    return np.concatenate(parts).astype(np.float32)
+
+
+def probe_training(student, inputs, request, record):
+    generator, d_losses, g_losses, traced = train(
+        student, inputs, request, int(request["training_steps"])
+    )
+    record("d_losses", d_losses)
+    record("g_losses", g_losses)
+    record("traced", np.asarray(traced))
+    samples = _samples(
+        generator, inputs["evaluation_latents"], inputs["evaluation_labels"], request
+    )
+    record("samples", samples)
+
+
+def probe_determinism(student, inputs, request, record):
+    import keras
+
+    steps = int(request["determinism_steps"])
+    for run in ("first", "second"):
+        keras.utils.set_random_seed(int(request["seed"]))
+        generator, d_losses, g_losses, _ = train(student, inputs, request, steps, compile=False)
+        record(f"{run}_losses", np.stack([d_losses, g_losses]))
+        record(f"{run}_samples", _samples(generator, inputs["latents"], inputs["labels"], request))
+
+
+PROBES = [
+    ("generator", probe_generator),
+    ("discriminator", probe_discriminator),
+    ("losses", probe_losses),
+    ("discriminator_step", probe_discriminator_step),
+    ("generator_step", probe_generator_step),
+    ("training", probe_training),
+    ("determinism", probe_determinism),
+]

@@ -1,0 +1,171 @@
+"""The grading child: imports a submission, calls its functions, writes back raw arrays.
+
+This file runs inside the sandboxed child process (see `kerasgan/grading/sandbox.py`),
+copied into the child's temporary folder next to:
+
+    request.json     the assignment's settings (latent size, steps, seeds, ...)
+    inputs.npz       the arrays the grader chose (latent vectors, logits, real images)
+    submission.py    the student's code, definitions only
+    probes.py        the calls to make, one "probe" after the other
+
+It writes, in the same folder:
+
+    progress.txt        "start NAME" and "end NAME" per probe, so the grader knows
+                        where a crash, an exit or a timeout happened
+    outputs/NAME.npz    the arrays each probe recorded, and the error text if it failed
+
+It imports neither kerasgan nor the grader's checks, and blocks `import kerasgan`
+for the submission: the reference code stays out of reach, and every verdict is
+made later by the grader from these raw arrays. Nothing here decides a grade.
+"""
+
+import ast
+import importlib.abc
+import json
+import os
+import sys
+import time
+import traceback
+import types
+
+# The names the student code could overwrite are looked up once, before it runs.
+_open = open
+_time = time.monotonic
+
+
+class KerasganBlocker(importlib.abc.MetaPathFinder):
+    """Refuses `import kerasgan`: the grader's reference code is not available to submissions."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "kerasgan" or name.startswith("kerasgan."):
+            raise ModuleNotFoundError(
+                "kerasgan is not available while grading: write the assignment's functions "
+                "with keras, tensorflow and numpy.",
+                name=name,
+            )
+        return None
+
+
+def block_kerasgan():
+    """Removes every route to kerasgan: sys.path entries, editable-install finders, the module."""
+    for entry in list(sys.path):
+        if os.path.isfile(os.path.join(entry or ".", "kerasgan", "__init__.py")):
+            sys.path.remove(entry)
+    sys.meta_path[:] = [
+        finder
+        for finder in sys.meta_path
+        if "kerasgan" not in (getattr(finder, "__module__", "") or "").lower()
+        and "kerasgan" not in type(finder).__name__.lower()
+    ]
+    sys.meta_path.insert(0, KerasganBlocker())
+    for name in list(sys.modules):
+        if name == "kerasgan" or name.startswith("kerasgan."):
+            del sys.modules[name]
+
+
+class Recorder:
+    """Collects one probe's arrays and writes them to outputs/NAME.npz."""
+
+    def __init__(self, numpy):
+        self.numpy = numpy
+        self.arrays = {}
+
+    def __call__(self, key, value):
+        self.arrays[key] = self.numpy.asarray(value)
+
+    def save(self, name, error=None, seconds=0.0):
+        arrays = dict(self.arrays)
+        if error is not None:
+            arrays["__error__"] = self.numpy.asarray(error)
+        arrays["__seconds__"] = self.numpy.asarray(seconds, dtype="float64")
+        os.makedirs("outputs", exist_ok=True)
+        temporary = os.path.join("outputs", f".{name}.tmp.npz")
+        self.numpy.savez(temporary, **arrays)
+        os.replace(temporary, os.path.join("outputs", f"{name}.npz"))
+
+
+def progress(line):
+    with _open("progress.txt", "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
+def describe_exception(error):
+    """The traceback's last frames and the error, as a student would want to see them.
+
+    The message is cut to its start: a Keras error can print whole tensors.
+    """
+    if isinstance(error, SystemExit):
+        return f"The submission called sys.exit({error.code!r}) (raise an exception instead)."
+    frames = "".join(traceback.format_tb(error.__traceback__)[-4:])
+    message = str(error)
+    if len(message) > 1200:
+        message = message[:1200] + " ..."
+    return f"Traceback (last calls):\n{frames}{type(error).__name__}: {message}"
+
+
+def import_submission(path):
+    """Runs the submission's top-level statements one by one in a module called `submission`.
+
+    One failing statement (an import of a package that is not installed, a
+    constant computed from a dataset that was not loaded) is noted and the
+    rest still runs, so the functions that do exist can be graded.
+    """
+    with _open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    tree = ast.parse(source, filename=path)
+    module = types.ModuleType("submission")
+    module.__file__ = os.path.abspath(path)
+    sys.modules["submission"] = module
+    notes = []
+    for node in tree.body:
+        code = compile(ast.Module(body=[node], type_ignores=[]), module.__file__, "exec")
+        try:
+            exec(code, module.__dict__)
+        except Exception as error:  # SystemExit and KeyboardInterrupt still end the import
+            notes.append(f"line {node.lineno}: {type(error).__name__}: {error}"[:500])
+    return module, notes
+
+
+def main():
+    with _open("request.json", encoding="utf-8") as handle:
+        request = json.load(handle)
+    block_kerasgan()
+    import numpy
+
+    # The grader's inputs are read before the student's code can touch numpy.
+    with numpy.load("inputs.npz", allow_pickle=False) as archive:
+        inputs = {key: archive[key] for key in archive.files}
+
+    progress("start import")
+    start = _time()
+    recorder = Recorder(numpy)
+    try:
+        submission, notes = import_submission("submission.py")
+    except BaseException as error:  # noqa: BLE001 - sys.exit at import is reported, not obeyed
+        recorder.save("import", describe_exception(error), _time() - start)
+        progress("end import")
+        return
+    recorder("notes", numpy.asarray(notes if notes else [""]))
+    recorder.save("import", None, _time() - start)
+    progress("end import")
+
+    import probes
+
+    probes.prepare(request)
+    for name, probe in probes.PROBES:
+        progress(f"start {name}")
+        recorder = Recorder(numpy)
+        start = _time()
+        error = None
+        try:
+            probes.before_each(request)
+            probe(submission, inputs, request, recorder)
+        except BaseException as raised:  # noqa: BLE001 - a student's sys.exit ends one probe only
+            error = describe_exception(raised)
+        recorder.save(name, error, _time() - start)
+        progress(f"end {name}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.getcwd())  # for `import probes`; -I left the folder off sys.path
+    main()

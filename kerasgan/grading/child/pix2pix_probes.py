@@ -1,0 +1,151 @@
+"""What the grading child calls in a pix2pix submission (copied into the child as probes.py).
+
+The task: colour a grey 32 x 32 CIFAR-10 photo. Student API (see
+kerasgan/grading/starters/pix2pix.py):
+
+    make_generator() -> keras.Model, grey (32, 32, 1) -> colour (32, 32, 3) in [-1, 1]
+    make_discriminator() -> keras.Model, [grey input, colour image] -> patch logits (P, P, 1)
+    discriminator_loss(real_logits, fake_logits) -> scalar
+    generator_loss(fake_logits, generated, targets) -> scalar (GAN loss + 100 * L1)
+    discriminator_step(generator, discriminator, discriminator_optimizer, inputs, targets)
+    generator_step(generator, discriminator, generator_optimizer, inputs, targets)
+    train_step(generator, discriminator, generator_optimizer, discriminator_optimizer,
+               inputs, targets) -> (d_loss, g_loss)
+"""
+
+import numpy as np
+
+from probe_tools import (
+    before_each,
+    guard,
+    images_in_range,
+    make_optimizer,
+    prepare,
+    tensors,
+    to_numpy,
+    weight_changes,
+    weights_of,
+)
+
+__all__ = ["PROBES", "prepare", "before_each"]
+
+
+def probe_generator(student, inputs, request, record):
+    generator = student.make_generator()
+    grey = images_in_range(inputs["inputs"])
+    record("images", to_numpy(generator(tensors(grey), training=False)))
+    # Far-out inputs: a generator without a final tanh leaves [-1, 1] here.
+    large = grey * np.float32(request["large_input_scale"])
+    record("images_large_inputs", to_numpy(generator(tensors(large), training=False)))
+
+
+def probe_discriminator(student, inputs, request, record):
+    discriminator = student.make_discriminator()
+    grey, colour = tensors(images_in_range(inputs["inputs"]), images_in_range(inputs["targets"]))
+    record("logits", to_numpy(discriminator([grey, colour], training=False)))
+    # The same colour photos with other grey inputs: a pix2pix discriminator judges the pair.
+    other = tensors(images_in_range(inputs["other_inputs"]))
+    record("logits_other_inputs", to_numpy(discriminator([other, colour], training=False)))
+
+
+def probe_losses(student, inputs, request, record):
+    for case in range(int(request["loss_cases"])):
+        real, fake = tensors(inputs[f"real_logits_{case}"], inputs[f"fake_logits_{case}"])
+        generated, targets = tensors(inputs[f"generated_{case}"], inputs[f"targets_{case}"])
+        record(f"discriminator_loss_{case}", to_numpy(student.discriminator_loss(real, fake)))
+        record(f"generator_loss_{case}", to_numpy(student.generator_loss(fake, generated, targets)))
+
+
+def _step_probe(student, inputs, request, record, step_name):
+    generator, discriminator = student.make_generator(), student.make_discriminator()
+    optimizer = make_optimizer(request)
+    generator_before, discriminator_before = weights_of(generator), weights_of(discriminator)
+    grey, colour = tensors(images_in_range(inputs["inputs"]), images_in_range(inputs["targets"]))
+    loss = getattr(student, step_name)(generator, discriminator, optimizer, grey, colour)
+    record("loss", to_numpy(loss))
+    record("generator_changes", weight_changes(generator_before, generator))
+    record("discriminator_changes", weight_changes(discriminator_before, discriminator))
+
+
+def probe_discriminator_step(student, inputs, request, record):
+    _step_probe(student, inputs, request, record, "discriminator_step")
+
+
+def probe_generator_step(student, inputs, request, record):
+    _step_probe(student, inputs, request, record, "generator_step")
+
+
+def _two_losses(result):
+    if isinstance(result, dict) and "d_loss" in result and "g_loss" in result:
+        result = (result["d_loss"], result["g_loss"])
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise TypeError(f"train_step returned {type(result).__name__}; return (d_loss, g_loss)")
+    return float(np.mean(to_numpy(result[0]))), float(np.mean(to_numpy(result[1])))
+
+
+def train(student, inputs, request, steps, compile=True):
+    """The short training run on real pairs; see gan_probes.train for the details."""
+    import tensorflow as tf
+
+    generator, discriminator = student.make_generator(), student.make_discriminator()
+    generator_optimizer, discriminator_optimizer = make_optimizer(request), make_optimizer(request)
+    grey = images_in_range(inputs["training_inputs"])
+    colour = images_in_range(inputs["training_targets"])
+    batch_size = int(request["batch_size"])
+    random = np.random.default_rng(int(request["seed"]))
+    student.discriminator_step = guard(student, "discriminator_step", protected=0)
+    student.generator_step = guard(student, "generator_step", protected=1)
+    compiled = tf.function(student.train_step)
+    traced = compile
+    d_losses, g_losses = [], []
+    for step in range(steps):
+        batch = random.integers(0, len(grey), batch_size)
+        arguments = [generator, discriminator, generator_optimizer, discriminator_optimizer]
+        arguments += tensors(grey[batch], colour[batch])
+        if traced:
+            try:
+                result = compiled(*arguments)
+            except Exception:
+                if step > 0:
+                    raise
+                traced = False  # not traceable: run the student's function as it is
+        if not traced:
+            result = student.train_step(*arguments)
+        d_loss, g_loss = _two_losses(result)
+        d_losses.append(d_loss)
+        g_losses.append(g_loss)
+    return generator, np.asarray(d_losses), np.asarray(g_losses), traced
+
+
+def probe_training(student, inputs, request, record):
+    generator, d_losses, g_losses, traced = train(
+        student, inputs, request, int(request["training_steps"])
+    )
+    record("d_losses", d_losses)
+    record("g_losses", g_losses)
+    record("traced", np.asarray(traced))
+    grey = tensors(images_in_range(inputs["evaluation_inputs"]))
+    record("outputs", to_numpy(generator(grey, training=False)).astype(np.float32))
+
+
+def probe_determinism(student, inputs, request, record):
+    import keras
+
+    steps = int(request["determinism_steps"])
+    grey = tensors(images_in_range(inputs["inputs"]))
+    for run in ("first", "second"):
+        keras.utils.set_random_seed(int(request["seed"]))
+        generator, d_losses, g_losses, _ = train(student, inputs, request, steps, compile=False)
+        record(f"{run}_losses", np.stack([d_losses, g_losses]))
+        record(f"{run}_samples", to_numpy(generator(grey, training=False)))
+
+
+PROBES = [
+    ("generator", probe_generator),
+    ("discriminator", probe_discriminator),
+    ("losses", probe_losses),
+    ("discriminator_step", probe_discriminator_step),
+    ("generator_step", probe_generator_step),
+    ("training", probe_training),
+    ("determinism", probe_determinism),
+]

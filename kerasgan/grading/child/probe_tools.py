@@ -1,0 +1,124 @@
+"""Helpers the probes share inside the grading child (standalone: no kerasgan import).
+
+Probes turn whatever a student's function returns (a tensor, a NumPy array, a
+Python float, a tuple) into NumPy arrays, and measure how each network's
+weights moved during one step. Arrays only: the grader decides what they mean.
+"""
+
+import numpy as np
+
+
+def prepare(request):
+    """Imports TensorFlow in the child and makes its kernels deterministic."""
+    import tensorflow as tf
+
+    # Same seed, same numbers: the determinism check compares two runs bit for bit.
+    tf.config.experimental.enable_op_determinism()
+
+
+def before_each(request):
+    """Every probe starts from the same random state, so its result does not depend on order."""
+    import keras
+
+    keras.utils.set_random_seed(int(request["seed"]))
+
+
+def tensors(*arrays):
+    """The arrays as TensorFlow tensors, as a tf.data pipeline would hand them to a student.
+
+    Keras refuses a list input that mixes tensors and NumPy arrays
+    (`generator([latents, labels])` with a tensor and an array), so everything
+    the probes pass in is a tensor.
+    """
+    import tensorflow as tf
+
+    converted = [tf.convert_to_tensor(array) for array in arrays]
+    return converted[0] if len(converted) == 1 else converted
+
+
+def to_numpy(value):
+    """A NumPy array from a tensor, a variable, an array or a Python number."""
+    import keras
+
+    if isinstance(value, (list, tuple)):
+        raise TypeError(f"expected one tensor, got a {type(value).__name__} of {len(value)} values")
+    if isinstance(value, dict):
+        raise TypeError(f"expected one tensor, got a dict with keys {sorted(value)}")
+    if hasattr(value, "numpy") or hasattr(value, "shape"):
+        return np.asarray(keras.ops.convert_to_numpy(value))
+    return np.asarray(value)
+
+
+def make_optimizer(request):
+    """The optimizer the assignment prescribes (Adam with the DCGAN settings by default)."""
+    import keras
+
+    return keras.optimizers.Adam(
+        learning_rate=float(request["learning_rate"]), beta_1=float(request["beta_1"])
+    )
+
+
+def weights_of(network):
+    """Copies of a network's trainable weights (student networks must be keras.Model objects)."""
+    variables = getattr(network, "trainable_variables", None)
+    if variables is None:
+        raise TypeError(
+            f"expected a keras.Model, got {type(network).__name__}: return the model itself"
+        )
+    return [np.array(variable.numpy(), copy=True) for variable in variables]
+
+
+def weight_changes(before, network):
+    """Largest absolute change of each trainable weight since `before` (one number per variable)."""
+    after = weights_of(network)
+    if len(after) != len(before):
+        return np.full(max(len(after), 1), np.inf)
+    changes = [float(np.max(np.abs(a - b))) if a.size else 0.0 for a, b in zip(after, before)]
+    return np.asarray(changes if changes else [0.0], dtype=np.float64)
+
+
+def images_in_range(images):
+    """float32 images in [-1, 1] from uint8 pixels, with a channel axis."""
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., np.newaxis]
+    return images.astype(np.float32) / 127.5 - 1.0
+
+
+def guard(student, step_name, protected):
+    """`student.step_name`, but restoring the weights of the network it must not change.
+
+    The training run checks what training achieves (falling losses, samples,
+    determinism). A step that changes the other network is a mistake the step
+    checks already count; undoing it here keeps one mistake from costing the
+    points of the training checks too. train_step calls the steps through the
+    module, so replacing the module's attribute is enough.
+
+    Args:
+        student: the submission's module.
+        step_name: "discriminator_step" or "generator_step".
+        protected: position of the network to keep in the step's arguments
+            (0: the generator, 1: the discriminator).
+    """
+    import inspect
+
+    import tensorflow as tf
+
+    original = getattr(student, step_name)
+    original = getattr(original, "unguarded", original)  # never guard twice
+    parameters = list(inspect.signature(original).parameters)
+
+    def guarded(*args, **kwargs):
+        if len(args) > protected:
+            network = args[protected]
+        else:
+            network = kwargs.get(parameters[protected]) if len(parameters) > protected else None
+        variables = list(getattr(network, "trainable_variables", []))
+        saved = [tf.identity(variable) for variable in variables]
+        result = original(*args, **kwargs)
+        for variable, value in zip(variables, saved):
+            variable.assign(value)
+        return result
+
+    guarded.unguarded = original
+    return guarded
