@@ -18,6 +18,7 @@ from kerasgan.errors import KerasganError
 COMMANDS = {
     "train": "train",
     "generate": "generate",
+    "project": "project",
     "evaluate": "evaluate",
     "dataset": "dataset",
     "live": "live",
