@@ -65,7 +65,9 @@ LATENT_DIM = 128  # the length of z (kerasgan's default for CIFAR-10)
 dataset, epochs, filters = args.data, args.epochs, 64
 if args.quick:
     # A one-minute run on the 5,000 real photos kept beside the project for offline work.
-    project_root = Path(__file__).resolve().parents[1]
+    # A notebook has no __file__: there, the search starts from the current folder.
+    here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+    project_root = here.parent
     shared = Path(os.environ.get("KERASGAN_SHARED_DATA", project_root.parent / "shared" / "data"))
     if args.data == "cifar10" and (shared / "cifar10_subset.npz").exists():
         dataset = str(shared / "cifar10_subset.npz")
