@@ -171,6 +171,30 @@ def latents_for_seeds(seeds, latent_dim):
     ).astype("float32")
 
 
+def load_latents(path, latent_dim):
+    """Latent vectors saved with `np.save` (by `kerasgan project`, say), as (N, latent_dim).
+
+    A file holds one vector (latent_dim,) or several (N, latent_dim); each is a keyframe.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"There is no latent file at {path}: pass a .npy file.")
+    try:
+        # allow_pickle=False: a .npy from someone else must not run code when it is opened.
+        latents = np.load(path, allow_pickle=False)
+    except ValueError as error:
+        raise ValueError(f"Could not read {path} as a NumPy .npy array ({error}).") from error
+    latents = np.asarray(latents, dtype="float32")
+    if latents.ndim == 1:
+        latents = latents[np.newaxis]
+    if latents.ndim != 2 or latents.shape[1] != latent_dim or len(latents) == 0:
+        raise ValueError(
+            f"{path} holds an array shaped {latents.shape}, but this generator takes latent "
+            f"vectors of length {latent_dim}: save one ({latent_dim},) or (N, {latent_dim}) array."
+        )
+    return latents
+
+
 def latent_batch(count, latent_dim, seed=0):
     """`count` latent vectors from one seed."""
     return np.random.default_rng(seed).standard_normal((count, latent_dim)).astype("float32")
@@ -199,9 +223,16 @@ def lerp(start, end, fractions):
 
 
 def walk(keyframes, steps_between, method="slerp", loop=True):
-    """Latent vectors moving through `keyframes` (K, latent_dim), `steps_between` per leg."""
+    """Latent vectors moving through `keyframes` (K, latent_dim), `steps_between` per leg.
+
+    With `loop=True` the walk returns to the first keyframe and stops one step short
+    of it, so a GIF that repeats never shows the same frame twice: K * steps_between
+    frames. With `loop=False` it ends on the last keyframe: (K - 1) * steps_between + 1.
+    """
     if len(keyframes) < 2:
-        raise ValueError("An interpolation needs at least two seeds, e.g. --seeds 0-3.")
+        raise ValueError(
+            "An interpolation needs at least two keyframes: e.g. --seeds 0-3, or two --latents files."
+        )
     if method not in ("slerp", "lerp"):
         raise ValueError(f"method must be 'slerp' or 'lerp'; got {method!r}.")
     interpolate = slerp if method == "slerp" else lerp

@@ -4,17 +4,30 @@ A conditional generator (from `kerasgan train cgan`) also takes a class: `--clas
 or `--class cat` (the names are kept in the snapshot). Without `--class` it draws a
 class grid, one row per class; `--interpolate-classes 3 8` morphs one class into
 another at a fixed latent vector.
+
+Latent walks: the keyframes are the latent vectors of `--seeds` (random, but the
+same for the same seed) followed by those in `--latents` files (saved by
+`kerasgan project`, or by hand with `np.save`). The walk loops back to the first
+keyframe unless `--no-loop`; `--method lerp` walks straight lines, `slerp` (the
+default) arcs that keep latents at their typical length.
 """
+
+import argparse
 
 import numpy as np
 
-SUMMARY = "Sample a generator snapshot: a grid, one image per seed, or an interpolation GIF."
+SUMMARY = "Sample a generator snapshot: a grid, one image per seed, or a latent walk GIF/video."
 
 EXAMPLES = """\
 examples:
   kerasgan generate --snapshot results/00000-dcgan-mnist/generator-000010.keras --num 64 --out grid.png
   kerasgan generate --snapshot G.keras --seeds 0-15 --outdir samples/
   kerasgan generate --snapshot G.keras --seeds 0-3 --interpolate --steps 24 --out walk.gif
+
+latent walks through chosen seeds and projected latents (kerasgan project):
+  kerasgan generate --snapshot G.keras --seeds 1,5,9 --interpolate --method lerp --out walk.mp4
+  kerasgan generate --snapshot G.keras --latents a/latent.npy b/latent.npy --interpolate --out ab.gif
+  kerasgan generate --snapshot G.keras --seeds 3 --latents a/latent.npy --interpolate --no-loop --out there.gif
 
 conditional generators (kerasgan train cgan):
   kerasgan generate --snapshot results/00001-cgan-mnist/generator-000010.keras --class 7 --out sevens.png
@@ -32,13 +45,27 @@ def add_arguments(parser):
         "--seeds", help="seeds such as 0-15 or 1,5,9: one image (or keyframe) per seed"
     )
     parser.add_argument(
-        "--interpolate", action="store_true", help="walk between --seeds into a GIF/MP4"
+        "--latents",
+        nargs="+",
+        metavar="NPY",
+        help="latent vectors saved as .npy (e.g. latent.npy from kerasgan project): "
+        "keyframes after any --seeds, for --interpolate or a grid",
     )
     parser.add_argument(
-        "--steps", type=int, default=24, help="frames between two seeds (default 24)"
+        "--interpolate", action="store_true", help="walk between keyframes (--seeds, --latents) into a GIF/MP4"
+    )
+    parser.add_argument(
+        "--steps", type=int, default=24, help="frames between two keyframes (default 24)"
     )
     parser.add_argument(
         "--method", default="slerp", choices=("slerp", "lerp"), help="interpolation path"
+    )
+    parser.add_argument(
+        "--loop",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="walk back to the first keyframe, for a seamless loop (default); "
+        "--no-loop ends on the last keyframe",
     )
     parser.add_argument("--fps", type=int, default=12, help="frames per second of an animation")
     parser.add_argument("--out", help="output file: .png for a grid, .gif/.mp4 for --interpolate")
@@ -71,13 +98,18 @@ def run(args):
             "--interpolate-classes already names both classes and makes the animation: "
             "drop --interpolate and --class."
         )
-    if args.interpolate and not seeds:
-        raise ValueError("--interpolate walks between seeds: add --seeds, e.g. --seeds 0-3.")
+    if args.interpolate and not (seeds or args.latents):
+        raise ValueError(
+            "--interpolate walks between keyframes: add --seeds, e.g. --seeds 0-3, "
+            "or --latents a.npy b.npy."
+        )
+    if args.latents and args.outdir:
+        raise ValueError("--outdir writes one image per seed: with --latents, pass --out grid.png.")
     if seeds and not (args.interpolate or morph) and not args.outdir and not args.out:
         raise ValueError(
             "With --seeds, pass --outdir for one image per seed or --out for one grid."
         )
-    if not args.out and not (seeds and args.outdir):
+    if not args.out and not (seeds and args.outdir and not args.latents):
         raise ValueError("Pass --out grid.png for the output image.")
     if args.out:
         suffix = Path(args.out).suffix.lower()
@@ -116,6 +148,15 @@ def run(args):
     return _write_samples(args, seeds, latent_dim, draw_class)
 
 
+def chosen_latents(args, seeds, latent_dim):
+    """The latents of --seeds, then those of the --latents files; None when neither was given."""
+    from kerasgan import sampling
+
+    parts = [sampling.latents_for_seeds(seeds, latent_dim)] if seeds else []
+    parts += [sampling.load_latents(path, latent_dim) for path in args.latents or []]
+    return np.concatenate(parts) if parts else None
+
+
 def _write_samples(args, seeds, latent_dim, draw):
     """The grid, per-seed images or latent walk of `draw(latents) -> images`."""
     from pathlib import Path
@@ -123,11 +164,20 @@ def _write_samples(args, seeds, latent_dim, draw):
     from kerasgan import images, sampling
 
     if args.interpolate:
-        keyframes = sampling.latents_for_seeds(seeds, latent_dim)
-        latents = sampling.walk(keyframes, args.steps, method=args.method)
+        keyframes = chosen_latents(args, seeds, latent_dim)
+        latents = sampling.walk(keyframes, args.steps, method=args.method, loop=args.loop)
         frames = draw(latents, batch_size=64, verbose=0)
         images.save_animation(args.out, frames, fps=args.fps)
-        print(f"Wrote {len(frames)} frames to {args.out}")
+        ending = "looping back to the first" if args.loop else "ending on the last"
+        print(
+            f"Wrote {len(frames)} frames through {len(keyframes)} keyframes ({args.method}, "
+            f"{ending}) to {args.out}"
+        )
+        return 0
+    if args.latents:
+        generated = draw(chosen_latents(args, seeds, latent_dim), batch_size=64, verbose=0)
+        images.save_grid(args.out, generated)
+        print(f"Wrote a grid of {len(generated)} images to {args.out}")
         return 0
     if seeds:
         latents = sampling.latents_for_seeds(seeds, latent_dim)
@@ -151,8 +201,8 @@ def _write_class_grid(args, generator, class_names, seeds, latent_dim):
     """One row per class, one latent vector per column: --seeds, or --num spread over the rows."""
     from kerasgan import images, sampling
 
-    if seeds:
-        latents = sampling.latents_for_seeds(seeds, latent_dim)
+    if seeds or args.latents:
+        latents = chosen_latents(args, seeds, latent_dim)
     else:
         columns = max(1, args.num // len(class_names))
         latents = sampling.latent_batch(columns, latent_dim, seed=args.seed)
@@ -171,7 +221,9 @@ def _write_class_morph(args, generator, class_names, seeds, latent_dim):
     from kerasgan import images, sampling
 
     start, end = (sampling.class_index(choice, class_names) for choice in args.interpolate_classes)
-    latents = sampling.latents_for_seeds(seeds or [args.seed], latent_dim)
+    latents = chosen_latents(args, seeds, latent_dim)
+    if latents is None:
+        latents = sampling.latents_for_seeds([args.seed], latent_dim)
     frames = sampling.class_morph(generator, start, end, latents, args.steps)
     if len(latents) > 1:
         frames = np.stack([images.make_grid(frame) for frame in frames])
