@@ -245,7 +245,8 @@ class ConditionalGAN(DCGAN):
         generator, discriminator: ready-made networks with inputs `[z, label]` and
             `[images, label]`, to use instead of the builders'.
         **gan_options: loss, label_smoothing, instance_noise, instance_noise_steps,
-            discriminator_steps, gradient_penalty_weight, seed (see `GAN`).
+            discriminator_steps, gradient_penalty_weight, augment, augment_probability,
+            ada, ema_decay, seed (see `GAN`).
 
     Example:
 

@@ -207,7 +207,8 @@ class DCGAN(GAN):
         dropout: dropout rate in the discriminator.
         generator, discriminator: ready-made networks to use instead of the builders'.
         **gan_options: loss, label_smoothing, instance_noise, instance_noise_steps,
-            discriminator_steps, gradient_penalty_weight, seed (see `GAN`).
+            discriminator_steps, gradient_penalty_weight, augment, augment_probability,
+            ada, ema_decay, seed (see `GAN`).
 
     Example:
 

@@ -18,6 +18,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from kerasgan import augment as augmentation
 from kerasgan import losses
 
 
@@ -47,6 +48,19 @@ class GAN(keras.Model):
         instance_noise_steps: generator steps until the instance noise reaches zero.
         discriminator_steps: discriminator updates per generator update (5 is usual for WGAN-GP).
         gradient_penalty_weight: weight of the gradient penalty when `loss="wgan-gp"`.
+        augment: differentiable augmentations of every image the discriminator sees, real
+            and fake, in both steps: a list or a comma-separated string of "flip",
+            "translation", "color", "cutout" (see `kerasgan/augment.py`). Default: none.
+        augment_probability: each augmentation's chance per image, p. Default 1 (always,
+            as DiffAugment does), or 0 with `ada`, where it is only the starting value.
+        ada: adapt p while training (ADA): up when the discriminator is too sure of the
+            real images, down when it is not.
+        ada_target: the value of E[sign(D(real))] that ADA aims for (0.6 in the paper).
+        ada_interval: steps between two adjustments of p.
+        ada_kimg: thousands of images over which p could go from 0 to 1 (the speed of ADA).
+        ema_decay: keep an exponential moving average of the generator's weights with this
+            decay (0.999 is usual) in `ema_generator`, used for sample grids and
+            snapshots. 0 (the default) keeps none.
         seed: seed for the model's random numbers (latent vectors, noise), or None.
 
     Example:
@@ -68,6 +82,13 @@ class GAN(keras.Model):
         instance_noise_steps=10_000,
         discriminator_steps=1,
         gradient_penalty_weight=10.0,
+        augment=(),
+        augment_probability=None,
+        ada=False,
+        ada_target=0.6,
+        ada_interval=4,
+        ada_kimg=100,
+        ema_decay=0.0,
         seed=None,
         **kwargs,
     ):
@@ -84,6 +105,20 @@ class GAN(keras.Model):
             raise ValueError("instance_noise must be >= 0 and instance_noise_steps >= 1.")
         if int(discriminator_steps) < 1:
             raise ValueError(f"discriminator_steps must be 1 or more; got {discriminator_steps}.")
+        augmentations = augmentation.parse_augmentations(augment)
+        if ada and not augmentations:
+            raise ValueError(
+                "ada adapts the probability of augmentations, but none were chosen: pass "
+                "augment='flip,translation,color,cutout' (or some of them)."
+            )
+        if augment_probability is None:
+            augment_probability = 0.0 if ada else 1.0
+        if not 0.0 <= float(augment_probability) <= 1.0:
+            raise ValueError(f"augment_probability must be in [0, 1]; got {augment_probability}.")
+        if int(ada_interval) < 1 or float(ada_kimg) <= 0:
+            raise ValueError("ada_interval must be 1 or more and ada_kimg more than 0.")
+        if not 0.0 <= float(ema_decay) < 1.0:
+            raise ValueError(f"ema_decay must be in [0, 1) (0.999 is usual, 0 for none); got {ema_decay}.")
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(generator.inputs[0].shape[-1])
@@ -97,16 +132,51 @@ class GAN(keras.Model):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
+        self.augmentations = augmentations
+        self.initial_augment_probability = float(augment_probability)
+        self.ada = bool(ada)
+        self.ada_target = float(ada_target)
+        self.ada_interval = int(ada_interval)
+        self.ada_kimg = float(ada_kimg)
+        if self.augmentations:
+            # A model variable, not a Python float: the compiled step reads its current
+            # value, ADA changes it there, and the checkpoint saves it with the weights.
+            self.augment_probability = self._state_variable("augment_probability", augment_probability)
+        if self.ada:
+            # sum and count of E[sign(D(real))] since the last adjustment of p
+            self.ada_real_sign_sum = self._state_variable("ada_real_sign_sum", 0.0)
+            self.ada_real_sign_count = self._state_variable("ada_real_sign_count", 0.0)
+
+        # The moving average of the generator: a copy whose weights trail the trained ones.
+        self.ema_decay = float(ema_decay)
+        self.ema_generator = None
+        if self.ema_decay:
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
+            self.ema_generator.trainable = False  # changed by averaging, never by an optimizer
+
         self.discriminator_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.generator_loss_tracker = keras.metrics.Mean(name="g_loss")
         # ADA's overfitting heuristic r_t = E[sign(D(real))] (Karras et al. 2020):
         # near +1 the discriminator is sure of every training image, a sign it memorises them.
         self.real_sign_tracker = keras.metrics.Mean(name="d_real_sign")
         self.gradient_penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
+        self.augment_probability_tracker = keras.metrics.Mean(name="augment_p")
         self.discriminator_optimizer = None
         self.generator_optimizer = None
         # Both networks arrive built, so the GAN is too (needed to save and load it).
         self.built = True
+
+    def _state_variable(self, name, value):
+        # "mean": under tf.distribute each replica proposes the same update, and the
+        # variable takes their average.
+        return self.add_weight(
+            shape=(),
+            initializer=keras.initializers.Constant(float(value)),
+            trainable=False,
+            aggregation="mean",
+            name=name,
+        )
 
     # ------------------------------------------------------------------ setup
 
@@ -152,8 +222,15 @@ class GAN(keras.Model):
             self.generator_loss_tracker,
             self.real_sign_tracker,
         ]
+        return trackers + self.optional_trackers()
+
+    def optional_trackers(self):
+        """Trackers of the options in use: the gradient penalty, the augmentation probability."""
+        trackers = []
         if self.loss_name == "wgan-gp":
             trackers.append(self.gradient_penalty_tracker)
+        if self.augmentations:
+            trackers.append(self.augment_probability_tracker)
         return trackers
 
     # ------------------------------------------- how a batch feeds the networks
@@ -177,6 +254,11 @@ class GAN(keras.Model):
         """`gan(z)` returns generated images, like `gan.generator(z)`."""
         return self.generator(inputs, training=training)
 
+    @property
+    def generator_for_sampling(self):
+        """The generator that sample grids and snapshots use: the moving average if kept."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
     # ----------------------------------------------------------- random numbers
 
     def sample_latents(self, batch_size):
@@ -196,14 +278,92 @@ class GAN(keras.Model):
         noise = keras.random.normal(ops.shape(images), seed=self.seed_generator)
         return images + ops.cast(self.instance_noise_stddev() * noise, images.dtype)
 
+    # ------------------------------------------------------------- augmentation
+
+    def augment_for_discriminator(self, real_images, fake_images, conditions):
+        """Differentiable augmentation of what the discriminator sees (see kerasgan/augment.py).
+
+        Real and fake images get independent random transforms, drawn afresh at every
+        step. Returns (real images, fake images, conditions); labels are left as they are.
+        """
+        if not self.augmentations:
+            return real_images, fake_images, conditions  # decided in Python: no ops at all
+        probability = self.augment_probability
+        real_images = augmentation.augment_images(
+            real_images, self.augmentations, probability, self.seed_generator
+        )
+        fake_images = augmentation.augment_images(
+            fake_images, self.augmentations, probability, self.seed_generator
+        )
+        return real_images, fake_images, conditions
+
+    def update_augmentation(self, real_logits):
+        """Records p for the stats and, with ADA, moves p toward the target every few steps."""
+        if not self.augmentations:
+            return
+        self.augment_probability_tracker.update_state(self.augment_probability)
+        if not self.ada:
+            return
+        self.ada_real_sign_sum.assign_add(ops.mean(ops.sign(ops.cast(real_logits, "float32"))))
+        self.ada_real_sign_count.assign_add(1.0)
+        # Arithmetic instead of an `if`: the same graph runs at every step, and only every
+        # `ada_interval`-th step changes p and starts a new sum.
+        adjust_now = ops.cast(
+            ops.equal(self.generator_optimizer.iterations % self.ada_interval, 0), "float32"
+        )
+        real_sign_rate = self.ada_real_sign_sum / ops.maximum(self.ada_real_sign_count, 1.0)
+        global_batch = ops.cast(ops.shape(real_logits)[0], "float32") * float(
+            tf.distribute.get_strategy().num_replicas_in_sync
+        )
+        step_size = global_batch * self.ada_interval / (self.ada_kimg * 1000.0)
+        new_probability = augmentation.adjusted_probability(
+            self.augment_probability, real_sign_rate, self.ada_target, step_size
+        )
+        self.augment_probability.assign(
+            self.augment_probability + adjust_now * (new_probability - self.augment_probability)
+        )
+        self.ada_real_sign_sum.assign(self.ada_real_sign_sum * (1.0 - adjust_now))
+        self.ada_real_sign_count.assign(self.ada_real_sign_count * (1.0 - adjust_now))
+
+    # --------------------------------------------------------- moving average
+
+    def update_generator_average(self):
+        """Moves the averaged generator's weights a little toward the generator's.
+
+        Each step's update pushes the generator's weights around the place the game is
+        heading, with noise from the minibatch and from the discriminator's own moves.
+        An exponential moving average of the weights cancels much of that back-and-forth,
+        so its samples change smoothly between grids and are usually better (Yazici et
+        al. 2019, https://arxiv.org/abs/1806.04498; StyleGAN's G_ema).
+        """
+        if self.ema_generator is None:
+            return
+        step = ops.cast(self.generator_optimizer.iterations, "float32")
+        # Warm-up, as tf.train.ExponentialMovingAverage's num_updates: at first the average
+        # would be mostly the random starting weights, so it follows quickly, then slows down.
+        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        for average, current in zip(self.ema_generator.weights, self.generator.weights):
+            if current.trainable:
+                current = ops.cast(current, average.dtype)
+                average.assign(current + ops.cast(decay, average.dtype) * (average - current))
+            else:
+                # Batch-norm statistics are averages already: copied (as StyleGAN copies buffers).
+                average.assign(current)
+
     # ------------------------------------------------------------- the algorithm
 
     def discriminator_loss(self, real_images, fake_images, conditions):
         """How wrong the discriminator is about one batch of real and one of fake images.
 
+        Both batches are augmented first when `augment` asks for it, so the generator's
+        loss, computed from the same fake logits, sees its fakes augmented too.
+
         Returns (loss, real_logits, fake_logits, gradient_penalty); the penalty is 0 unless
         the loss is "wgan-gp", and is already included in `loss`.
         """
+        real_images, fake_images, conditions = self.augment_for_discriminator(
+            real_images, fake_images, conditions
+        )
         real_logits = self.discriminate(self.add_instance_noise(real_images), conditions, True)
         fake_logits = self.discriminate(self.add_instance_noise(fake_images), conditions, True)
         real_label = 1.0 - self.label_smoothing
@@ -259,7 +419,12 @@ class GAN(keras.Model):
         #    generator, and only the generator's weights change.
         self._update(self.generator_optimizer, generator_tape, scaled_g_loss, self.generator)
 
-        # 7. Track the losses for the progress bar and the run's stats.
+        # 7. Bookkeeping after the updates: the moving average of the generator follows
+        #    it, and ADA adjusts the augmentation probability (when those are on).
+        self.update_generator_average()
+        self.update_augmentation(real_logits)
+
+        # 8. Track the losses for the progress bar and the run's stats.
         self.discriminator_loss_tracker.update_state(d_loss)
         self.generator_loss_tracker.update_state(g_loss)
         self.real_sign_tracker.update_state(ops.mean(ops.sign(ops.cast(real_logits, "float32"))))
@@ -299,6 +464,13 @@ class GAN(keras.Model):
             "instance_noise_steps": self.instance_noise_steps,
             "discriminator_steps": self.discriminator_steps,
             "gradient_penalty_weight": self.gradient_penalty_weight,
+            "augment": list(self.augmentations),
+            "augment_probability": self.initial_augment_probability,
+            "ada": self.ada,
+            "ada_target": self.ada_target,
+            "ada_interval": self.ada_interval,
+            "ada_kimg": self.ada_kimg,
+            "ema_decay": self.ema_decay,
             "seed": self.seed,
         }
         return config

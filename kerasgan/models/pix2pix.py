@@ -32,7 +32,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from kerasgan import images, losses
+from kerasgan import augment, images, losses
 from kerasgan.models.gan import GAN
 
 SUPPORTED_SIZES = (64, 128, 256, 512)
@@ -275,7 +275,8 @@ class Pix2Pix(GAN):
         generator, discriminator: ready-made networks to use instead of the builders'.
         **gan_options: loss ("bce" as in the paper, "hinge", "lsgan", "wgan-gp"),
             label_smoothing, instance_noise, instance_noise_steps, gradient_penalty_weight,
-            seed (see `GAN`).
+            augment, augment_probability, ada, ema_decay, seed (see `GAN`). With augment,
+            an input and the images paired with it get the same flip, shift and cutout.
 
     Example:
 
@@ -345,9 +346,7 @@ class Pix2Pix(GAN):
             self.l1_loss_tracker,
             self.real_sign_tracker,
         ]
-        if self.loss_name == "wgan-gp":
-            trackers.append(self.gradient_penalty_tracker)
-        return trackers
+        return trackers + self.optional_trackers()
 
     # ------------------------------------------- how a batch feeds the networks
 
@@ -363,6 +362,29 @@ class Pix2Pix(GAN):
     def discriminate(self, images, conditions, training=False):
         """Patch logits for (input, image) pairs."""
         return self.discriminator([conditions, images], training=training)
+
+    def augment_for_discriminator(self, targets, outputs, inputs):
+        """Augments (input, target) and (input, output) pairs: one geometric transform per pair.
+
+        Flips, shifts and cutouts must move the input with its image, or the pairs stop
+        lining up and the discriminator learns nothing about translation. Each index of
+        the batch gets one transform for its input, its target and its output, so both
+        pairs keep sharing their input. Colour changes go to the targets and outputs
+        only (independently), never to the inputs: an input is often an edge map, a
+        grey or a posterized picture whose values mean something, and the generator sees
+        it unchanged. Real and fake images still get the same distribution of colour
+        changes, which is what keeps the augmentation from leaking into the outputs.
+        """
+        if not self.augmentations:
+            return targets, outputs, inputs
+        probability, seed = self.augment_probability, self.seed_generator
+        if "color" in self.augmentations:
+            targets = augment.random_color(targets, probability, seed)
+            outputs = augment.random_color(outputs, probability, seed)
+        inputs, targets, outputs = augment.augment_geometry_together(
+            [inputs, targets, outputs], self.augmentations, probability, seed
+        )
+        return targets, outputs, inputs
 
     # ------------------------------------------------------------- the algorithm
 
@@ -396,7 +418,10 @@ class Pix2Pix(GAN):
         )
         # 5. Update the generator: GAN-loss gradients flow back through the discriminator,
         #    L1 gradients straight from the targets; only the generator's weights change.
+        #    Then the moving average follows it, and ADA adjusts p (when those are on).
         self._update(self.generator_optimizer, generator_tape, scaled_g_loss, self.generator)
+        self.update_generator_average()
+        self.update_augmentation(real_logits)
 
         # 6. Track the losses for the progress bar and the run's stats.
         self.discriminator_loss_tracker.update_state(d_loss)
@@ -467,7 +492,7 @@ class PairScores:
         self.inputs, self.targets = inputs, targets
 
     def __call__(self, model):
-        return pair_scores(model.generator, self.inputs, self.targets)
+        return pair_scores(model.generator_for_sampling, self.inputs, self.targets)
 
 
 def held_out_scores(dataset, options):
@@ -498,7 +523,7 @@ class PairGrid:
         return {"test_inputs": self.inputs, "test_targets": self.targets}
 
     def grid(self, model):
-        outputs = translate(model.generator, self.inputs)
+        outputs = translate(model.generator_for_sampling, self.inputs)
         inputs = self.inputs
         if inputs.shape[-1] != outputs.shape[-1]:
             inputs = np.repeat(inputs, outputs.shape[-1], axis=-1)  # grey -> RGB, for one grid
@@ -522,6 +547,8 @@ def _load_data(dataset, options):
 
 
 def _build(options, data):
+    from kerasgan.training.trainer import augmentation_and_average_options
+
     mode = data.input_mode.to_config() if data.input_mode is not None else None
     return Pix2Pix(
         image_size=data.image_shape[0],
@@ -539,6 +566,7 @@ def _build(options, data):
         discriminator_steps=options["discriminator_steps"],
         gradient_penalty_weight=options["gradient_penalty_weight"],
         seed=options["seed"],
+        **augmentation_and_average_options(options),
     )
 
 

@@ -2,7 +2,7 @@
 
 At the end of every interval (one Keras "epoch" of `steps_per_epoch` steps) it
 writes, in this order: the sample grid from the fixed latent batch, a generator
-snapshot, a line of stats.jsonl, losses.png, and last the checkpoint. Writing
+snapshot (both from the moving average of the generator when the model keeps one), a line of stats.jsonl, losses.png, and last the checkpoint. Writing
 the checkpoint last means that whatever a kill interrupts, the checkpoint
 describes files that are all complete; the interval after it is simply redone.
 """
@@ -32,7 +32,8 @@ class FixedLatentGrid:
         return {"fixed_latents": self.latents}
 
     def grid(self, model):
-        generated = model.generator.predict(self.latents, verbose=0, batch_size=64)
+        # The moving average of the generator when the model keeps one (smoother samples).
+        generated = model.generator_for_sampling.predict(self.latents, verbose=0, batch_size=64)
         return images.make_grid(generated, columns=self.columns)
 
 
@@ -107,7 +108,7 @@ class RunFolderCallback(keras.callbacks.Callback):
             from kerasgan.files import atomic_path
 
             with atomic_path(self.run.snapshot_path(interval)) as temporary:
-                model.generator.save(temporary)
+                model.generator_for_sampling.save(temporary)
 
         stats = {
             "interval": interval,
