@@ -9,6 +9,8 @@ examples:
   kerasgan train dcgan --dataset cifar10 --loss hinge --epochs 50
   kerasgan train dcgan --dataset datasets/waves --image-size 64 --outdir results
   kerasgan train dcgan --dataset ../shared/data/mnist_subset.npz --interval-steps 100
+  kerasgan train dcgan --dataset my_500_photos/ --augment flip,translation,color,cutout --augment-p ada
+  kerasgan train dcgan --dataset my_photos/ --resume-from results/00003-dcgan-cifar10 --freeze-discriminator-layers 2
 
 Running the same command again continues the newest run with the same options
 (--resume auto): a Colab disconnect or Ctrl-C loses at most one interval.
@@ -34,6 +36,12 @@ GAN_OPTIONS = [
     ("--interval-steps", int, "steps between grids and checkpoints (default: one epoch)"),
     ("--snapshot-every", int, "save a generator snapshot every N intervals (default 1)"),
     ("--seed", int, "random seed (default 0)"),
+    ("--augment", str, "differentiable augmentation of real and fake images: flip,translation,color,cutout (or some)"),
+    ("--augment-p", str, "chance of each augmentation per image: a number (default 1) or ada (adapted to the discriminator)"),
+    ("--ada-target", float, "with --augment-p ada: the E[sign(D(real))] to aim for (default 0.6)"),
+    ("--ema-decay", float, "keep a moving average of the generator for grids and snapshots, e.g. 0.999 (default 0: none)"),
+    ("--resume-from", str, "fine-tune: a NEW run starting from this run folder, checkpoint or generator snapshot (weights only)"),
+    ("--freeze-discriminator-layers", int, "with --resume-from: keep the discriminator's first N layers fixed"),
 ]
 
 
@@ -134,6 +142,12 @@ PIX2PIX_OPTIONS = [
     ("--interval-steps", int, "steps between grids and checkpoints (default: one epoch)"),
     ("--snapshot-every", int, "save a generator snapshot every N intervals (default 1)"),
     ("--seed", int, "random seed (default 0)"),
+    ("--augment", str, "differentiable augmentation of input|target and input|output pairs: flip,translation,color,cutout (or some)"),
+    ("--augment-p", str, "chance of each augmentation per image: a number (default 1) or ada (adapted to the discriminator)"),
+    ("--ada-target", float, "with --augment-p ada: the E[sign(D(real))] to aim for (default 0.6)"),
+    ("--ema-decay", float, "keep a moving average of the generator for grids and snapshots, e.g. 0.999 (default 0: none)"),
+    ("--resume-from", str, "fine-tune: a NEW run starting from this run folder, checkpoint or generator snapshot (weights only)"),
+    ("--freeze-discriminator-layers", int, "with --resume-from: keep the discriminator's first N layers fixed"),
 ]
 
 

@@ -30,6 +30,22 @@ def _state_variables(model):
     return [(f"{group}/{index:04d}", variable) for group, variables in groups for index, variable in enumerate(variables)]
 
 
+def _network_keys(model):
+    """{"generator": [keys], "discriminator": [keys]}: which saved arrays are which network's
+    weights, in the network's own order, so fine-tuning can take just those."""
+    key_of = {id(variable): key for key, variable in _state_variables(model)}
+    return {
+        name: [key_of[id(variable)] for variable in getattr(model, name).variables]
+        for name in ("generator", "discriminator")
+    }
+
+
+def read_header(path):
+    """The JSON header of a checkpoint: progress, variable paths, network keys."""
+    with np.load(path) as archive:
+        return json.loads(archive["progress.json"].tobytes().decode("utf-8"))
+
+
 def save_checkpoint(path, model, progress, arrays=None):
     """Writes the full training state to `path` (an .npz), atomically.
 
@@ -46,9 +62,8 @@ def save_checkpoint(path, model, progress, arrays=None):
         names[key] = variable.path
     for name, array in (arrays or {}).items():
         contents[f"array/{name}"] = np.asarray(array)
-    contents["progress.json"] = np.frombuffer(
-        json.dumps({"progress": progress, "variable_paths": names}).encode("utf-8"), dtype=np.uint8
-    )
+    header = {"progress": progress, "variable_paths": names, "networks": _network_keys(model)}
+    contents["progress.json"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
     np.savez(buffer, **contents)
     files.write_bytes(path, buffer.getvalue())

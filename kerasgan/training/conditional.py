@@ -11,7 +11,12 @@ within a class.
 import numpy as np
 
 from kerasgan import images, sampling
-from kerasgan.training.trainer import ModelRecipe, fixed_latents, register_model
+from kerasgan.training.trainer import (
+    ModelRecipe,
+    augmentation_and_average_options,
+    fixed_latents,
+    register_model,
+)
 
 # Latent vectors (columns) in each class grid: 8 columns, as in the DCGAN's 8 x 8 grid.
 CLASS_GRID_COLUMNS = 8
@@ -47,7 +52,7 @@ class ClassGrid:
 
     def grid(self, model):
         latents, labels = sampling.class_grid_inputs(self.latents, len(self.class_names))
-        generated = model.generator.predict([latents, labels], verbose=0, batch_size=64)
+        generated = model.generator_for_sampling.predict([latents, labels], verbose=0, batch_size=64)
         return images.make_grid(generated, columns=len(self.latents), row_labels=self.class_names)
 
 
@@ -77,6 +82,7 @@ def _build_conditional_gan(options, data):
         discriminator_steps=options["discriminator_steps"],
         gradient_penalty_weight=options["gradient_penalty_weight"],
         seed=options["seed"],
+        **augmentation_and_average_options(options),
     )
 
 

@@ -33,7 +33,28 @@ MODEL_DEFAULTS = {
     "learning_rate": 2e-4,
     "beta_1": 0.5,
     "epochs": None,  # None: as many as `kimg` takes
+    # Differentiable augmentation (kerasgan/augment.py): none by default. "flip,translation,
+    # color,cutout" helps most with a few hundred or thousand images.
+    "augment": None,
+    "augment_p": None,  # a number (default 1: always) or "ada" (adapted while training)
+    "ada_target": 0.6,
+    # Off by default: over a short run the average trails far behind the generator, and a
+    # student should first see what the trained generator itself draws. 0.999 for long runs.
+    "ema_decay": 0.0,
+    # Fine-tuning: start from another run's weights (kerasgan/training/fine_tune.py).
+    "resume_from": None,
+    "freeze_discriminator_layers": 0,
 }
+
+# Options added after runs already existed, with the value those runs had in effect:
+# a run folder whose training_options.json lacks them still resumes.
+NEWER_OPTIONS = {
+    key: MODEL_DEFAULTS[key]
+    for key in (
+        "augment", "augment_p", "ada_target", "ema_decay", "resume_from",
+        "freeze_discriminator_layers",
+    )
+}  # fmt: skip
 
 
 def dataset_kind(dataset):

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from kerasgan import files
+from kerasgan.training.configs import NEWER_OPTIONS
 
 RUN_FOLDER_PATTERN = re.compile(r"^(\d{5})-")
 
@@ -173,4 +174,5 @@ class TrainingRun:
 
 
 def _comparable(options):
+    options = {**NEWER_OPTIONS, **options}
     return {k: v for k, v in options.items() if k not in OPTIONS_THAT_MAY_CHANGE}

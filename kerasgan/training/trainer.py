@@ -69,7 +69,55 @@ def _build_dcgan(options, data):
         discriminator_steps=options["discriminator_steps"],
         gradient_penalty_weight=options["gradient_penalty_weight"],
         seed=options["seed"],
+        **augmentation_and_average_options(options),
     )
+
+
+def augmentation_and_average_options(options):
+    """The GAN arguments for the run options augment, augment_p, ada_target and ema_decay."""
+    adaptive = options["augment_p"] == "ada"
+    return {
+        "augment": options["augment"],
+        "augment_probability": None if adaptive else options["augment_p"],
+        "ada": adaptive,
+        "ada_target": options["ada_target"],
+        "ema_decay": options["ema_decay"],
+    }
+
+
+def _check_augmentation_and_fine_tuning(options):
+    """Puts augment, augment_p and resume_from in a standard form; raises ValueError if bad."""
+    from kerasgan import augment
+
+    names = augment.parse_augmentations(options["augment"])
+    probability = options["augment_p"]
+    if probability is not None and str(probability).strip().lower() == "ada":
+        probability = "ada"
+        # "ada" alone means all four: ADA chooses how often to augment, not what.
+        names = names or augment.AUGMENTATIONS
+    elif probability is not None:
+        try:
+            probability = float(probability)
+        except ValueError:
+            raise ValueError(
+                f"augment_p must be a probability from 0 to 1 or 'ada'; got {probability!r}."
+            ) from None
+        if not 0.0 <= probability <= 1.0:
+            raise ValueError(f"augment_p must be from 0 to 1 (or 'ada'); got {probability}.")
+        if not names:
+            raise ValueError("augment_p needs augmentations: add --augment flip,translation,color,cutout.")
+    options["augment"] = ",".join(names) or None
+    options["augment_p"] = probability
+    if options["resume_from"] is not None:
+        from kerasgan.training.fine_tune import pretrained_file
+
+        options["resume_from"] = str(pretrained_file(options["resume_from"]))
+    if int(options["freeze_discriminator_layers"] or 0) and options["resume_from"] is None:
+        raise ValueError(
+            "freeze_discriminator_layers keeps layers a pretrained discriminator learned: "
+            "give the run to start from with --resume-from."
+        )
+    options["freeze_discriminator_layers"] = int(options["freeze_discriminator_layers"] or 0)
 
 
 def fixed_latents(options, count=GRID_SIZE):
@@ -127,6 +175,7 @@ def resolve_options(model="dcgan", dataset="mnist", **overrides):
     for key in ("epochs", "kimg", "batch_size", "latent_dim", "image_size"):
         if options[key] is not None and int(options[key]) < 1:
             raise ValueError(f"{key} must be a positive whole number; got {options[key]}.")
+    _check_augmentation_and_fine_tuning(options)
     return options
 
 
@@ -165,7 +214,10 @@ def train(
             latent_dim, loss, label_smoothing, instance_noise, discriminator_steps, upsampling,
             generator_filters, discriminator_filters, spectral_norm, learning_rate, beta_1,
             interval_steps (steps between checkpoints; default one epoch), snapshot_every,
-            seed, mixed_precision.
+            seed, mixed_precision, augment ("flip,translation,color,cutout" or some),
+            augment_p (a probability, or "ada"), ada_target, ema_decay (e.g. 0.999),
+            resume_from (a run folder, checkpoint or generator snapshot to fine-tune from:
+            weights only, new step count and optimizers), freeze_discriminator_layers.
 
     Example:
 
@@ -212,6 +264,11 @@ def train(
     try:
         with scope:
             gan = recipe.build(options, data)
+            if options["freeze_discriminator_layers"]:
+                from kerasgan.training.fine_tune import freeze_discriminator_layers
+
+                # Before compile: the optimizer keeps moments only for what it trains.
+                freeze_discriminator_layers(gan.discriminator, options["freeze_discriminator_layers"])
             gan.compile(
                 d_optimizer=keras.optimizers.Adam(options["learning_rate"], beta_1=options["beta_1"]),
                 g_optimizer=keras.optimizers.Adam(options["learning_rate"], beta_1=options["beta_1"]),
@@ -219,6 +276,14 @@ def train(
     finally:
         # Layers keep the policy they were built with; later models get the usual float32.
         keras.mixed_precision.set_global_policy(previous_policy)
+
+    fine_tuning_note = None
+    if options["resume_from"] is not None:
+        from kerasgan.training.fine_tune import load_pretrained_weights
+
+        # Loaded before a run folder exists, so a file that does not fit leaves none behind;
+        # a fine-tuning run that is itself resumed then overwrites them from its checkpoint.
+        fine_tuning_note = load_pretrained_weights(options["resume_from"], gan, options)
 
     run = _choose_run(outdir, resume, options, model, dataset)
     if verbose:
@@ -230,6 +295,8 @@ def train(
         )
 
     start_interval, saved_arrays = 0, {}
+    if fine_tuning_note and verbose and not run.checkpoint_path.exists():
+        print(fine_tuning_note, flush=True)
     if run.checkpoint_path.exists():
         progress, saved_arrays = checkpoint.load_checkpoint(run.checkpoint_path, gan)
         start_interval = progress["interval"]
@@ -310,4 +377,11 @@ class _null_scope:
         return False
 
 
-__all__ = ["train", "resolve_options", "register_model", "ModelRecipe", "fixed_latents"]
+__all__ = [
+    "train",
+    "resolve_options",
+    "register_model",
+    "ModelRecipe",
+    "fixed_latents",
+    "augmentation_and_average_options",
+]

@@ -1,0 +1,151 @@
+"""Fine-tuning: a new run that starts from the weights of an earlier one.
+
+A GAN trained on many images (all of CIFAR-10, a long video) already knows how to
+draw edges, textures and shapes; a new run on a few dozen of your own pictures can
+start from it instead of from noise. `kerasgan train dcgan --dataset mine/
+--resume-from results/00003-dcgan-cifar10` does that: it copies only the weights
+(both networks from a checkpoint, or the generator alone from a generator snapshot)
+into a fresh run, whose step count and optimizers start from zero. That is what
+`--resume` is not: `--resume` continues the same run exactly.
+
+Freezing the discriminator's first layers (FreezeD, Mo et al. 2020,
+https://arxiv.org/abs/2002.10964) keeps the general features it learned on the big
+dataset and lets only its later, more specific layers adapt: with few images, a
+whole discriminator free to move soon memorises them.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from kerasgan.training import checkpoint
+
+
+def pretrained_file(path):
+    """The checkpoint or snapshot `--resume-from PATH` names: a run folder means its checkpoint."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        path = path / checkpoint.CHECKPOINT_NAME
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"There is nothing to fine-tune from at {path}: pass a run folder, its "
+            "checkpoint.npz, or a generator-*.keras snapshot."
+        )
+    if path.suffix not in (".npz", ".keras"):
+        raise ValueError(
+            f"{path} is neither a checkpoint (.npz) nor a generator snapshot (.keras): pass one "
+            "of those, or a run folder."
+        )
+    return path.resolve()
+
+
+def load_pretrained_weights(path, gan, options):
+    """Copies the weights in `path` into `gan`; returns a sentence saying what was copied.
+
+    Args:
+        path: a checkpoint.npz (both networks) or a generator snapshot .keras (generator only).
+        gan: the new run's model, built and compiled.
+        options: the new run's options, to explain a mismatch in their words.
+    """
+    path = pretrained_file(path)
+    if path.suffix == ".keras":
+        _load_generator_snapshot(path, gan)
+        copied = "the generator (the discriminator starts fresh)"
+    else:
+        _check_source_options(path, options)
+        header = checkpoint.read_header(path)
+        if "networks" not in header:
+            raise ValueError(
+                f"{path} was written before checkpoints recorded which weights belong to which "
+                "network: fine-tune from one of its generator-*.keras snapshots instead."
+            )
+        with np.load(path) as archive:
+            for name in ("generator", "discriminator"):
+                values = [archive[key] for key in header["networks"][name]]
+                _assign(getattr(gan, name).variables, values, path, name)
+        copied = "the generator and the discriminator"
+    if gan.ema_generator is not None:
+        gan.ema_generator.set_weights(gan.generator.get_weights())  # the average starts here
+    return f"Fine-tuning from {path}: copied the weights of {copied}."
+
+
+def freeze_discriminator_layers(discriminator, count):
+    """Stops training the first `count` layers of the discriminator that hold weights.
+
+    Call it before `compile`, so the optimizer only keeps moments for what it trains.
+    A frozen batch normalization layer also stops updating its statistics.
+    """
+    count = int(count)
+    layers = [layer for layer in discriminator.layers if layer.weights]
+    if count < 0 or count > len(layers):
+        raise ValueError(
+            f"--freeze-discriminator-layers must be from 0 to {len(layers)}, the number of "
+            f"layers with weights in this discriminator; got {count}."
+        )
+    for layer in layers[:count]:
+        layer.trainable = False
+    return [layer.name for layer in layers[:count]]
+
+
+def _load_generator_snapshot(path, gan):
+    import keras
+
+    # Registers kerasgan's own layers (class labels, input modes) for load_model.
+    import kerasgan.models.conditional_gan  # noqa: F401
+    import kerasgan.models.pix2pix  # noqa: F401
+
+    try:
+        snapshot = keras.models.load_model(path, compile=False)
+    except Exception as error:
+        raise ValueError(f"{path} could not be read as a Keras generator: {error}") from None
+    wanted, found = _shapes(gan.generator), _shapes(snapshot)
+    if wanted != found:
+        raise ValueError(
+            f"The snapshot {path} does not fit this run: it maps inputs {found[0]} to images "
+            f"{found[1]}, this run's generator maps {wanted[0]} to {wanted[1]} (check "
+            "--image-size, --latent-dim and the model)."
+        )
+    _assign(gan.generator.variables, [v.numpy() for v in snapshot.variables], path, "generator")
+
+
+def _shapes(model):
+    inputs = [tuple(tensor.shape[1:]) for tensor in model.inputs]
+    return inputs, tuple(model.outputs[0].shape[1:])
+
+
+def _check_source_options(path, options):
+    """Names the option that differs when the source run's training_options.json says so."""
+    options_path = path.parent / "training_options.json"
+    if not options_path.exists():
+        return
+    source = json.loads(options_path.read_text(encoding="utf-8"))
+    for key, flag in (
+        ("model", "model"),
+        ("image_size", "--image-size"),
+        ("latent_dim", "--latent-dim"),
+        ("generator_filters", "--generator-filters"),
+        ("discriminator_filters", "--discriminator-filters"),
+    ):
+        if key in source and key in options and source[key] != options[key]:
+            raise ValueError(
+                f"{path} comes from a run with {key} {source[key]} but this run has "
+                f"{options[key]}: use the same {flag} to fine-tune from it."
+            )
+
+
+def _assign(variables, values, path, name):
+    if len(values) != len(variables):
+        raise ValueError(
+            f"The {name} in {path} has {len(values)} weight arrays but this run's has "
+            f"{len(variables)}: they are different architectures (check the model options)."
+        )
+    for variable, value in zip(variables, values):
+        if tuple(value.shape) != tuple(variable.shape):
+            raise ValueError(
+                f"The {name} in {path} does not fit this run: {variable.path} is "
+                f"{tuple(value.shape)} there and {tuple(variable.shape)} here (a different "
+                "image size or number of filters)."
+            )
+    for variable, value in zip(variables, values):
+        variable.assign(value)
