@@ -10,6 +10,7 @@ import pytest
 import tensorflow as tf
 
 from kerasgan import augment
+from kerasgan import images as image_tools
 from kerasgan.models.conditional_gan import ConditionalGAN
 from kerasgan.models.dcgan import DCGAN
 from kerasgan.models.pix2pix import Pix2Pix
@@ -190,10 +191,21 @@ def all_options_gan():
                  ada_interval=3, ada_kimg=20, ema_decay=0.99, seed=4)
 
 
-def test_config_round_trips_and_keras_save_load_keeps_p_and_the_average(tmp_path):
+def test_the_average_trails_the_generator_draws_the_grids_and_saves_with_p(tmp_path):
     gan = all_options_gan()
     gan.compile()
-    gan.fit(images(8), batch_size=4, epochs=1, verbose=0)
+    before = [w.copy() for w in gan.ema_generator.get_weights()]
+    gan.fit(images(16), batch_size=4, epochs=1, verbose=0)
+    generator, average = gan.generator.get_weights(), gan.ema_generator.get_weights()
+    kernel = 1  # the first Dense kernel: trained, so the average moved part of the way
+    assert not np.allclose(average[kernel], before[kernel])
+    assert not np.allclose(average[kernel], generator[kernel])
+    assert gan.generator_for_sampling is gan.ema_generator
+    latents = np.random.default_rng(2).normal(size=(4, 8)).astype("float32")
+    grid = FixedLatentGrid(latents, columns=4).grid(gan)
+    averaged_samples = gan.ema_generator.predict(latents, verbose=0)
+    np.testing.assert_array_equal(grid, image_tools.make_grid(averaged_samples, columns=4))
+
     config = json.loads(json.dumps(gan.get_config()))
     assert config["augment"] == list(augment.AUGMENTATIONS) and config["ada"] is True
     assert config["ema_decay"] == 0.99 and config["ada_interval"] == 3
@@ -207,29 +219,7 @@ def test_config_round_trips_and_keras_save_load_keeps_p_and_the_average(tmp_path
     gan.save(tmp_path / "gan.keras")
     loaded = keras.models.load_model(tmp_path / "gan.keras")
     assert float(loaded.augment_probability.numpy()) == pytest.approx(0.37)
-    latents = np.random.default_rng(1).normal(size=(4, 8)).astype("float32")
-    np.testing.assert_allclose(
-        loaded.ema_generator.predict(latents, verbose=0),
-        gan.ema_generator.predict(latents, verbose=0), atol=1e-6,
-    )  # fmt: skip
-
-
-def test_the_average_trails_the_generator_and_draws_the_sample_grids():
-    gan = all_options_gan()
-    gan.compile()
-    before = [w.copy() for w in gan.ema_generator.get_weights()]
-    gan.fit(images(16), batch_size=4, epochs=1, verbose=0)
-    generator, average = gan.generator.get_weights(), gan.ema_generator.get_weights()
-    kernel = 1  # the first Dense kernel: trained, so the average moved part of the way
-    assert not np.allclose(average[kernel], before[kernel])
-    assert not np.allclose(average[kernel], generator[kernel])
-    assert gan.generator_for_sampling is gan.ema_generator
-    latents = np.random.default_rng(2).normal(size=(4, 8)).astype("float32")
-    grid = FixedLatentGrid(latents, columns=4).grid(gan)
-    from kerasgan import images as image_tools
-
-    expected = image_tools.make_grid(gan.ema_generator.predict(latents, verbose=0), columns=4)
-    np.testing.assert_array_equal(grid, expected)
+    np.testing.assert_allclose(loaded.ema_generator.predict(latents, verbose=0), averaged_samples, atol=1e-6)
 
 
 def test_conditional_gan_trains_with_augmentation_and_ada():
