@@ -492,7 +492,9 @@ class PairScores:
         self.inputs, self.targets = inputs, targets
 
     def __call__(self, model):
-        return pair_scores(model.generator_for_sampling, self.inputs, self.targets)
+        from kerasgan.training.callbacks import sampling_generator
+
+        return pair_scores(sampling_generator(model), self.inputs, self.targets)
 
 
 def held_out_scores(dataset, options):
@@ -523,7 +525,9 @@ class PairGrid:
         return {"test_inputs": self.inputs, "test_targets": self.targets}
 
     def grid(self, model):
-        outputs = translate(model.generator_for_sampling, self.inputs)
+        from kerasgan.training.callbacks import sampling_generator
+
+        outputs = translate(sampling_generator(model), self.inputs)
         inputs = self.inputs
         if inputs.shape[-1] != outputs.shape[-1]:
             inputs = np.repeat(inputs, outputs.shape[-1], axis=-1)  # grey -> RGB, for one grid

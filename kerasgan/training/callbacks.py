@@ -17,6 +17,13 @@ from kerasgan import images
 from kerasgan.training import checkpoint
 
 
+def sampling_generator(model):
+    """The generator to draw grids and snapshots with: the model's moving average of its
+    generator when it keeps one (smoother samples, see `GAN.update_generator_average`),
+    else its generator. Anything with a `generator` attribute works."""
+    return getattr(model, "generator_for_sampling", None) or model.generator
+
+
 class FixedLatentGrid:
     """Sample grid of an unconditional generator: one fixed batch of latent vectors.
 
@@ -32,8 +39,7 @@ class FixedLatentGrid:
         return {"fixed_latents": self.latents}
 
     def grid(self, model):
-        # The moving average of the generator when the model keeps one (smoother samples).
-        generated = model.generator_for_sampling.predict(self.latents, verbose=0, batch_size=64)
+        generated = sampling_generator(model).predict(self.latents, verbose=0, batch_size=64)
         return images.make_grid(generated, columns=self.columns)
 
 
@@ -108,7 +114,7 @@ class RunFolderCallback(keras.callbacks.Callback):
             from kerasgan.files import atomic_path
 
             with atomic_path(self.run.snapshot_path(interval)) as temporary:
-                model.generator_for_sampling.save(temporary)
+                sampling_generator(model).save(temporary)
 
         stats = {
             "interval": interval,

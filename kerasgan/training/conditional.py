@@ -11,6 +11,7 @@ within a class.
 import numpy as np
 
 from kerasgan import images, sampling
+from kerasgan.training.callbacks import sampling_generator
 from kerasgan.training.trainer import (
     ModelRecipe,
     augmentation_and_average_options,
@@ -52,7 +53,8 @@ class ClassGrid:
 
     def grid(self, model):
         latents, labels = sampling.class_grid_inputs(self.latents, len(self.class_names))
-        generated = model.generator_for_sampling.predict([latents, labels], verbose=0, batch_size=64)
+        generator = sampling_generator(model)
+        generated = generator.predict([latents, labels], verbose=0, batch_size=64)
         return images.make_grid(generated, columns=len(self.latents), row_labels=self.class_names)
 
 
