@@ -30,7 +30,12 @@ from pathlib import Path
 from kerasgan import files
 from kerasgan.grading.assignments import get_assignment
 from kerasgan.grading.context import GradingContext
-from kerasgan.grading.grader import default_limits, grade_submission, write_results
+from kerasgan.grading.grader import (
+    GRADER_WORK_LOCK,
+    default_limits,
+    grade_submission,
+    write_results,
+)
 
 SUBMISSION_SUFFIXES = (".py", ".ipynb")
 
@@ -122,7 +127,8 @@ def grade_batch(
     def grade_one(name, path):
         try:
             graded = grade_submission(assignment, path, limits=limits, context=context)
-            write_results(graded, reports_folder / f"{name}.json", reports_folder / f"{name}.md")
+            with GRADER_WORK_LOCK:  # the report draws with matplotlib: one thread at a time
+                write_results(graded, reports_folder / f"{name}.json", reports_folder / f"{name}.md")
             return name, graded, None
         except Exception as error:  # one broken submission must not stop the other 79
             return name, None, f"{type(error).__name__}: {error}"

@@ -16,6 +16,7 @@ write_results(graded, "results.json", report_path="report.md")
 """
 
 import dataclasses
+import threading
 import time
 from pathlib import Path
 
@@ -61,6 +62,16 @@ class GradedSubmission:
         return float(sum(result.max_score for result in self.results))
 
 
+# `grade batch --workers N` grades N submissions in threads of one process. Only the child
+# processes need to run side by side: they take the minutes. The grader's own work in
+# this process (parsing a submission, scoring its outputs with TensorFlow, drawing the
+# report) takes one at a time, because it is not all thread-safe: CPython 3.11 keeps the
+# depth counter of its AST conversion per interpreter, so `ast.parse` in one thread while
+# TensorFlow's autograph parses in another failed with "SystemError: AST constructor
+# recursion depth mismatch"; matplotlib is not thread-safe either.
+GRADER_WORK_LOCK = threading.Lock()
+
+
 def default_limits(assignment, seconds=None, memory_gb=None, threads=1):
     """The sandbox limits for one submission of `assignment`."""
     limits = sandbox.Limits(seconds=assignment.time_limit, threads=threads)
@@ -97,7 +108,9 @@ def grade_submission(assignment, path, data_path=None, limits=None, context=None
         assignment = get_assignment(assignment)
     context = context or GradingContext(assignment, data_path)
     limits = limits or default_limits(assignment)
-    submission = read_submission(path)
+    with GRADER_WORK_LOCK:
+        submission = read_submission(path)
+        defined = submission.defined_names() if not submission.syntax_error else set()
     problems = []
 
     if submission.syntax_error:
@@ -107,7 +120,6 @@ def grade_submission(assignment, path, data_path=None, limits=None, context=None
             assignment, Path(path), results, time.monotonic() - start, submission.not_run, problems
         )
 
-    defined = submission.defined_names()
     missing = [name for name in assignment.student_functions if name not in defined]
     if missing:
         problems.append(
@@ -140,11 +152,12 @@ def grade_submission(assignment, path, data_path=None, limits=None, context=None
             )
 
     # The child has ended: from here on, only the grader's own code runs.
-    results = [run_check(check, outputs, context) for check in assignment.checks]
-    try:
-        samples = assignment.report_samples(outputs, context)
-    except (NotRun, ValueError, TypeError, IndexError):
-        samples = None
+    with GRADER_WORK_LOCK:
+        results = [run_check(check, outputs, context) for check in assignment.checks]
+        try:
+            samples = assignment.report_samples(outputs, context)
+        except (NotRun, ValueError, TypeError, IndexError):
+            samples = None
     return GradedSubmission(
         assignment,
         Path(path),
