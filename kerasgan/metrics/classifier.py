@@ -58,6 +58,7 @@ GRAYSCALE_RECIPE = {
     "batch_size": 64,
     "learning_rate": 2e-3,
     "flip": False,
+    "junk_share": 0.1,
 }
 COLOR_RECIPE = {
     "filters": (16, 32, 64),
@@ -65,6 +66,7 @@ COLOR_RECIPE = {
     "batch_size": 64,
     "learning_rate": 2e-3,
     "flip": True,
+    "junk_share": 0.1,
 }
 
 # Pixels an image is shifted by at most when augmenting, in each direction.
@@ -156,6 +158,36 @@ def augment(images, random, flip):
     return shifted
 
 
+def junk_images(count, image_shape, random):
+    """Images that show no class: blank, flat grey, noise, and noise blurred into blobs.
+
+    A classifier trained only on real classes has no reason to be unsure of anything:
+    it may call a blank picture a confident "1", and then an untrained or collapsed
+    generator would score as "recognised". Trained to answer these with equal odds for
+    every class, it keeps its confidence for things that look like the classes.
+    """
+    kinds = random.integers(0, 4, size=count)
+    levels = random.uniform(-1.0, 1.0, size=(count, 1, 1, 1))
+    noise = random.uniform(-1.0, 1.0, size=(count, *image_shape))
+    # Blobs: noise averaged over 4 x 4 cells, then enlarged back to full size.
+    height, width = image_shape[:2]
+    cells = noise[:, : height // 4 * 4 : 4, : width // 4 * 4 : 4]
+    blobs = np.repeat(np.repeat(cells, 4, axis=1), 4, axis=2)
+    blobs = np.pad(
+        blobs,
+        ((0, 0), (0, height - blobs.shape[1]), (0, width - blobs.shape[2]), (0, 0)),
+        mode="edge",
+    )
+    choices = [
+        np.full((count, *image_shape), -1.0),  # blank
+        np.broadcast_to(levels, (count, *image_shape)),  # one flat grey level
+        noise,
+        blobs,
+    ]
+    images = np.select([kinds[:, None, None, None] == kind for kind in range(4)], choices)
+    return images.astype(np.float32)
+
+
 def train_classifier(x_train, y_train, x_test, y_test, num_classes, seed=0, verbose=False):
     """Trains a domain classifier and measures it on the test split.
 
@@ -182,24 +214,30 @@ def train_classifier(x_train, y_train, x_test, y_test, num_classes, seed=0, verb
     learning_rate = keras.optimizers.schedules.CosineDecay(recipe["learning_rate"], total_steps)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
+        loss="categorical_crossentropy",
+        metrics=["categorical_accuracy"],
     )
     random = np.random.default_rng(seed)
+    one_hot = np.eye(num_classes, dtype=np.float32)
+    junk_count = int(round(recipe["junk_share"] * len(x_train)))
+    # Junk images are answered with equal odds for every class (see `junk_images`).
+    junk_targets = np.full((junk_count, num_classes), 1.0 / num_classes, np.float32)
     for epoch in range(recipe["epochs"]):
-        # A fresh augmentation of the whole training set each epoch.
-        order = random.permutation(len(x_train))
-        augmented = augment(x_train[order], random, recipe["flip"])
+        # A fresh augmentation of the whole training set, and fresh junk, each epoch.
+        augmented = augment(x_train, random, recipe["flip"])
+        images = np.concatenate([augmented, junk_images(junk_count, x_train.shape[1:], random)])
+        targets = np.concatenate([one_hot[y_train], junk_targets])
+        order = random.permutation(len(images))
         model.fit(
-            augmented,
-            y_train[order],
+            images[order],
+            targets[order],
             batch_size=batch_size,
             epochs=epoch + 1,
             initial_epoch=epoch,
             shuffle=False,
             verbose=2 if verbose else 0,
         )
-    _, test_accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
+    _, test_accuracy = model.evaluate(x_test, one_hot[y_test], batch_size=500, verbose=0)
     return model, float(test_accuracy)
 
 
