@@ -23,7 +23,7 @@ from kerasgan.training.trainer import (
 CLASS_GRID_COLUMNS = 8
 
 # Options the conditional GAN adds to those of the DCGAN, with their defaults.
-CONDITIONAL_DEFAULTS = {"embedding_dim": 50, "conditioning": "projection"}
+CONDITIONAL_DEFAULTS = {"embedding_dim": 8, "conditioning": "projection"}
 
 
 class ClassGrid:
