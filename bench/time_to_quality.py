@@ -21,6 +21,7 @@ Run by hand (never part of the test suite); about 10-15 minutes on 2 cores:
 
     python bench/time_to_quality.py
     python bench/time_to_quality.py --steps 2000 --every 250 --data mnist_subset.npz
+    python bench/time_to_quality.py --ema-decay 0.99
 """
 
 import argparse
@@ -40,18 +41,26 @@ from kerasgan.metrics.classifier import domain_classifier  # noqa: E402
 from kerasgan.metrics.frechet import frechet_distance  # noqa: E402
 from kerasgan.models.dcgan import DCGAN, dcgan_discriminator, dcgan_generator  # noqa: E402
 
-SHARED_MNIST = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist_subset.npz"
+# The shared real-data folder beside the repository, as the tests use it.
+SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist_subset.npz"
 LATENT_DIM = 64
 FILTERS = 32
 SAMPLES = 1000
 
 
-def build_pair(image_shape):
-    """Both GANs, starting from the same generator and discriminator weights."""
+def build_pair(image_shape, ema_decay=0.0):
+    """Both GANs, starting from the same generator and discriminator weights.
+
+    `ema_decay` > 0 gives kerasgan's DCGAN a moving average of its generator, which it
+    then samples from (the reference has none: it is the keras.io step as written).
+    """
     keras.utils.set_random_seed(0)
     generator = dcgan_generator(image_shape, LATENT_DIM, base_filters=FILTERS)
     discriminator = dcgan_discriminator(image_shape, base_filters=FILTERS)
-    ours = DCGAN(image_shape, LATENT_DIM, generator=generator, discriminator=discriminator)
+    ours = DCGAN(
+        image_shape, LATENT_DIM, generator=generator, discriminator=discriminator,
+        ema_decay=ema_decay,
+    )
     ours.compile(d_optimizer=adam(), g_optimizer=adam())
 
     reference_generator = keras.models.clone_model(generator)
@@ -71,7 +80,9 @@ def training_curve(model, dataset, steps, every, classifier, real_features, late
         start = time.process_time()
         model.fit(dataset, epochs=1, steps_per_epoch=every, verbose=0)
         cpu_seconds += time.process_time() - start
-        samples = model.generator.predict(latents, batch_size=250, verbose=0)
+        # kerasgan's DCGAN samples from its generator average when it keeps one.
+        generator = getattr(model, "generator_for_sampling", model.generator)
+        samples = generator.predict(latents, batch_size=250, verbose=0)
         distance = frechet_distance(classifier.features(samples), real_features)
         curve.append((done, cpu_seconds, distance))
         print(f"  {done:5d} steps  {cpu_seconds:7.1f} CPU s  Frechet distance {distance:8.2f}", flush=True)
@@ -92,6 +103,10 @@ def main():
     parser.add_argument("--steps", type=int, default=1500, help="training steps for each GAN")
     parser.add_argument("--every", type=int, default=250, help="steps between measurements")
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument(
+        "--ema-decay", type=float, default=0.0,
+        help="kerasgan's generator average (e.g. 0.99); default 0, the plain generator",
+    )
     args = parser.parse_args()
 
     (x_train, _), (x_test, _) = load_mnist(path=args.data if Path(args.data).exists() else None)
@@ -101,7 +116,7 @@ def main():
     latents = np.random.default_rng(1).standard_normal((SAMPLES, LATENT_DIM)).astype("float32")
 
     curves = {}
-    for name, model in build_pair(images.shape[1:]).items():
+    for name, model in build_pair(images.shape[1:], args.ema_decay).items():
         # The same batches, in the same order, for both.
         dataset = (
             tf.data.Dataset.from_tensor_slices(images)
