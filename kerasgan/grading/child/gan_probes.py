@@ -30,10 +30,10 @@ import numpy as np
 
 from probe_tools import (
     before_each,
-    guard,
     images_in_range,
     make_optimizer,
     prepare,
+    run_training,
     tensors,
     to_numpy,
     weight_changes,
@@ -136,61 +136,30 @@ def probe_generator_step(student, inputs, request, record):
     _step_probe(student, inputs, request, record, "generator_step")
 
 
-def _two_losses(result):
-    if isinstance(result, dict):
-        if not all(key in result for key in ("d_loss", "g_loss")):
-            raise TypeError(
-                f"train_step returned a dict with keys {sorted(result)}; return (d_loss, g_loss)"
-            )
-        result = (result["d_loss"], result["g_loss"])
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise TypeError(f"train_step returned {type(result).__name__}; return (d_loss, g_loss)")
-    return float(np.mean(to_numpy(result[0]))), float(np.mean(to_numpy(result[1])))
-
-
 def train(student, inputs, request, steps, compile=True):
-    """The short training run: the student's train_step on real images, batches and latents seeded.
+    """The short training run on real images, batches and latents seeded (see
+    probe_tools.run_training).
 
-    The step is compiled with tf.function when it can be (about 3x faster); a
-    train_step that cannot be traced (it calls .numpy(), say) runs eagerly, as
-    do the few steps of the determinism probe (tracing would cost more than they do).
     Returns (generator, d_losses, g_losses, traced).
     """
-    import tensorflow as tf
-
     generator = build_generator(student, request)
     discriminator = build_discriminator(student, request)
-    generator_optimizer, discriminator_optimizer = make_optimizer(request), make_optimizer(request)
     images = images_in_range(inputs["training_images"])
     labels = inputs["training_labels"]
     batch_size, latent_dim = int(request["batch_size"]), int(request["latent_dim"])
     random = np.random.default_rng(int(request["seed"]))
-    student.discriminator_step = guard(student, "discriminator_step", protected=0)
-    student.generator_step = guard(student, "generator_step", protected=1)
-    compiled = tf.function(student.train_step)
-    traced = compile
-    d_losses, g_losses = [], []
-    for step in range(steps):
+
+    def next_batch():
         batch = random.integers(0, len(images), batch_size)
         latents = random.standard_normal((batch_size, latent_dim)).astype(np.float32)
-        arguments = [generator, discriminator, generator_optimizer, discriminator_optimizer]
         if conditional(request):
-            arguments += tensors(images[batch], labels[batch], latents)
-        else:
-            arguments += tensors(images[batch], latents)
-        if traced:
-            try:
-                result = compiled(*arguments)
-            except Exception:
-                if step > 0:
-                    raise
-                traced = False  # not traceable: run the student's function as it is
-        if not traced:
-            result = student.train_step(*arguments)
-        d_loss, g_loss = _two_losses(result)
-        d_losses.append(d_loss)
-        g_losses.append(g_loss)
-    return generator, np.asarray(d_losses), np.asarray(g_losses), traced
+            return tensors(images[batch], labels[batch], latents)
+        return tensors(images[batch], latents)
+
+    d_losses, g_losses, traced = run_training(
+        student, generator, discriminator, request, next_batch, steps, compile
+    )
+    return generator, d_losses, g_losses, traced
 
 
 def _samples(generator, latents, labels, request, batch_size=100):

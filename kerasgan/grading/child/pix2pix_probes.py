@@ -17,10 +17,10 @@ import numpy as np
 
 from probe_tools import (
     before_each,
-    guard,
     images_in_range,
     make_optimizer,
     prepare,
+    run_training,
     tensors,
     to_numpy,
     weight_changes,
@@ -75,46 +75,25 @@ def probe_generator_step(student, inputs, request, record):
     _step_probe(student, inputs, request, record, "generator_step")
 
 
-def _two_losses(result):
-    if isinstance(result, dict) and "d_loss" in result and "g_loss" in result:
-        result = (result["d_loss"], result["g_loss"])
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise TypeError(f"train_step returned {type(result).__name__}; return (d_loss, g_loss)")
-    return float(np.mean(to_numpy(result[0]))), float(np.mean(to_numpy(result[1])))
-
-
 def train(student, inputs, request, steps, compile=True):
-    """The short training run on real pairs; see gan_probes.train for the details."""
-    import tensorflow as tf
+    """The short training run on real pairs (see probe_tools.run_training).
 
+    Returns (generator, d_losses, g_losses, traced).
+    """
     generator, discriminator = student.make_generator(), student.make_discriminator()
-    generator_optimizer, discriminator_optimizer = make_optimizer(request), make_optimizer(request)
     grey = images_in_range(inputs["training_inputs"])
     colour = images_in_range(inputs["training_targets"])
     batch_size = int(request["batch_size"])
     random = np.random.default_rng(int(request["seed"]))
-    student.discriminator_step = guard(student, "discriminator_step", protected=0)
-    student.generator_step = guard(student, "generator_step", protected=1)
-    compiled = tf.function(student.train_step)
-    traced = compile
-    d_losses, g_losses = [], []
-    for step in range(steps):
+
+    def next_batch():
         batch = random.integers(0, len(grey), batch_size)
-        arguments = [generator, discriminator, generator_optimizer, discriminator_optimizer]
-        arguments += tensors(grey[batch], colour[batch])
-        if traced:
-            try:
-                result = compiled(*arguments)
-            except Exception:
-                if step > 0:
-                    raise
-                traced = False  # not traceable: run the student's function as it is
-        if not traced:
-            result = student.train_step(*arguments)
-        d_loss, g_loss = _two_losses(result)
-        d_losses.append(d_loss)
-        g_losses.append(g_loss)
-    return generator, np.asarray(d_losses), np.asarray(g_losses), traced
+        return tensors(grey[batch], colour[batch])
+
+    d_losses, g_losses, traced = run_training(
+        student, generator, discriminator, request, next_batch, steps, compile
+    )
+    return generator, d_losses, g_losses, traced
 
 
 def probe_training(student, inputs, request, record):
