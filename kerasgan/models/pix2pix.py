@@ -551,7 +551,7 @@ def _load_data(dataset, options):
 
 
 def _build(options, data):
-    from kerasgan.training.trainer import augmentation_and_average_options
+    from kerasgan.training.trainer import gan_training_options
 
     mode = data.input_mode.to_config() if data.input_mode is not None else None
     return Pix2Pix(
@@ -563,14 +563,7 @@ def _build(options, data):
         discriminator_filters=options["discriminator_filters"],
         spectral_norm=options["spectral_norm"],
         input_mode=mode,
-        loss=options["loss"],
-        label_smoothing=options["label_smoothing"],
-        instance_noise=options["instance_noise"],
-        instance_noise_steps=options["instance_noise_steps"],
-        discriminator_steps=options["discriminator_steps"],
-        gradient_penalty_weight=options["gradient_penalty_weight"],
-        seed=options["seed"],
-        **augmentation_and_average_options(options),
+        **gan_training_options(options),
     )
 
 

@@ -14,7 +14,7 @@ from kerasgan import images, sampling
 from kerasgan.training.callbacks import sampling_generator
 from kerasgan.training.trainer import (
     ModelRecipe,
-    augmentation_and_average_options,
+    gan_training_options,
     fixed_latents,
     register_model,
 )
@@ -77,14 +77,7 @@ def _build_conditional_gan(options, data):
         discriminator_filters=options["discriminator_filters"],
         upsampling=options["upsampling"],
         spectral_norm=options["spectral_norm"],
-        loss=options["loss"],
-        label_smoothing=options["label_smoothing"],
-        instance_noise=options["instance_noise"],
-        instance_noise_steps=options["instance_noise_steps"],
-        discriminator_steps=options["discriminator_steps"],
-        gradient_penalty_weight=options["gradient_penalty_weight"],
-        seed=options["seed"],
-        **augmentation_and_average_options(options),
+        **gan_training_options(options),
     )
 
 

@@ -62,21 +62,25 @@ def _build_dcgan(options, data):
         discriminator_filters=options["discriminator_filters"],
         upsampling=options["upsampling"],
         spectral_norm=options["spectral_norm"],
-        loss=options["loss"],
-        label_smoothing=options["label_smoothing"],
-        instance_noise=options["instance_noise"],
-        instance_noise_steps=options["instance_noise_steps"],
-        discriminator_steps=options["discriminator_steps"],
-        gradient_penalty_weight=options["gradient_penalty_weight"],
-        seed=options["seed"],
-        **augmentation_and_average_options(options),
+        **gan_training_options(options),
     )
 
 
-def augmentation_and_average_options(options):
-    """The GAN arguments for the run options augment, augment_p, ada_target and ema_decay."""
+def gan_training_options(options):
+    """The `GAN` arguments every model takes from the run options.
+
+    How it is trained (loss, label smoothing, instance noise, discriminator steps,
+    gradient penalty, seed), and the augmentation and generator-average options.
+    """
     adaptive = options["augment_p"] == "ada"
     return {
+        "loss": options["loss"],
+        "label_smoothing": options["label_smoothing"],
+        "instance_noise": options["instance_noise"],
+        "instance_noise_steps": options["instance_noise_steps"],
+        "discriminator_steps": options["discriminator_steps"],
+        "gradient_penalty_weight": options["gradient_penalty_weight"],
+        "seed": options["seed"],
         "augment": options["augment"],
         "augment_probability": None if adaptive else options["augment_p"],
         "ada": adaptive,
@@ -383,5 +387,5 @@ __all__ = [
     "register_model",
     "ModelRecipe",
     "fixed_latents",
-    "augmentation_and_average_options",
+    "gan_training_options",
 ]
