@@ -2,7 +2,7 @@
 
 Metrics accept what students have at hand: uint8 images from a loader,
 float images in [-1, 1] from a generator, grayscale with or without a channel
-axis. These two functions turn them into one layout and say, in one sentence,
+axis. These functions turn them into one layout and say, in one sentence,
 what is wrong when they cannot.
 """
 
@@ -29,6 +29,22 @@ def as_feature_matrix(features, name="features"):
             "loss became NaN outputs NaN images)."
         )
     return features
+
+
+def as_feature_pair(features_1, features_2, names=("features_1", "features_2")):
+    """Both feature sets as `as_feature_matrix` returns them, checked to have the same width.
+
+    Every metric that compares two sets (Frechet distance, KID, precision and recall)
+    needs both from one extractor; a different width is the telltale of two extractors.
+    """
+    features_1 = as_feature_matrix(features_1, names[0])
+    features_2 = as_feature_matrix(features_2, names[1])
+    if features_1.shape[1] != features_2.shape[1]:
+        raise ValueError(
+            f"The two feature sets have {features_1.shape[1]} and {features_2.shape[1]} "
+            "dimensions: compute both with the same feature extractor."
+        )
+    return features_1, features_2
 
 
 def as_float_images(images, name="images"):

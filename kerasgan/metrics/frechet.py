@@ -17,7 +17,7 @@ which is exact for covariance matrices and needs no SciPy.
 
 import numpy as np
 
-from kerasgan.metrics.arrays import as_feature_matrix
+from kerasgan.metrics.arrays import as_feature_matrix, as_feature_pair
 
 
 def feature_statistics(features):
@@ -103,13 +103,7 @@ def frechet_distance(features_1, features_2):
     print(frechet_distance(real, fake))
     ```
     """
-    features_1 = as_feature_matrix(features_1, "features_1")
-    features_2 = as_feature_matrix(features_2, "features_2")
-    if features_1.shape[1] != features_2.shape[1]:
-        raise ValueError(
-            f"The two feature sets have {features_1.shape[1]} and {features_2.shape[1]} "
-            "dimensions: compute both with the same feature extractor."
-        )
+    features_1, features_2 = as_feature_pair(features_1, features_2)
     return frechet_distance_from_statistics(
         *feature_statistics(features_1), *feature_statistics(features_2)
     )

@@ -12,7 +12,7 @@ how much to trust it. Lower is better; small negative values are noise.
 
 import numpy as np
 
-from kerasgan.metrics.arrays import as_feature_matrix
+from kerasgan.metrics.arrays import as_feature_pair
 
 
 def polynomial_kernel(features_1, features_2, degree=3, coefficient=1.0):
@@ -72,13 +72,7 @@ def kernel_inception_distance(features_1, features_2, num_subsets=100, subset_si
     kid, kid_std = kernel_inception_distance(real_features, fake_features)
     ```
     """
-    features_1 = as_feature_matrix(features_1, "features_1")
-    features_2 = as_feature_matrix(features_2, "features_2")
-    if features_1.shape[1] != features_2.shape[1]:
-        raise ValueError(
-            f"The two feature sets have {features_1.shape[1]} and {features_2.shape[1]} "
-            "dimensions: compute both with the same feature extractor."
-        )
+    features_1, features_2 = as_feature_pair(features_1, features_2)
     if num_subsets < 1:
         raise ValueError(f"num_subsets must be at least 1; got {num_subsets}.")
     size = min(subset_size, features_1.shape[0], features_2.shape[0])

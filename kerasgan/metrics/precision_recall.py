@@ -24,7 +24,7 @@ discuss this weakness.
 
 import numpy as np
 
-from kerasgan.metrics.arrays import as_feature_matrix
+from kerasgan.metrics.arrays import as_feature_pair
 
 # Rows of the distance matrix computed at once: bounds memory at about
 # _CHUNK_ROWS x N x 8 bytes (400 MB for 10,000 x 5,000 would be too much on a laptop).
@@ -85,13 +85,9 @@ def precision_recall(real_features, generated_features, k=3):
     print(f"precision {scores['precision']:.2f}, recall {scores['recall']:.2f}")
     ```
     """
-    real_features = as_feature_matrix(real_features, "real_features")
-    generated_features = as_feature_matrix(generated_features, "generated_features")
-    if real_features.shape[1] != generated_features.shape[1]:
-        raise ValueError(
-            f"The two feature sets have {real_features.shape[1]} and "
-            f"{generated_features.shape[1]} dimensions: compute both with the same extractor."
-        )
+    real_features, generated_features = as_feature_pair(
+        real_features, generated_features, ("real_features", "generated_features")
+    )
     real_radii = nearest_neighbour_radii(real_features, k)
     generated_radii = nearest_neighbour_radii(generated_features, k)
     return {
