@@ -32,7 +32,6 @@ Run by hand (never part of the test suite); about 9 minutes on 2 cores:
 
 import argparse
 import os
-import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -42,8 +41,8 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from kerasgan.metrics.classifier import domain_classifier  # noqa: E402
-from kerasgan.metrics.frechet import frechet_distance  # noqa: E402
 from kerasgan.models.dcgan import DCGAN, dcgan_discriminator, dcgan_generator  # noqa: E402
+from time_to_quality import training_curve  # noqa: E402  (beside this file)
 
 SHARED_CIFAR10 = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cifar10_subset.npz"
 IMAGE_SHAPE = (32, 32, 3)
@@ -70,21 +69,6 @@ def build_pair(augmentations, seed, ema_decay):
         model.compile()
         models[name] = model
     return models
-
-
-def training_curve(model, dataset, steps, every, classifier, real_features, latents):
-    """[(steps, cpu_seconds, frechet_distance)] measured every `every` steps."""
-    curve = []
-    cpu_seconds = 0.0
-    for done in range(every, steps + 1, every):
-        start = time.process_time()
-        model.fit(dataset, epochs=1, steps_per_epoch=every, verbose=0)
-        cpu_seconds += time.process_time() - start
-        samples = model.generator_for_sampling.predict(latents, batch_size=250, verbose=0)
-        distance = frechet_distance(classifier.features(samples), real_features)
-        curve.append((done, cpu_seconds, distance))
-        print(f"  {done:5d} steps  {cpu_seconds:7.1f} CPU s  Frechet distance {distance:8.2f}", flush=True)
-    return curve
 
 
 def main():
