@@ -275,6 +275,13 @@ def decode_image_file(file_path, image_size, channels=3, crop="center"):
         top, left = (height - side) // 2, (width - side) // 2
         image = image[top : top + side, left : left + side]
 
+    return resize_square(image, image_size, channels)
+
+
+def resize_square(image, image_size, channels):
+    """A square image tensor -> uint8 (image_size, image_size, channels), in a tf.data map."""
+    import tensorflow as tf
+
     shrinking = tf.reduce_min(tf.shape(image)[:2]) >= image_size
     image = tf.cond(
         shrinking,

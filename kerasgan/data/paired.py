@@ -40,7 +40,12 @@ from pathlib import Path
 import numpy as np
 
 from kerasgan.data import input_modes
-from kerasgan.data.image_folder import IMAGE_EXTENSIONS, decode_image_file, scan_image_folder
+from kerasgan.data.image_folder import (
+    IMAGE_EXTENSIONS,
+    decode_image_file,
+    resize_square,
+    scan_image_folder,
+)
 from kerasgan.data.pipeline import check_batch_options, scale_batch
 from kerasgan.data.sources import TrainingData
 
@@ -425,24 +430,10 @@ def decode_side_by_side(file_path, image_size, direction="AtoB"):
     image = tf.io.decode_image(contents, channels=3, expand_animations=False, dtype=tf.uint8)
     half = tf.shape(image)[1] // 2
     halves = [
-        _resize_square(image[:, :half], image_size),
-        _resize_square(image[:, half:], image_size),
+        resize_square(image[:, :half], image_size, 3),
+        resize_square(image[:, half:], image_size, 3),
     ]
     return tuple(halves) if direction == "AtoB" else tuple(reversed(halves))
-
-
-def _resize_square(image, image_size):
-    import tensorflow as tf
-
-    shrinking = tf.reduce_min(tf.shape(image)[:2]) >= image_size
-    image = tf.cond(
-        shrinking,
-        # Area averaging for shrinking, as in image_folder: every source pixel counts.
-        lambda: tf.image.resize(image, (image_size, image_size), method="area"),
-        lambda: tf.image.resize(image, (image_size, image_size), method="bilinear"),
-    )
-    image = tf.cast(tf.round(tf.clip_by_value(image, 0.0, 255.0)), tf.uint8)
-    return tf.ensure_shape(image, (image_size, image_size, 3))
 
 
 __all__ = [
