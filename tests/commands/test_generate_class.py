@@ -7,20 +7,10 @@ from PIL import Image
 
 from kerasgan import images, sampling
 from kerasgan.cli import main
+from kerasgan.data.keras_datasets import CIFAR10_CLASS_NAMES
 from kerasgan.models.conditional_gan import conditional_generator
 
-CIFAR_NAMES = [
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-]
+CIFAR_NAMES = list(CIFAR10_CLASS_NAMES)  # any ten names would do; these read well
 LATENT_DIM = 8
 
 

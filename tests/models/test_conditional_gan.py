@@ -13,24 +13,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from kerasgan.data.keras_datasets import CIFAR10_CLASS_NAMES
 from kerasgan.models.conditional_gan import (
     ConditionalGAN,
     conditional_discriminator,
     conditional_generator,
 )
 
-CIFAR_NAMES = [
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-]
+CIFAR_NAMES = list(CIFAR10_CLASS_NAMES)  # any ten names would do; these read well
 
 
 def tiny_labelled_dataset(image_shape=(28, 28, 1), count=16, batch_size=8, num_classes=10, seed=0):
