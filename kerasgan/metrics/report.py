@@ -88,6 +88,16 @@ def _format(value, key=None):
     return str(value)
 
 
+def _score_value(scores, key):
+    """One score as text, with what belongs beside it: KID's spread, the real images' score."""
+    value = _format(scores[key], key)
+    if key == "kid":
+        value += f" +- {_format(scores['kid_std'])}"
+    if key == "classifier_score" and "real_classifier_score" in scores:
+        value += f" (real images: {_format(scores['real_classifier_score'])})"
+    return value
+
+
 def format_scores(scores):
     """The scores as aligned plain-text lines, for the terminal."""
     lines = [f"extractor: {scores['extractor']}"]
@@ -96,11 +106,7 @@ def format_scores(scores):
     for key, label, _ in SCORE_ROWS:
         if scores.get(key) is None:
             continue
-        value = _format(scores[key], key)
-        if key == "kid":
-            value += f" +- {_format(scores['kid_std'])}"
-        if key == "classifier_score" and "real_classifier_score" in scores:
-            value += f" (real images: {_format(scores['real_classifier_score'])})"
+        value = _score_value(scores, key)
         if key == "recognised_share" and "class_counts" in scores:
             value += f" ({scores['classes_recognised']} of {len(scores['class_counts'])} classes)"
         lines.append(f"  {label:<31} {value}")
@@ -175,12 +181,7 @@ def write_report(path, scores, samples, reference, requested_labels=None, title=
     for key, label, meaning in SCORE_ROWS:
         if scores.get(key) is None:
             continue
-        value = _format(scores[key], key)
-        if key == "kid":
-            value += f" +- {_format(scores['kid_std'])}"
-        if key == "classifier_score" and "real_classifier_score" in scores:
-            value += f" (real images: {_format(scores['real_classifier_score'])})"
-        lines.append(f"| {label} | {value} | {meaning} |")
+        lines.append(f"| {label} | {_score_value(scores, key)} | {meaning} |")
     lines.append("")
 
     if "class_counts" in scores:
