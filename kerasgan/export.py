@@ -43,13 +43,12 @@ def export_generator(generator, folder, tflite=True):
     Returns:
         A dict of paths: "saved_model", "tflite" (if written), "info".
     """
-    import keras
     import tensorflow as tf
 
-    import kerasgan.models.pix2pix  # noqa: F401  registers kerasgan's layers for loading
+    from kerasgan.sampling import load_snapshot
 
     if isinstance(generator, (str, Path)):
-        generator = keras.models.load_model(generator, compile=False)
+        generator = load_snapshot(generator)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
 

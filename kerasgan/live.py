@@ -49,21 +49,10 @@ def load_translator(path):
     Raises a ValueError in one sentence for a file that is not an image-to-image
     generator (a DCGAN snapshot, say).
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(
-            f"There is no generator at {path}: pass a generator-*.keras file from a pix2pix run."
-        )
-    if path.suffix != ".keras":
-        raise ValueError(f"{path} is not a .keras snapshot: pass a generator-*.keras file.")
-    import keras
+    from kerasgan.models.pix2pix import generator_input_mode
+    from kerasgan.sampling import load_snapshot
 
-    from kerasgan.models.pix2pix import generator_input_mode  # registers InputModeTag
-
-    try:
-        generator = keras.models.load_model(path, compile=False)
-    except Exception as error:  # a corrupt zip, a foreign file: all mean "not loadable"
-        raise ValueError(f"Could not load {path} as a Keras model ({error}).") from error
+    generator = load_snapshot(path, hint="a generator-*.keras file from a pix2pix run")
     if not is_image_translator(generator):
         shapes = " and ".join(str(tuple(tensor.shape)) for tensor in generator.inputs)
         raise ValueError(

@@ -17,28 +17,41 @@ from pathlib import Path
 import numpy as np
 
 
+def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
+    """Loads any kerasgan `.keras` snapshot, with one sentence for a missing or unreadable file.
+
+    Args:
+        path: the file.
+        hint: what to pass instead, for the message when the file is missing.
+
+    Returns:
+        The `keras.Model`, uncompiled; the caller checks that it is the kind it wants.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"There is no snapshot at {path}: pass {hint}.")
+    if path.suffix != ".keras":
+        raise ValueError(f"{path} is not a .keras snapshot: pass a generator-*.keras file.")
+    import keras
+
+    # Registers kerasgan's layers for loading: the conditional generator's ClassLabels,
+    # the pix2pix generator's InputModeTag.
+    import kerasgan.models.conditional_gan  # noqa: F401
+    import kerasgan.models.pix2pix  # noqa: F401
+
+    try:
+        return keras.models.load_model(path, compile=False)
+    except Exception as error:  # a corrupt zip, a foreign file: all mean "not loadable"
+        raise ValueError(f"Could not load {path} as a Keras model ({error}).") from error
+
+
 def load_generator(path):
     """Loads a generator snapshot, with a clear sentence for anything that is not one.
 
     Returns:
         The `keras.Model`. `generator_latent_dim(model)` gives its latent size.
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(
-            f"There is no snapshot at {path}: pass a generator-*.keras file from a run folder."
-        )
-    if path.suffix != ".keras":
-        raise ValueError(f"{path} is not a .keras snapshot: pass a generator-*.keras file.")
-    import keras
-
-    # Registers kerasgan's classes for loading (the conditional generator's ClassLabels layer).
-    import kerasgan.models.conditional_gan  # noqa: F401
-
-    try:
-        model = keras.models.load_model(path, compile=False)
-    except Exception as error:  # a corrupt zip, a foreign file: all mean "not loadable"
-        raise ValueError(f"Could not load {path} as a Keras model ({error}).") from error
+    model = load_snapshot(path)
     if not is_generator(model):
         raise ValueError(
             f"{path} is not a generator: it maps {_describe_shapes(model.inputs)} to "
