@@ -92,6 +92,16 @@ def _with_bars(image, top, bottom, left=0, right=0):
     return padded
 
 
+def test_frames_in_opencv_order_are_the_same_pixels(real_clip):
+    path = real_clip("bikes.mp4")
+    rgb = list(video.sample_frames(path, every_frames=50))
+    with video.VideoReader(path) as reader:
+        bgr = list(reader.frames(every_frames=50, rgb=False))
+    assert [frame.index for frame in bgr] == [frame.index for frame in rgb]
+    for ours, theirs in zip(bgr, rgb):
+        np.testing.assert_array_equal(ours.image, theirs.image[..., ::-1])
+
+
 def test_letterbox_and_pillarbox_found_on_real_frame(real_frames):
     picture = real_frames[0][:268]  # 640x268: a 2.39:1 picture
     framed = _with_bars(picture, 92, 92)  # in a 640x452 frame
@@ -104,6 +114,10 @@ def test_letterbox_and_pillarbox_found_on_real_frame(real_frames):
     box = video.find_letterbox(pillar)
     assert (box.top, box.bottom) == (0, 360)
     assert 120 <= box.left <= 126 and 754 <= box.right <= 760
+    # The builder looks for bars before converting colors: the same bars in BGR order.
+    for image in (framed, pillar):
+        in_bgr = np.ascontiguousarray(image[..., ::-1])
+        assert video.find_letterbox(in_bgr, bgr=True) == video.find_letterbox(image)
 
 
 def test_dark_strip_on_one_side_is_not_a_letterbox(real_frames):
@@ -138,6 +152,26 @@ def test_resize_area_averages_instead_of_aliasing():
     wide = video.resize_area(np.zeros((360, 640, 3), np.uint8), 128)
     assert wide.shape == (128, 228, 3)
     assert video.resize_area(np.zeros((50, 50, 3), np.uint8), 64).shape == (64, 64, 3)
+    assert video.resize_area(np.zeros((602, 256, 3), np.uint8), (64, 151)).shape == (151, 64, 3)
+    assert video.shorter_side_to((272, 640, 3), 64) == (151, 64)
+
+
+def test_resize_area_is_close_to_an_exact_area_average(real_clip):
+    import cv2
+
+    capture = cv2.VideoCapture(str(real_clip("bigbuckbunny.mp4")))
+    for _ in range(60):
+        capture.grab()
+    _, frame = capture.retrieve()
+    square = np.ascontiguousarray(frame[:, 280:1000])  # 720x720 of real 720p footage
+    # Float INTER_AREA is the exact average of every source pixel under each output pixel.
+    exact = cv2.resize(square.astype(np.float32), (256, 256), interpolation=cv2.INTER_AREA)
+
+    def psnr(image):
+        return 10 * np.log10(255**2 / np.mean((image.astype(np.float32) - exact) ** 2))
+
+    plain_bilinear = cv2.resize(square, (256, 256), interpolation=cv2.INTER_LINEAR)
+    assert psnr(video.resize_area(square, 256)) > 43 > psnr(plain_bilinear)
 
 
 def test_format_time():
