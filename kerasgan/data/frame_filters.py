@@ -35,6 +35,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from kerasgan.data.video import halve_while_larger
+
 ANALYSIS_SIZE = 256
 
 # Drop reasons, in the order the filters run. The manifest counts drops under these names.
@@ -105,7 +107,7 @@ class FrameMeasures:
     contrast: float
     sharpness: float
     hash: int
-    histogram: np.ndarray = field(repr=False)
+    histogram: np.ndarray = field(repr=False)  # None when the scene filter is off
 
 
 @dataclass
@@ -122,16 +124,13 @@ class Decision:
 def analysis_image(image):
     """The 256x256 version of an RGB frame that every measurement below uses.
 
-    Measurements need the same scale for every frame, not the finest resampling:
-    halve with 2x2 averages while the frame is twice too big (fast in OpenCV),
-    then one bilinear step of less than 2x.
+    Measurements need the same scale for every frame: halve with 2x2 averages
+    while the frame is twice too big, then one bilinear step of less than 2x
+    (the same filtering as the dataset's images, so a 256-pixel image is its own
+    analysis image). A frame that is not square is squeezed to a square.
     """
     cv2 = _cv2()
-    while min(image.shape[:2]) >= 2 * ANALYSIS_SIZE:
-        height, width = image.shape[0] // 2, image.shape[1] // 2
-        image = cv2.resize(
-            image[: 2 * height, : 2 * width], (width, height), interpolation=cv2.INTER_AREA
-        )
+    image = halve_while_larger(image, ANALYSIS_SIZE, ANALYSIS_SIZE)
     if image.shape[:2] == (ANALYSIS_SIZE, ANALYSIS_SIZE):
         return image
     return cv2.resize(image, (ANALYSIS_SIZE, ANALYSIS_SIZE), interpolation=cv2.INTER_LINEAR)
@@ -165,7 +164,9 @@ def perceptual_hash(gray):
     cv2 = _cv2()
     thumbnail = cv2.resize(gray, (32, 32), interpolation=cv2.INTER_AREA).astype(np.float32)
     low = cv2.dct(thumbnail)[:8, :8].flatten()
-    bits = low > np.median(low[1:])  # [0] is the mean brightness: leave it out of the median
+    # [0] is the mean brightness: leave it out. The other 63 have a middle value, the
+    # 32nd smallest (np.partition finds it; np.median would cost five times more).
+    bits = low > np.partition(low[1:], 31)[31]
     return int.from_bytes(np.packbits(bits).tobytes(), "big")
 
 
@@ -177,10 +178,10 @@ def hamming_distances(value, hashes):
     return np.bitwise_count(differences).astype(np.int64)
 
 
-def color_histogram(image):
+def color_histogram(image, bgr=False):
     """A normalized hue-saturation histogram (16x8 bins): the colors of a shot, not its layout."""
     cv2 = _cv2()
-    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV if bgr else cv2.COLOR_RGB2HSV)
     histogram = cv2.calcHist([hsv], [0, 1], None, [16, 8], [0, 180, 0, 256])
     return cv2.normalize(histogram, histogram, 1.0, 0.0, cv2.NORM_L1)
 
@@ -195,18 +196,24 @@ def scene_change(histogram_a, histogram_b):
     return float(cv2.compareHist(histogram_a, histogram_b, cv2.HISTCMP_BHATTACHARYYA))
 
 
-def measure(image):
-    """All the measurements the filters need, from one RGB frame (any size)."""
+def measure(image, histogram=True, bgr=False):
+    """All the measurements the filters need, from one RGB frame (any size).
+
+    Args:
+        image: RGB uint8 frame. A 256x256 one (ANALYSIS_SIZE) is measured as it is.
+        histogram: also take the color histogram (only the scene filter needs it).
+        bgr: the frame is in OpenCV's BGR order.
+    """
     cv2 = _cv2()
     small = analysis_image(image)
-    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY if bgr else cv2.COLOR_RGB2GRAY)
     brightness, contrast = brightness_and_contrast(gray)
     return FrameMeasures(
         brightness=brightness,
         contrast=contrast,
         sharpness=sharpness(gray),
         hash=perceptual_hash(gray),
-        histogram=color_histogram(small),
+        histogram=color_histogram(small, bgr) if histogram else None,
     )
 
 
@@ -242,9 +249,12 @@ class FrameFilter:
         self._previous_histogram = None
         self._scene_has_kept_frame = False
 
-    def check(self, image):
-        """Measures one RGB frame and decides; a kept frame is remembered. Returns a Decision."""
-        measures = measure(image)
+    def check(self, image, bgr=False):
+        """Measures one RGB (or, with bgr=True, BGR) frame and decides; returns a Decision.
+
+        A kept frame is remembered for the duplicate filter.
+        """
+        measures = measure(image, histogram=self.settings.one_per_scene, bgr=bgr)
         decision = self.decide(measures)
         if decision.keep:
             self.remember(measures.hash)
@@ -255,7 +265,7 @@ class FrameFilter:
         """The verdict for a measured frame (updates the scene tracker, not the kept set)."""
         settings = self.settings
         # Scene cuts are tracked over every sampled frame, kept or not.
-        if self._previous_histogram is not None:
+        if self._previous_histogram is not None and measures.histogram is not None:
             change = scene_change(self._previous_histogram, measures.histogram)
             if change > settings.scene_threshold:
                 self._scene_has_kept_frame = False

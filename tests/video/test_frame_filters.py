@@ -16,6 +16,20 @@ def test_measures_on_real_frames_and_their_blurred_copies(real_frames):
         assert 25 < sharp.brightness < 230 and sharp.contrast > 10
 
 
+def test_measures_are_the_same_in_opencv_color_order(real_frames):
+    frame = cv2.resize(real_frames[0], (256, 256), interpolation=cv2.INTER_AREA)
+    in_rgb = frame_filters.measure(frame)
+    in_bgr = frame_filters.measure(np.ascontiguousarray(frame[..., ::-1]), bgr=True)
+    assert (in_bgr.brightness, in_bgr.contrast, in_bgr.sharpness, in_bgr.hash) == (
+        in_rgb.brightness,
+        in_rgb.contrast,
+        in_rgb.sharpness,
+        in_rgb.hash,
+    )
+    np.testing.assert_allclose(in_bgr.histogram, in_rgb.histogram, atol=1e-6)
+    assert frame_filters.measure(frame, histogram=False).histogram is None
+
+
 def test_perceptual_hash_tells_repeats_from_other_shots(real_frames):
     hashes = [frame_filters.measure(frame).hash for frame in real_frames]
     distances = [frame_filters.hamming_distances(value, hashes) for value in hashes]
