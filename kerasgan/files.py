@@ -53,11 +53,33 @@ def _fsync_file(path):
             os.fsync(handle.fileno())
 
 
-def write_bytes(path, data):
-    """Writes `data` (bytes) to `path` atomically."""
-    with atomic_path(path) as temporary:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
+def write_bytes(path, data, flush=True):
+    """Writes `data` (bytes) to `path` atomically.
+
+    The same steps as `atomic_path` with fewer system calls (one open, one close),
+    because a video dataset writes thousands of small images this way.
+
+    Args:
+        flush: wait until the data is on disk before the rename. Without it the
+            rename still protects against a killed process; only a power cut or
+            an operating system crash can leave an empty file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        prefix=TEMPORARY_PREFIX, suffix=f"-{path.name}", dir=path.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if flush:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def write_text(path, text):

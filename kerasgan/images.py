@@ -14,6 +14,8 @@ import numpy as np
 
 from kerasgan import files
 
+JPEG_QUALITY = 95  # high enough that JPEG artifacts do not become something a GAN learns
+
 
 def to_uint8(images, value_range=(-1.0, 1.0)):
     """Maps float images in `value_range` to uint8 [0, 255], clipping outliers.
@@ -92,10 +94,10 @@ def encode_image(image, suffix=".png"):
 
     image = to_uint8(image)
     if image.ndim == 3 and image.shape[-1] == 3:
-        image = image[..., ::-1]  # OpenCV writes BGR
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)  # OpenCV writes BGR
     elif image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
-    params = [cv2.IMWRITE_JPEG_QUALITY, 95] if suffix.lower() in (".jpg", ".jpeg") else []
+    params = [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY] if suffix.lower() in (".jpg", ".jpeg") else []
     ok, encoded = cv2.imencode(suffix, np.ascontiguousarray(image), params)
     if not ok:
         raise ValueError(f"OpenCV could not encode an image of shape {image.shape} as {suffix}.")
