@@ -88,16 +88,17 @@ def _add_row_labels(grid, labels, cell_height, padding, label_width):
     return np.concatenate([margin, grid], axis=1)
 
 
-def encode_image(image, suffix=".png"):
-    """Encodes an RGB or grayscale uint8 image to PNG/JPEG bytes."""
+def encode_image(image, suffix=".png", bgr=False):
+    """Encodes an RGB (or, with bgr=True, BGR) or grayscale uint8 image to PNG/JPEG bytes."""
     import cv2
 
     image = to_uint8(image)
-    if image.ndim == 3 and image.shape[-1] == 3:
+    if image.ndim == 3 and image.shape[-1] == 3 and not bgr:
         image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)  # OpenCV writes BGR
     elif image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
-    params = [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY] if suffix.lower() in (".jpg", ".jpeg") else []
+    is_jpeg = suffix.lower() in (".jpg", ".jpeg")
+    params = [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY] if is_jpeg else []
     ok, encoded = cv2.imencode(suffix, np.ascontiguousarray(image), params)
     if not ok:
         raise ValueError(f"OpenCV could not encode an image of shape {image.shape} as {suffix}.")
