@@ -41,19 +41,20 @@ print(dataset.num_train, dataset.num_test, dataset.failures)
 ```
 """
 
+import collections
 import datetime
 import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from kerasgan import __version__, files, images
 from kerasgan.data import download, video
-from kerasgan.data.frame_filters import DROP_REASONS, FilterSettings, FrameFilter
+from kerasgan.data.frame_filters import ANALYSIS_SIZE, DROP_REASONS, FilterSettings, FrameFilter
 from kerasgan.data.progress import ProgressLine
 from kerasgan.errors import KerasganError
 
@@ -62,6 +63,9 @@ DOWNLOADS_FOLDER = ".downloads"
 STAGING_FOLDER = ".frames"
 CONTACT_SHEET_FRAMES = 64
 CONTACT_SHEET_CELL = 128
+# Cells of the images written in this run stay in memory (48 KB each) for the contact
+# sheet, up to this many; the rest are read back from disk.
+THUMBNAILS_IN_MEMORY = 1024
 TEST_OUTLINE_COLOR = (255, 140, 0)  # orange
 # Our image names: <source key>-<frame index>.<ext>. Only files like these are ever deleted.
 IMAGE_NAME_PATTERN = re.compile(r"^[a-z0-9-]+-f\d{7}\.(jpg|png)$")
@@ -257,6 +261,7 @@ class _Build:
         self.kept_names = []  # file names, aligned with self.filters.kept_hashes
         self.existing = {}  # image name -> the folder it is in now
         self.used_keys = set()  # the videos read in this run
+        self.thumbnails = {}  # image name -> its contact sheet cell (BGR), for images written now
 
     # ----------------------------------------------------------------- folder
     def prepare_folder(self, overwrite):
@@ -284,7 +289,10 @@ class _Build:
         for sub in (self.staging, self.folder / "train", self.folder / "test"):
             for path in sub.iterdir():
                 if IMAGE_NAME_PATTERN.match(path.name):
-                    self.existing[path.name] = sub
+                    if path.stat().st_size == 0:
+                        path.unlink()  # left empty by a power cut: write it again
+                    else:
+                        self.existing[path.name] = sub
 
     def _remove_images_and_records(self):
         for sub in (self.staging, self.folder / "train", self.folder / "test"):
@@ -440,28 +448,38 @@ class _Build:
             start=start or 0.0,
             end=end,
             on_frame=show,
+            rgb=False,  # converted once the frame is small (see _process_frame)
         )
-        # Encoding and writing (with its fsync) happen on a second thread, so the
-        # decoder never waits for the disk; both release Python's lock while they work.
-        with _ImageWriter() as writer:
+        # The main thread only decodes; everything done to a kept frame (crop, filters,
+        # resize, JPEG, write) runs on a second thread, one frame at a time and in order.
+        # OpenCV lets go of Python's lock while it works, so the two overlap, and the
+        # decoder is never kept waiting by the filters or the disk.
+        self._refused_for_limit = False
+        stopped_by_limit = False
+        with _InOrderWorker() as worker:
             try:
                 for frame in frames:
                     if self._full():
-                        return False
-                    self._process_frame(frame, key, key_number, offset, record, writer)
+                        stopped_by_limit = True
+                        break
+                    worker.submit(self._process_frame, frame, key, key_number, offset, record)
             finally:
                 frames.close()
                 line.finish(None)
-        return True
+        return not (stopped_by_limit or self._refused_for_limit)
 
-    def _process_frame(self, frame, key, key_number, offset, record, writer):
+    def _process_frame(self, frame, key, key_number, offset, record):
+        """Crops, filters and (if kept) writes one frame; runs on the worker thread."""
+        if self._full():
+            self._refused_for_limit = True  # read ahead before the limit was reached
+            return
         settings = self.settings
         record["sampled"] += 1
         time = round(frame.time + offset, 3)
-        picture = frame.image
+        picture = frame.image  # BGR, full size
         box = None
         if settings.filters.remove_letterbox:
-            box = video.find_letterbox(picture)
+            box = video.find_letterbox(picture, bgr=True)
             if box.has_bars(*picture.shape[:2]):
                 record["letterboxed"] += 1
                 picture = video.crop_box(picture, box)
@@ -472,7 +490,12 @@ class _Build:
             # Seeded by video and frame, so a resumed run crops a frame the same way.
             rng = np.random.default_rng([settings.seed, key_number, frame.index])
         square = video.crop_square(picture, settings.crop, rng)
-        decision = self.filters.check(square)
+        # One resize serves both the filters (which measure at 256 pixels) and the
+        # image file: shrink once to the larger of the two, then derive the other.
+        # The frame stays in OpenCV's BGR order throughout: the filters read it as
+        # such and OpenCV's encoder wants it, so no color conversion is needed.
+        working = video.resize_area(square, max(settings.size, ANALYSIS_SIZE))
+        decision = self.filters.check(working, bgr=True)
         if not decision.keep:
             dropped = {
                 "frame": frame.index,
@@ -486,7 +509,12 @@ class _Build:
             return
         name = f"{key}-f{frame.index:07d}.{settings.image_format}"
         if name not in self.existing:
-            writer.save(self.staging / name, square, settings.size)
+            # Sized from the square, not from `working`, so rounding matches a direct resize.
+            target = video.shorter_side_to(square.shape, settings.size)
+            output = video.resize_area(working, target)
+            _write_image(self.staging / name, output)
+            if len(self.thumbnails) < THUMBNAILS_IN_MEMORY:
+                self.thumbnails[name] = _thumbnail(output, CONTACT_SHEET_CELL)
             self.existing[name] = self.staging
         self.kept_names.append(name)
         measures = decision.measures
@@ -562,11 +590,19 @@ class _Build:
 
         count = min(CONTACT_SHEET_FRAMES, len(kept))
         chosen = np.linspace(0, len(kept) - 1, count).round().astype(int)
+        # Images written by an earlier run are read back. JPEG can decode at 1/2 or 1/4
+        # size for a fraction of the work: ask for the smallest still a cell wide.
+        reduced = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4}
+        fits = [factor for factor in reduced if self.settings.size >= factor * CONTACT_SHEET_CELL]
+        flag = reduced[max(fits)] if fits else cv2.IMREAD_COLOR
         cells = []
         for index in chosen:
             frame = kept[index]
-            image = cv2.imread(str(self.folder / frame["split"] / frame["name"]), cv2.IMREAD_COLOR)
-            cell = _thumbnail(cv2.cvtColor(image, cv2.COLOR_BGR2RGB), CONTACT_SHEET_CELL)
+            cell = self.thumbnails.get(frame["name"])
+            if cell is None:
+                image = cv2.imread(str(self.folder / frame["split"] / frame["name"]), flag)
+                cell = _thumbnail(image, CONTACT_SHEET_CELL)
+            cell = cv2.cvtColor(cell, cv2.COLOR_BGR2RGB)
             if frame["split"] == "test":
                 cv2.rectangle(
                     cell, (1, 1), (cell.shape[1] - 2, cell.shape[0] - 2), TEST_OUTLINE_COLOR, 3
@@ -633,40 +669,46 @@ class _Build:
             ProgressLine().finish(text)
 
 
-class _ImageWriter:
-    """Resizes and saves images on one background thread; at most `backlog` wait in memory.
+class _InOrderWorker:
+    """Runs tasks on one background thread, in the order given; at most `backlog` wait.
 
-    The exact area resize, the JPEG encoding and the write (with its fsync) all let go
-    of Python's lock, so they run while the main thread decodes the next frames.
-    Leaving the `with` block waits for every image and re-raises the first error.
+    A waiting task holds a whole decoded frame, so the backlog is short: enough to
+    smooth out a slow write, small enough for 4K frames (4 x 25 MB).
+    Leaving the `with` block waits for every task and re-raises the first error.
     """
 
-    def __init__(self, backlog=16):
+    def __init__(self, backlog=4):
         from concurrent.futures import ThreadPoolExecutor
 
         self.backlog = backlog
-        self.pending = []
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasgan-images")
+        self.pending = collections.deque()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasgan-frames")
 
-    def save(self, path, image, size):
-        """Queues `image`, resized so its shorter side is `size`, to be written to `path`."""
+    def submit(self, function, *args):
+        """Queues `function(*args)`; first waits for the oldest task if the backlog is full."""
         while len(self.pending) >= self.backlog:
-            self.pending.pop(0).result()
-        self.pending.append(self.executor.submit(_resize_and_save, path, image, size))
+            self.pending.popleft().result()
+        self.pending.append(self.executor.submit(function, *args))
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exception):
         try:
-            for future in self.pending:
-                future.result()
+            while self.pending:
+                self.pending.popleft().result()
         finally:
             self.executor.shutdown(wait=True)
 
 
-def _resize_and_save(path, image, size):
-    images.save_image(path, video.resize_area(image, size))
+def _write_image(path, image):
+    """Writes a BGR image as JPEG (quality 95) or PNG, as the path's suffix says.
+
+    Renamed into place when complete, so a killed run leaves no partial image. Not
+    flushed to disk one by one (a dataset is thousands of small files): after a
+    power cut an image may be empty, and the next run writes it again.
+    """
+    files.write_bytes(path, images.encode_image(image, path.suffix, bgr=True), flush=False)
 
 
 def _expand_sources(arguments):
@@ -715,10 +757,11 @@ def _thumbnail(image, cell):
     """Fits an image into a cell x cell white square, keeping its shape."""
     scale = cell / max(image.shape[:2])
     small = video.resize_area(image, max(1, int(round(min(image.shape[:2]) * scale))))
+    small = small[:cell, :cell]  # rounding can make the long side one pixel too long
     canvas = np.full((cell, cell, 3), 255, dtype=np.uint8)
     top = (cell - small.shape[0]) // 2
     left = (cell - small.shape[1]) // 2
-    canvas[top : top + small.shape[0], left : left + small.shape[1]] = small[:cell, :cell]
+    canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
     return canvas
 
 
