@@ -535,6 +535,15 @@ class PairGrid:
         return images.make_grid(rows.reshape(-1, *rows.shape[2:]), columns=3)
 
 
+def _reals_grid(batch):
+    """reals.png for pix2pix: the training pairs, one per row, input | target."""
+    inputs, targets = (ops.convert_to_numpy(part).astype("float32") for part in batch)
+    if inputs.shape[-1] != targets.shape[-1]:
+        inputs = np.repeat(inputs, targets.shape[-1], axis=-1)  # grey -> RGB, for one grid
+    rows = np.stack([inputs, targets], axis=1)[:GRID_PAIRS]  # (pairs, 2, H, W, C)
+    return images.make_grid(rows.reshape(-1, *rows.shape[2:]), columns=2)
+
+
 def _load_data(dataset, options):
     from kerasgan.data.paired import load_paired_data
 
@@ -582,6 +591,7 @@ def _register():
             build=_build,
             sampler=_sampler,
             load_data=_load_data,
+            reals_grid=_reals_grid,
             defaults={
                 "input_mode": "paired",
                 "direction": "AtoB",

@@ -3,7 +3,7 @@
 ```
 results/00003-dcgan-mnist/
     training_options.json   every option of the run (the same command finds it again)
-    reals.png               a grid of training images
+    reals.png               a grid of training images (pix2pix: input | target pairs)
     fakes_init.png          the fixed latent batch through the untrained generator
     fakes_000001.png ...    the same fixed latent batch after each interval
     generator-000001.keras  generator snapshots (plain Keras models)

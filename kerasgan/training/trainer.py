@@ -43,6 +43,8 @@ class ModelRecipe:
             image_shape, description) for models that need other data (pix2pix's pairs);
             default: `kerasgan.data.load_training_data`.
         defaults: extra options this model understands, with their defaults.
+        reals_grid: `(batch) -> image` for reals.png, a picture of what the model learns
+            from; default: a grid of the batch's images.
     """
 
     build: callable
@@ -50,6 +52,7 @@ class ModelRecipe:
     needs_labels: bool = False
     load_data: callable = None
     defaults: dict = dataclasses.field(default_factory=dict)
+    reals_grid: callable = None
 
 
 def _build_dcgan(options, data):
@@ -316,8 +319,11 @@ def train(
     if start_interval == 0:
         run.write_options(options)
         real_batch = next(iter(data.dataset))
-        real_images = real_batch[0] if isinstance(real_batch, (tuple, list)) else real_batch
-        images.save_grid(run.reals_path, np.asarray(real_images)[:GRID_SIZE])
+        if recipe.reals_grid is not None:
+            images.save_image(run.reals_path, recipe.reals_grid(real_batch))
+        else:
+            real_images = real_batch[0] if isinstance(real_batch, (tuple, list)) else real_batch
+            images.save_grid(run.reals_path, np.asarray(real_images)[:GRID_SIZE])
         images.save_image(run.initial_grid_path, sampler.grid(gan))
     if start_interval >= total_intervals:
         if verbose:
@@ -352,6 +358,14 @@ def train(
     return run
 
 
+def _dataset_label(name, dataset):
+    """How a run folder names its data: mnist, cifar10, a folder's name or a file's stem."""
+    if name in ("mnist", "cifar10"):
+        return name
+    path = Path(dataset)
+    return path.stem if path.is_file() else path.name
+
+
 def _choose_run(outdir, resume, options, model, dataset):
     if resume in (None, "none"):
         run = None
@@ -365,8 +379,7 @@ def _choose_run(outdir, resume, options, model, dataset):
                 "checkpoint.npz, or --resume auto."
             )
     if run is None:
-        dataset_name = options["dataset"] if options["dataset"] in ("mnist", "cifar10") else Path(dataset).name
-        run = TrainingRun.create(outdir, f"{model}-{dataset_name}")
+        run = TrainingRun.create(outdir, f"{model}-{_dataset_label(options['dataset'], dataset)}")
     removed = run.clean_up_after_kill()
     if removed:
         print(f"Removed {removed} unfinished temporary file(s) left by an interrupted run.", file=sys.stderr)

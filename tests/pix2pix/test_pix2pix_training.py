@@ -56,6 +56,13 @@ def test_train_then_resume(frames_folder, tmp_path, capsys):
         np.rint((test_targets[0] + 1) * 127.5),
         atol=1,
     )
+    # reals.png shows what it learns from: a batch of training pairs, input | target.
+    reals = images_read(run_path / "reals.png")
+    assert reals.shape == (4 * 66 + 2, 2 * 66 + 2, 3)
+    small_input, target = reals[2:66, 2:66].astype(float), reals[2:66, 68:132].astype(float)
+    # Downscale mode: the input is the target made blocky, so alike in the large but not the same.
+    assert np.abs(small_input - target).mean() < 30 and np.abs(small_input - target).max() > 30
+
     first = run.stats()
     assert [line["step"] for line in first] == [3]
     assert 0 < first[0]["test_l1"] < 2 and first[0]["test_psnr"] > 0
