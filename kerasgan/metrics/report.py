@@ -70,7 +70,7 @@ SCORE_ROWS = (
     (
         "copy_rate",
         "Copy rate",
-        "share of samples suspiciously close to a training image; about 0.05 for new images",
+        "share of samples suspiciously close to a training image; about 5% for new images",
     ),
 )
 
@@ -92,7 +92,9 @@ def _score_value(scores, key):
     """One score as text, with what belongs beside it: KID's spread, the real images' score."""
     value = _format(scores[key], key)
     if key == "kid":
-        value += f" +- {_format(scores['kid_std'])}"
+        spread = scores["kid_std"]
+        # Two significant digits: the spread says how far to trust the mean, no more.
+        value += " +- " + ("0" if abs(spread) < 1e-9 else f"{spread:.2g}")
     if key == "classifier_score" and "real_classifier_score" in scores:
         value += f" (real images: {_format(scores['real_classifier_score'])})"
     return value
