@@ -102,6 +102,7 @@ def test_sigkill_after_a_checkpoint_then_rerun_continues_exactly(mnist_npz, tmp_
     resumed = killed_progress["interval"]
     assert f"Resuming {run_folder.name} after interval {resumed}" in second.stdout
     assert sorted(p.name for p in outdir.iterdir()) == [run_folder.name]  # no second run
+    assert run_folder.name == "00000-dcgan-mnist_subset"  # named by the data file's stem
 
     steps_per_epoch = 3678 // 64
     total_intervals = -(-steps_per_epoch // INTERVAL_STEPS)
