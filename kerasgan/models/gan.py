@@ -214,6 +214,28 @@ class GAN(keras.Model):
         self.discriminator_optimizer.build(self.discriminator.trainable_variables)
         self.generator_optimizer.build(self.generator.trainable_variables)
 
+    def get_compile_config(self):
+        """The two optimizers and the loss, saved in a `.keras` file beside the weights.
+
+        With `compile_from_config`, `keras.models.load_model` gives back a GAN that is
+        compiled, with its optimizers' moments restored, ready to train on.
+        (`compile`'s Keras arguments, such as `jit_compile`, are not kept.)
+        """
+        if not self.compiled:
+            return None
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.discriminator_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.generator_optimizer),
+            "loss": self.loss_name,
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
+            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
+            loss=config["loss"],
+        )
+
     @property
     def metrics(self):
         # Listing the trackers lets Keras reset them at each epoch and show them in progress bars.
