@@ -1,7 +1,8 @@
 """Atomic file writes: a file is either absent, the old version, or complete.
 
 Everything kerasgan writes (grids, snapshots, checkpoints, manifests, grading
-results) goes through `atomic_path`: the data is written to a hidden temporary
+results) goes through `atomic_path` (for writers that want a path) or
+`write_bytes` (for bytes in hand): the data is written to a hidden temporary
 file in the same folder, flushed to disk, then renamed over the final name.
 A rename within one folder is atomic, so a Colab disconnect or a killed
 process never leaves a half-written file behind, only a stray `.tmp-` file
