@@ -528,20 +528,22 @@ class PairGrid:
         from kerasgan.training.callbacks import sampling_generator
 
         outputs = translate(sampling_generator(model), self.inputs)
-        inputs = self.inputs
-        if inputs.shape[-1] != outputs.shape[-1]:
-            inputs = np.repeat(inputs, outputs.shape[-1], axis=-1)  # grey -> RGB, for one grid
-        rows = np.stack([inputs, outputs, self.targets], axis=1)  # (pairs, 3, H, W, C)
-        return images.make_grid(rows.reshape(-1, *rows.shape[2:]), columns=3)
+        return side_by_side_grid(self.inputs, outputs, self.targets)
+
+
+def side_by_side_grid(*columns):
+    """One grid row per example, the given batches side by side (input | output | target)."""
+    channels = max(column.shape[-1] for column in columns)
+    # Grey inputs beside colour outputs are repeated to RGB, to fit in one grid.
+    columns = [np.repeat(c, channels // c.shape[-1], axis=-1) for c in columns]
+    rows = np.stack(columns, axis=1)  # (examples, columns, H, W, C)
+    return images.make_grid(rows.reshape(-1, *rows.shape[2:]), columns=len(columns))
 
 
 def _reals_grid(batch):
-    """reals.png for pix2pix: the training pairs, one per row, input | target."""
-    inputs, targets = (ops.convert_to_numpy(part).astype("float32") for part in batch)
-    if inputs.shape[-1] != targets.shape[-1]:
-        inputs = np.repeat(inputs, targets.shape[-1], axis=-1)  # grey -> RGB, for one grid
-    rows = np.stack([inputs, targets], axis=1)[:GRID_PAIRS]  # (pairs, 2, H, W, C)
-    return images.make_grid(rows.reshape(-1, *rows.shape[2:]), columns=2)
+    """reals.png for pix2pix: training pairs, one per row, input | target."""
+    inputs, targets = (ops.convert_to_numpy(part).astype("float32")[:GRID_PAIRS] for part in batch)
+    return side_by_side_grid(inputs, targets)
 
 
 def _load_data(dataset, options):
