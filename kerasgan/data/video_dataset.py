@@ -454,8 +454,8 @@ class _Build:
         # resize, JPEG, write) runs on a second thread, one frame at a time and in order.
         # OpenCV lets go of Python's lock while it works, so the two overlap, and the
         # decoder is never kept waiting by the filters or the disk.
-        self._refused_for_limit = False
         stopped_by_limit = False
+        submitted = 0
         with _InOrderWorker() as worker:
             try:
                 for frame in frames:
@@ -463,16 +463,17 @@ class _Build:
                         stopped_by_limit = True
                         break
                     worker.submit(self._process_frame, frame, key, key_number, offset, record)
+                    submitted += 1
             finally:
                 frames.close()
                 line.finish(None)
-        return not (stopped_by_limit or self._refused_for_limit)
+        # Frames read ahead after the limit was reached are not counted as sampled.
+        return not stopped_by_limit and record["sampled"] == submitted
 
     def _process_frame(self, frame, key, key_number, offset, record):
         """Crops, filters and (if kept) writes one frame; runs on the worker thread."""
         if self._full():
-            self._refused_for_limit = True  # read ahead before the limit was reached
-            return
+            return  # read ahead before the limit was reached: left for the next run
         settings = self.settings
         record["sampled"] += 1
         time = round(frame.time + offset, 3)
