@@ -360,8 +360,9 @@ def train(
 
 def _dataset_label(name, dataset):
     """How a run folder names its data: mnist, cifar10, a folder's name or a file's stem."""
-    if name in ("mnist", "cifar10"):
-        return name
+    kind = configs.dataset_kind(name)
+    if kind != "custom":
+        return kind
     path = Path(dataset)
     return path.stem if path.is_file() else path.name
 
