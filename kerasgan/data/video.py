@@ -27,6 +27,7 @@ for frame in video.sample_frames("clip.mp4", every_seconds=0.5, start=30, end=12
 ```
 """
 
+import contextlib
 import math
 import os
 from dataclasses import dataclass
@@ -61,6 +62,28 @@ def _cv2():
     import cv2
 
     return cv2
+
+
+@contextlib.contextmanager
+def opencv_on_one_thread():
+    """Inside this block OpenCV's image functions (resize, color, ...) use no thread pool.
+
+    The video decoder has threads of its own (FFmpeg's, which this setting leaves
+    alone), and on a small machine they keep nearly every core busy. OpenCV would
+    split each resize of a kept frame over its own thread pool, whose threads wait
+    for work by spinning: CPU time taken from the decoder, for no gain on images
+    this small. Measured over 30 builds each (best run), the builder's CPU time beyond
+    decoding and retrieving the kept frames fell from 42 to 35 ms on bigbuckbunny.mp4
+    (14 frames of 720p kept) and from 41 to 30 ms on bikes.mp4 (25 kept).
+    The setting is global to the process, so the previous one is put back after.
+    """
+    cv2 = _cv2()
+    previous = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(previous)
 
 
 @dataclass(frozen=True)

@@ -452,11 +452,13 @@ class _Build:
         )
         # The main thread only decodes; everything done to a kept frame (crop, filters,
         # resize, JPEG, write) runs on a second thread, one frame at a time and in order.
-        # OpenCV lets go of Python's lock while it works, so the two overlap, and the
-        # decoder is never kept waiting by the filters or the disk.
+        # OpenCV lets go of Python's lock while it works, so on a machine with a core to
+        # spare the two overlap and the decoder is not kept waiting by the filters or the
+        # disk. (On two cores the decoder's own threads keep both nearly busy, and the
+        # kept frames' work adds to the time instead: see bench/frames.py.)
         stopped_by_limit = False
         submitted = 0
-        with _InOrderWorker() as worker:
+        with video.opencv_on_one_thread(), _InOrderWorker() as worker:
             try:
                 for frame in frames:
                     if self._full():

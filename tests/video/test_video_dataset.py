@@ -290,6 +290,41 @@ def test_interrupted_run_leaves_no_partial_image_and_resumes(monkeypatch, real_c
     assert manifest["counts"] == clean.manifest["counts"]
 
 
+def test_kept_frames_are_processed_with_opencv_on_one_thread_and_the_setting_restored(
+    monkeypatch, real_clip, tmp_path
+):
+    # The decoder's threads need the cores; OpenCV's pool would spin beside them. The
+    # setting is global to the process, so the caller's value must come back, also after
+    # an interrupted build.
+    clip = real_clip("bikes.mp4")
+    original = video_dataset._write_image
+    threads_seen = []
+    interrupt_at = [4]
+
+    def write_noting_threads(path, image):
+        threads_seen.append(cv2.getNumThreads())
+        if len(threads_seen) == interrupt_at[0]:
+            raise KeyboardInterrupt
+        return original(path, image)
+
+    monkeypatch.setattr(video_dataset, "_write_image", write_noting_threads)
+    previous = cv2.getNumThreads()
+    cv2.setNumThreads(3)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build_video_dataset([clip], tmp_path / "a", size=32, every_frames=25, progress=False)
+        assert len(threads_seen) >= 4 and set(threads_seen) == {1}
+        assert cv2.getNumThreads() == 3
+
+        threads_seen.clear()
+        interrupt_at[0] = None
+        build_video_dataset([clip], tmp_path / "b", size=32, every_frames=25, progress=False)
+        assert len(threads_seen) >= 8 and set(threads_seen) == {1}
+        assert cv2.getNumThreads() == 3
+    finally:
+        cv2.setNumThreads(previous)
+
+
 def test_an_image_left_empty_by_a_power_cut_is_written_again(real_clip, tmp_path):
     # Dataset images are renamed into place but not flushed to disk one by one; after a
     # power cut the file system may hold an empty file under the final name.
