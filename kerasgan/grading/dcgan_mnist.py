@@ -86,18 +86,7 @@ CHECKS = [
         10,
         gan_checks.generator_loss,
     ),
-    Check(
-        "discriminator_step",
-        "discriminator_step: updates the discriminator and leaves the generator unchanged",
-        10,
-        gan_checks.step_updates("discriminator_step", trains="discriminator"),
-    ),
-    Check(
-        "generator_step",
-        "generator_step: updates the generator and leaves the discriminator unchanged",
-        10,
-        gan_checks.step_updates("generator_step", trains="generator"),
-    ),
+    *gan_checks.step_checks(),
     Check(
         "losses_fall",
         "train_step: over a short run on real digits, the discriminator's loss falls",

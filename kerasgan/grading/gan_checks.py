@@ -11,7 +11,7 @@ swapped" than from two numbers that differ.
 
 import numpy as np
 
-from kerasgan.grading.checks import NotRun, Verdict, describe, is_close, scalar
+from kerasgan.grading.checks import Check, NotRun, Verdict, describe, is_close, scalar
 
 # Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logs.
 KERAS_EPSILON = 1e-7
@@ -293,6 +293,24 @@ def step_updates(probe, trains):
     return check
 
 
+def step_checks(points=10):
+    """The two update-step checks of every GAN assignment: each step trains its own network only."""
+    return [
+        Check(
+            "discriminator_step",
+            "discriminator_step: updates the discriminator and leaves the generator unchanged",
+            points,
+            step_updates("discriminator_step", trains="discriminator"),
+        ),
+        Check(
+            "generator_step",
+            "generator_step: updates the generator and leaves the discriminator unchanged",
+            points,
+            step_updates("generator_step", trains="generator"),
+        ),
+    ]
+
+
 # ------------------------------------------------------------------ training
 
 
@@ -433,6 +451,7 @@ __all__ = [
     "discriminator_loss",
     "generator_loss",
     "step_updates",
+    "step_checks",
     "losses_fall",
     "sample_quality",
     "determinism",
