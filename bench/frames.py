@@ -243,18 +243,17 @@ def bench_clip(name, path, every, repeats, scratch_parent=None):
         ratio_wall = wall[reference] / wall["builder"]
         ratio_cpu = cpu[reference] / cpu["builder"]
         print(f"  {label:30s} {ratio_wall:10.2f} {ratio_cpu:13.2f}  {note}".rstrip())
-    print_budget(wall, cpu, every, total)
+    print_budget(wall, cpu, kept)
     return wall, cpu
 
 
-def print_budget(wall, cpu, every, total):
+def print_budget(wall, cpu, kept):
     """What the 80% target leaves for the kept frames' work, against what it costs.
 
     Decoding keeps `busy` of the machine's cores working (FFmpeg's frame threads).
     Whatever the builder does to a kept frame (crop, filters, resize, JPEG, file)
     needs CPU time too; where no core is left over, that time adds to the wall clock.
     """
-    kept = -(-total // every)
     files = wall["create kept files"]
     grab = "grab only (decode limit)"
     busy = cpu[grab] / wall[grab]
