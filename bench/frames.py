@@ -176,7 +176,7 @@ def least_writer(path, every, folder, size=256):
 
 
 def create_files(folder, count, size=20_000):
-    """The disk's share: `count` files of `size` bytes, each written and renamed into place.
+    """The disk's share: `count` files of `size` bytes, written as the builder writes images.
 
     Every kept image is one new file, whatever the builder does, so this is a reference
     for the part of the builder's time that depends on the file system, not on our code.
@@ -184,9 +184,7 @@ def create_files(folder, count, size=20_000):
     folder.mkdir(parents=True)
     data = os.urandom(size)
     for index in range(count):
-        temporary = folder / f".tmp-{index}.jpg"
-        temporary.write_bytes(data)
-        os.replace(temporary, folder / f"{index}.jpg")
+        write_bytes(folder / f"{index}.jpg", data, flush=False)
 
 
 def builder(path, every, folder):
