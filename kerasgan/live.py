@@ -35,8 +35,9 @@ from pathlib import Path
 import numpy as np
 
 from kerasgan import files
+from kerasgan.data.frame_geometry import crop_square, resize_area
 from kerasgan.data.input_modes import InputMode
-from kerasgan.data.video import crop_square, open_video, resize_area
+from kerasgan.data.video import open_video
 from kerasgan.errors import KerasganError
 
 WINDOW_TITLE = "kerasgan live (q to quit)"

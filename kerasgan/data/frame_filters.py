@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from kerasgan.data.video import halve_while_larger
+from kerasgan.data.frame_geometry import halve_while_larger
 
 ANALYSIS_SIZE = 256
 

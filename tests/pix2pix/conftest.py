@@ -60,7 +60,7 @@ def read_frames(clip, count, size=64, every=10):
     """`count` RGB frames of a clip, every `every`-th, center squares of `size` pixels."""
     import cv2
 
-    from kerasgan.data.video import crop_square, resize_area
+    from kerasgan.data.frame_geometry import crop_square, resize_area
 
     capture = cv2.VideoCapture(str(clip))
     frames, index = [], 0
