@@ -62,8 +62,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 import cv2  # noqa: E402
 
-from kerasgan.data.video import crop_square, opencv_on_one_thread, resize_area  # noqa: E402
-from kerasgan.data.video_dataset import _InOrderWorker, build_video_dataset  # noqa: E402
+from kerasgan.data.frame_geometry import crop_square, resize_area  # noqa: E402
+from kerasgan.data.in_order_worker import InOrderWorker  # noqa: E402
+from kerasgan.data.video import opencv_on_one_thread  # noqa: E402
+from kerasgan.data.video_dataset import build_video_dataset  # noqa: E402
 from kerasgan.files import write_bytes  # noqa: E402
 from kerasgan.images import encode_image  # noqa: E402
 
@@ -167,7 +169,7 @@ def least_writer(path, every, folder, size=256):
 
     capture = cv2.VideoCapture(str(path))
     index = 0
-    with opencv_on_one_thread(), _InOrderWorker() as worker:
+    with opencv_on_one_thread(), InOrderWorker() as worker:
         while capture.grab():
             if index % every == 0:
                 worker.submit(write, index, capture.retrieve()[1])

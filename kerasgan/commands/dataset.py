@@ -1,6 +1,11 @@
-"""`kerasgan dataset video`: build a training set of square images from videos."""
+"""`kerasgan dataset video`: build a training set of square images from videos.
+
+The flags are made from `VideoDatasetSettings` and `FilterSettings`, the one table of
+defaults; `parse_time` and `parse_rate` read the times and rates people type.
+"""
 
 import argparse
+import re
 import sys
 
 SUMMARY = "Build training datasets (from YouTube videos, video links, files or folders)."
@@ -27,11 +32,42 @@ browser extension) and pass --cookies cookies.txt.
 """
 
 
+# The filter flags, one per FilterSettings field (the flag is the field's name with dashes):
+# each filter's switch, then its threshold. A threshold's type is its default's.
+FILTER_FLAGS = (
+    ("drop_dark", "drop dark frames"),
+    ("dark_threshold", "mean gray level below which a frame is dark (default %(default)s)"),
+    ("drop_bright", "drop washed-out frames"),
+    (
+        "bright_threshold",
+        "mean gray level above which a frame is too bright (default %(default)s)",
+    ),
+    ("drop_flat", "drop flat frames (solid colors, fades)"),
+    (
+        "flat_threshold",
+        "gray level standard deviation below which a frame is flat (default %(default)s)",
+    ),
+    ("drop_blurry", "drop blurry frames"),
+    (
+        "blur_threshold",
+        "variance of the Laplacian below which a frame is blurry (default %(default)s)",
+    ),
+    ("drop_duplicates", "drop near-duplicates of kept frames"),
+    (
+        "duplicate_distance",
+        "perceptual hash bits (of 64) within which frames match (default %(default)s)",
+    ),
+    ("one_per_scene", "keep only the first good frame of each scene"),
+    ("scene_threshold", "color histogram change (0-1) that counts as a cut (default %(default)s)"),
+    ("remove_letterbox", "crop black bars away before the square crop"),
+)
+
+
 def add_arguments(parser):
     # Imported here (they are light: no TensorFlow) so the defaults live in one table.
     from kerasgan.cli import HelpFormatter
     from kerasgan.data.frame_filters import FilterSettings
-    from kerasgan.data.video_dataset import VideoDatasetSettings
+    from kerasgan.data.video_dataset_settings import VideoDatasetSettings
 
     defaults = VideoDatasetSettings()
     filters = FilterSettings()
@@ -119,76 +155,15 @@ def add_arguments(parser):
     video.add_argument("--quiet", action="store_true", help="no progress lines")
 
     group = video.add_argument_group("filters (each has a switch and a threshold)")
-    switch = argparse.BooleanOptionalAction
-    group.add_argument(
-        "--drop-dark", action=switch, default=filters.drop_dark, help="drop dark frames"
-    )
-    group.add_argument(
-        "--dark-threshold",
-        type=float,
-        default=filters.dark_threshold,
-        help="mean gray level below which a frame is dark (default %(default)s)",
-    )
-    group.add_argument(
-        "--drop-bright", action=switch, default=filters.drop_bright, help="drop washed-out frames"
-    )
-    group.add_argument(
-        "--bright-threshold",
-        type=float,
-        default=filters.bright_threshold,
-        help="mean gray level above which a frame is too bright (default %(default)s)",
-    )
-    group.add_argument(
-        "--drop-flat",
-        action=switch,
-        default=filters.drop_flat,
-        help="drop flat frames (solid colors, fades)",
-    )
-    group.add_argument(
-        "--flat-threshold",
-        type=float,
-        default=filters.flat_threshold,
-        help="gray level standard deviation below which a frame is flat (default %(default)s)",
-    )
-    group.add_argument(
-        "--drop-blurry", action=switch, default=filters.drop_blurry, help="drop blurry frames"
-    )
-    group.add_argument(
-        "--blur-threshold",
-        type=float,
-        default=filters.blur_threshold,
-        help="variance of the Laplacian below which a frame is blurry (default %(default)s)",
-    )
-    group.add_argument(
-        "--drop-duplicates",
-        action=switch,
-        default=filters.drop_duplicates,
-        help="drop near-duplicates of kept frames",
-    )
-    group.add_argument(
-        "--duplicate-distance",
-        type=int,
-        default=filters.duplicate_distance,
-        help="perceptual hash bits (of 64) within which frames match (default %(default)s)",
-    )
-    group.add_argument(
-        "--one-per-scene",
-        action=switch,
-        default=filters.one_per_scene,
-        help="keep only the first good frame of each scene",
-    )
-    group.add_argument(
-        "--scene-threshold",
-        type=float,
-        default=filters.scene_threshold,
-        help="color histogram change (0-1) that counts as a cut (default %(default)s)",
-    )
-    group.add_argument(
-        "--remove-letterbox",
-        action=switch,
-        default=filters.remove_letterbox,
-        help="crop black bars away before the square crop",
-    )
+    for name, help_text in FILTER_FLAGS:
+        default = getattr(filters, name)
+        flag = "--" + name.replace("_", "-")
+        if isinstance(default, bool):  # --drop-dark and --no-drop-dark
+            group.add_argument(
+                flag, action=argparse.BooleanOptionalAction, default=default, help=help_text
+            )
+        else:
+            group.add_argument(flag, type=type(default), default=default, help=help_text)
 
 
 def run(args):
@@ -201,12 +176,8 @@ def run(args):
 
 def run_video(args):
     from kerasgan.data.frame_filters import FilterSettings
-    from kerasgan.data.video_dataset import (
-        VideoDatasetSettings,
-        build_video_dataset,
-        parse_rate,
-        parse_time,
-    )
+    from kerasgan.data.video_dataset import VideoDatasetSettings, build_video_dataset
+    from kerasgan.data.video_sources import naming_the_source
 
     every_seconds = every_frames = None
     if args.every is not None:
@@ -226,21 +197,7 @@ def run_video(args):
         split_blocks=args.split_blocks,
         seed=args.seed,
         max_height=args.max_height,
-        filters=FilterSettings(
-            drop_dark=args.drop_dark,
-            dark_threshold=args.dark_threshold,
-            drop_bright=args.drop_bright,
-            bright_threshold=args.bright_threshold,
-            drop_flat=args.drop_flat,
-            flat_threshold=args.flat_threshold,
-            drop_blurry=args.drop_blurry,
-            blur_threshold=args.blur_threshold,
-            drop_duplicates=args.drop_duplicates,
-            duplicate_distance=args.duplicate_distance,
-            one_per_scene=args.one_per_scene,
-            scene_threshold=args.scene_threshold,
-            remove_letterbox=args.remove_letterbox,
-        ),
+        filters=FilterSettings(**{name: getattr(args, name) for name, _ in FILTER_FLAGS}),
     )
     dataset = build_video_dataset(
         args.sources,
@@ -262,8 +219,42 @@ def run_video(args):
         total = counts["sources"] + len(dataset.failures)
         print(f"kerasgan: {len(dataset.failures)} of {total} sources failed:", file=sys.stderr)
         for source, sentence in dataset.failures:
-            # Most sentences name their source already; the rest get it in front.
-            named = sentence if source in sentence else f"{source}: {sentence}"
-            print(f"  - {named}", file=sys.stderr)
+            print(f"  - {naming_the_source(source, sentence)}", file=sys.stderr)
         return 1
     return 0
+
+
+def parse_time(text):
+    """ "90", "90s", "1:30", "1:02:03", "1:30.5" -> seconds (float)."""
+    text = str(text).strip().lower()
+    if text.endswith("s") and ":" not in text:
+        text = text[:-1]
+    problem = f"Cannot read the time {text!r}: write seconds (90) or m:ss (1:30)."
+    try:
+        values = [float(part) for part in text.split(":")]
+    except ValueError:
+        raise ValueError(problem) from None
+    if len(values) > 3 or any(value < 0 for value in values):
+        raise ValueError(problem)
+    seconds = 0.0
+    for value in values:
+        seconds = seconds * 60 + value
+    return seconds
+
+
+def parse_rate(text):
+    """ "0.5s", "0.5", "500ms" -> ("seconds", 0.5); "10f" -> ("frames", 10)."""
+    text = str(text).strip().lower().replace(" ", "")
+    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|sec|ms|f|frames?)?", text)
+    if not match:
+        raise ValueError(
+            f"Cannot read the rate {text!r}: write seconds (0.5s) or a frame step (10f)."
+        )
+    number, unit = float(match.group(1)), match.group(2) or "s"
+    if number <= 0:
+        raise ValueError(f"The rate {text!r} must be more than zero.")
+    if unit.startswith("f"):
+        if number != int(number):
+            raise ValueError(f"A frame step must be a whole number; got {text!r}.")
+        return "frames", int(number)
+    return "seconds", number / 1000 if unit == "ms" else number

@@ -34,7 +34,8 @@ from kerasgan.data.keras_datasets import (
 from kerasgan.data.pipeline import array_dataset
 from kerasgan.data.sources import TrainingData, load_test_images, load_training_data
 from kerasgan.data.frame_filters import FilterSettings
-from kerasgan.data.video_dataset import VideoDataset, VideoDatasetSettings, build_video_dataset
+from kerasgan.data.video_dataset import VideoDataset, build_video_dataset
+from kerasgan.data.video_dataset_settings import VideoDatasetSettings
 
 __all__ = [
     "CIFAR10_CLASS_NAMES",

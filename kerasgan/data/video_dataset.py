@@ -22,6 +22,12 @@ Why contiguous blocks: frames half a second apart are nearly the same picture.
 Interleaving them between train and test (a random split of frames) puts a near
 copy of every test image in the training set, and the test score measures memory.
 
+This module is the build itself. The other parts have modules of their own:
+`video_dataset_settings` (the settings and their defaults), `video_sources` (what
+the sources name), `video` (reading frames), `frame_geometry` (bars, crops,
+resizing), `frame_filters` (which frames to drop), `time_split` (train and test)
+and `video_manifest` (manifest.json and the contact sheet).
+
 Re-running the same command is cheap and safe: downloads are cached, a finished
 video is not read again, an image that exists is not written again, and every
 file is written atomically, so an interrupted run leaves no half-written image.
@@ -41,125 +47,37 @@ print(dataset.num_train, dataset.num_test, dataset.failures)
 ```
 """
 
-import collections
-import datetime
-import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from kerasgan import __version__, files, images
-from kerasgan.data import download, video
-from kerasgan.data.frame_filters import ANALYSIS_SIZE, DROP_REASONS, FilterSettings, FrameFilter
+from kerasgan import files, images
+from kerasgan.data import download, frame_geometry, video
+from kerasgan.data.frame_filters import ANALYSIS_SIZE, FrameFilter
+from kerasgan.data.in_order_worker import InOrderWorker
 from kerasgan.data.progress import ProgressLine
+from kerasgan.data.time_split import split_by_time
+from kerasgan.data.video_dataset_settings import VideoDatasetSettings, settings_differences
+from kerasgan.data.video_manifest import (
+    CONTACT_SHEET_CELL,
+    make_manifest,
+    thumbnail,
+    write_contact_sheet,
+)
+from kerasgan.data.video_sources import expand_sources, naming_the_source, source_key
 from kerasgan.errors import KerasganError
 
-IMAGE_FORMATS = ("jpg", "png")
 DOWNLOADS_FOLDER = ".downloads"
 STAGING_FOLDER = ".frames"
-CONTACT_SHEET_FRAMES = 64
-CONTACT_SHEET_CELL = 128
 # Cells of the images written in this run stay in memory (48 KB each) for the contact
 # sheet, up to this many; the rest are read back from disk.
 THUMBNAILS_IN_MEMORY = 1024
-TEST_OUTLINE_COLOR = (255, 140, 0)  # orange
 # Our image names: <source key>-<frame index>.<ext>. Only files like these are ever deleted.
 IMAGE_NAME_PATTERN = re.compile(r"^[a-z0-9-]+-f\d{7}\.(jpg|png)$")
-
-
-@dataclass
-class VideoDatasetSettings:
-    """Everything that decides what a video dataset contains: the one table of defaults.
-
-    Args:
-        size: images are `size` x `size` pixels (with crop="none": the shorter side).
-        every_seconds: keep one frame per this many seconds of video (the default, 0.5,
-            applies when none of every_seconds, every_frames, num_frames is given).
-        every_frames: keep every Nth frame instead.
-        num_frames: keep this many frames per video, evenly spaced, instead.
-        start, end: the section of each video to use, in seconds (None: from the start, to the end).
-        max_images: stop once the dataset has this many images (videos in the order given).
-        image_format: "jpg" (small, quality 95) or "png" (lossless, larger).
-        crop: "center" square, "random" square (repeatable with `seed`), or "none" (keep the
-            whole frame; the image loader crops later).
-        test_fraction: about this fraction of each video's frames goes to test/.
-        split_blocks: each video's kept frames are cut into this many contiguous blocks of time;
-            whole blocks go to test/.
-        seed: chooses the test blocks and the random crops.
-        max_height: the largest video height to download (frames are shrunk to `size` anyway).
-        filters: a FilterSettings: which frames to drop and the thresholds.
-
-    Example:
-
-    ```python
-    settings = VideoDatasetSettings(
-        size=128, num_frames=500, filters=FilterSettings(drop_blurry=False)
-    )
-    ```
-    """
-
-    size: int = 256
-    every_seconds: float = None
-    every_frames: int = None
-    num_frames: int = None
-    start: float = None
-    end: float = None
-    max_images: int = None
-    image_format: str = "jpg"
-    crop: str = "center"
-    test_fraction: float = 0.1
-    split_blocks: int = 10
-    seed: int = 0
-    max_height: int = download.DEFAULT_MAX_HEIGHT
-    filters: FilterSettings = field(default_factory=FilterSettings)
-
-    def validate(self):
-        """Checks the values (one sentence per problem) and fills in the default rate."""
-        rates = [self.every_seconds, self.every_frames, self.num_frames]
-        if sum(value is not None for value in rates) > 1:
-            raise ValueError("Choose one sampling rate: every_seconds, every_frames or num_frames.")
-        if all(value is None for value in rates):
-            self.every_seconds = 0.5
-        if not isinstance(self.size, int) or self.size < 8:
-            raise ValueError(f"size must be a whole number of pixels, 8 or more; got {self.size}.")
-        if self.image_format not in IMAGE_FORMATS:
-            raise ValueError(f"image_format must be 'jpg' or 'png'; got {self.image_format!r}.")
-        if self.crop not in video.CROP_MODES:
-            raise ValueError(
-                f"crop must be one of {', '.join(video.CROP_MODES)}; got {self.crop!r}."
-            )
-        if not 0.0 <= self.test_fraction < 1.0:
-            raise ValueError(f"test_fraction must be in [0, 1); got {self.test_fraction}.")
-        if self.split_blocks < 1:
-            raise ValueError(f"split_blocks must be at least 1; got {self.split_blocks}.")
-        if self.max_images is not None and self.max_images < 1:
-            raise ValueError(f"max_images must be at least 1; got {self.max_images}.")
-        if self.start is not None and self.start < 0:
-            raise ValueError(f"start must not be negative; got {self.start}.")
-        if self.start is not None and self.end is not None and self.end <= self.start:
-            raise ValueError(
-                f"The end ({video.format_time(self.end)}) must come after the start "
-                f"({video.format_time(self.start)})."
-            )
-        return self
-
-    def to_dict(self):
-        return asdict(self)
-
-    def frame_settings(self):
-        """The settings that decide which frames exist and how they look.
-
-        A dataset folder built with other values cannot be resumed: its images would
-        not match. max_images, test_fraction and split_blocks can change freely.
-        """
-        values = self.to_dict()
-        for free in ("max_images", "test_fraction", "split_blocks"):
-            values.pop(free)
-        return values
 
 
 @dataclass
@@ -236,16 +154,6 @@ def build_video_dataset(
     return build.run(list(sources))
 
 
-@dataclass
-class _Source:
-    """One video to read: what the user typed, and where the video is (or will be)."""
-
-    argument: str
-    url: str = None
-    path: Path = None
-    problem: str = None  # why it cannot be used (no such file, an empty folder)
-
-
 class _Build:
     """The state of one build: settings, the filters' memory, and everything kept so far."""
 
@@ -278,7 +186,7 @@ class _Build:
                 if not overwrite:
                     raise ValueError(
                         f"{self.folder} was built with other settings "
-                        f"({_differences(previous, wanted)}): "
+                        f"({settings_differences(previous, wanted)}): "
                         "pass --overwrite (overwrite=True) to rebuild it, or choose another folder."
                     )
                 self._remove_images_and_records()
@@ -305,7 +213,7 @@ class _Build:
     # ------------------------------------------------------------------ build
     def run(self, arguments):
         results, failures = [], []
-        for source in _expand_sources(arguments):
+        for source in expand_sources(arguments):
             if source.problem is not None:
                 failures.append((source.argument, source.problem))
                 self._say(f"failed: {source.problem}")
@@ -323,15 +231,16 @@ class _Build:
                 self.filters.forget_since(hashes_before)
                 del self.kept_names[hashes_before:]
                 failures.append((source.argument, str(error)))
-                self._say(f"failed: {_naming(source.argument, str(error))}")
-        self._split(results)
+                self._say(f"failed: {naming_the_source(source.argument, str(error))}")
+        settings = self.settings
+        split_by_time(results, settings.test_fraction, settings.split_blocks, settings.seed)
         self._place_images(results)
         kept = [frame for result in results for frame in result["frames"]]
         if kept:
-            self._write_contact_sheet(kept)
+            write_contact_sheet(self.folder, kept, self.thumbnails, self.settings.size)
         else:
             (self.folder / "contact_sheet.jpg").unlink(missing_ok=True)  # an earlier run's
-        manifest = self._manifest(results, failures)
+        manifest = make_manifest(self.settings, results, failures)
         files.write_json(self.folder / "manifest.json", manifest)
         if not kept and not failures:
             counts = ", ".join(
@@ -377,11 +286,11 @@ class _Build:
                 section_start_in_file=offset,
                 duration=downloaded.duration,  # what the site says; None for a plain file link
             )
-            key = _source_key(downloaded.title, source.url)
+            key = source_key(downloaded.title, source.url)
         else:
             path = source.path
             record.update(title=path.stem, file=str(path))
-            key = _source_key(path.stem, str(path.resolve()))
+            key = source_key(path.stem, str(path.resolve()))
         record["key"] = key
         if key in self.used_keys:
             self._say(f"skipped {source.argument}: the same video as an earlier source")
@@ -458,7 +367,7 @@ class _Build:
         # kept frames' work adds to the time instead: see bench/frames.py.)
         stopped_by_limit = False
         submitted = 0
-        with video.opencv_on_one_thread(), _InOrderWorker() as worker:
+        with video.opencv_on_one_thread(), InOrderWorker() as worker:
             try:
                 for frame in frames:
                     if self._full():
@@ -482,22 +391,22 @@ class _Build:
         picture = frame.image  # BGR, full size
         box = None
         if settings.filters.remove_letterbox:
-            box = video.find_letterbox(picture, bgr=True)
+            box = frame_geometry.find_letterbox(picture, bgr=True)
             if box.has_bars(*picture.shape[:2]):
                 record["letterboxed"] += 1
-                picture = video.crop_box(picture, box)
+                picture = frame_geometry.crop_box(picture, box)
             else:
                 box = None
         rng = None
         if settings.crop == "random":
             # Seeded by video and frame, so a resumed run crops a frame the same way.
             rng = np.random.default_rng([settings.seed, key_number, frame.index])
-        square = video.crop_square(picture, settings.crop, rng)
+        square = frame_geometry.crop_square(picture, settings.crop, rng)
         # One resize serves both the filters (which measure at 256 pixels) and the
         # image file: shrink once to the larger of the two, then derive the other.
         # The frame stays in OpenCV's BGR order throughout: the filters read it as
         # such and OpenCV's encoder wants it, so no color conversion is needed.
-        working = video.resize_area(square, max(settings.size, ANALYSIS_SIZE))
+        working = frame_geometry.resize_area(square, max(settings.size, ANALYSIS_SIZE))
         decision = self.filters.check(working, bgr=True)
         if not decision.keep:
             dropped = {
@@ -513,11 +422,11 @@ class _Build:
         name = f"{key}-f{frame.index:07d}.{settings.image_format}"
         if name not in self.existing:
             # Sized from the square, not from `working`, so rounding matches a direct resize.
-            target = video.shorter_side_to(square.shape, settings.size)
-            output = video.resize_area(working, target)
+            target = frame_geometry.shorter_side_to(square.shape, settings.size)
+            output = frame_geometry.resize_area(working, target)
             _write_image(self.staging / name, output)
             if len(self.thumbnails) < THUMBNAILS_IN_MEMORY:
-                self.thumbnails[name] = _thumbnail(output, CONTACT_SHEET_CELL)
+                self.thumbnails[name] = thumbnail(output, CONTACT_SHEET_CELL)
             self.existing[name] = self.staging
         self.kept_names.append(name)
         measures = decision.measures
@@ -544,35 +453,7 @@ class _Build:
             return None
         return record
 
-    # ------------------------------------------------------------ split, files
-    def _split(self, results):
-        """Assigns train/test per video by contiguous blocks of time (see the module docstring)."""
-        settings = self.settings
-        for result in results:
-            frames = result["frames"]
-            count = len(frames)
-            num_blocks = min(settings.split_blocks, count)
-            bounds = np.linspace(0, count, num_blocks + 1).round().astype(int)
-            num_test = 0
-            if settings.test_fraction > 0 and num_blocks >= 2:
-                num_test = min(num_blocks - 1, max(1, round(settings.test_fraction * num_blocks)))
-            rng = np.random.default_rng([settings.seed, int(result["key"].rsplit("-", 1)[-1], 16)])
-            test_blocks = set(rng.choice(num_blocks, size=num_test, replace=False).tolist())
-            result["blocks"] = []
-            for block in range(num_blocks):
-                split = "test" if block in test_blocks else "train"
-                members = frames[bounds[block] : bounds[block + 1]]
-                for frame in members:
-                    frame["split"] = split
-                result["blocks"].append(
-                    {
-                        "split": split,
-                        "start_time": members[0]["time"],
-                        "end_time": members[-1]["time"],
-                        "frames": len(members),
-                    }
-                )
-
+    # ------------------------------------------------------------------ files
     def _place_images(self, results):
         """Moves every kept image to train/ or test/; deletes our images that are no longer kept."""
         wanted = {}
@@ -587,121 +468,9 @@ class _Build:
             if name not in wanted:
                 (folder / name).unlink(missing_ok=True)
 
-    def _write_contact_sheet(self, kept):
-        """Up to 64 kept frames, evenly spaced in time order; test frames outlined in orange."""
-        import cv2
-
-        count = min(CONTACT_SHEET_FRAMES, len(kept))
-        chosen = np.linspace(0, len(kept) - 1, count).round().astype(int)
-        # Images written by an earlier run are read back. JPEG can decode at 1/2 or 1/4
-        # size for a fraction of the work: ask for the smallest still a cell wide.
-        reduced = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4}
-        fits = [factor for factor in reduced if self.settings.size >= factor * CONTACT_SHEET_CELL]
-        flag = reduced[max(fits)] if fits else cv2.IMREAD_COLOR
-        cells = []
-        for index in chosen:
-            frame = kept[index]
-            cell = self.thumbnails.get(frame["name"])
-            if cell is None:
-                image = cv2.imread(str(self.folder / frame["split"] / frame["name"]), flag)
-                cell = _thumbnail(image, CONTACT_SHEET_CELL)
-            cell = cv2.cvtColor(cell, cv2.COLOR_BGR2RGB)
-            if frame["split"] == "test":
-                cv2.rectangle(
-                    cell, (1, 1), (cell.shape[1] - 2, cell.shape[0] - 2), TEST_OUTLINE_COLOR, 3
-                )
-            cells.append(cell)
-        columns = min(8, count)
-        images.save_grid(
-            self.folder / "contact_sheet.jpg", np.stack(cells), columns=columns, background=255
-        )
-
-    def _manifest(self, results, failures):
-        dropped_total = {reason: 0 for reason in DROP_REASONS}
-        sources = []
-        frames = []
-        dropped = []
-        for index, result in enumerate(results):
-            counts = {reason: 0 for reason in DROP_REASONS}
-            for drop in result["dropped"]:
-                counts[drop["reason"]] += 1
-                dropped_total[drop["reason"]] += 1
-                dropped.append({"source": index, **drop})
-            for frame in result["frames"]:
-                frames.append(
-                    {
-                        "file": f"{frame['split']}/{frame['name']}",
-                        "source": index,
-                        **{k: v for k, v in frame.items() if k != "name"},
-                    }
-                )
-            summary = {k: v for k, v in result.items() if k not in ("frames", "dropped")}
-            summary.update(status="ok", kept=len(result["frames"]), dropped=counts)
-            sources.append(summary)
-        for argument, sentence in failures:
-            sources.append({"source": argument, "status": "failed", "error": sentence})
-        num_test = sum(frame["split"] == "test" for frame in frames)
-        return {
-            "kerasgan_version": __version__,
-            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "settings": self.settings.to_dict(),
-            "layout": {
-                "train": "train/",
-                "test": "test/",
-                "split": "contiguous time blocks per video; see sources[].blocks",
-                "contact_sheet": "contact_sheet.jpg (test frames outlined in orange)",
-            },
-            "counts": {
-                "sources": len(results),
-                "failed_sources": len(failures),
-                "sampled": sum(result["sampled"] for result in results),
-                "letterboxed": sum(result["letterboxed"] for result in results),
-                "kept": len(frames),
-                "train": len(frames) - num_test,
-                "test": num_test,
-                "dropped": dropped_total,
-            },
-            "sources": sources,
-            "frames": frames,
-            "dropped": dropped,
-            "failures": [{"source": a, "error": s} for a, s in failures],
-        }
-
     def _say(self, text):
         if self.progress:
             ProgressLine().finish(text)
-
-
-class _InOrderWorker:
-    """Runs tasks on one background thread, in the order given; at most `backlog` wait.
-
-    A waiting task holds a whole decoded frame, so the backlog is short: enough to
-    smooth out a slow write, small enough for 4K frames (4 x 25 MB).
-    Leaving the `with` block waits for every task and re-raises the first error.
-    """
-
-    def __init__(self, backlog=4):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.backlog = backlog
-        self.pending = collections.deque()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kerasgan-frames")
-
-    def submit(self, function, *args):
-        """Queues `function(*args)`; first waits for the oldest task if the backlog is full."""
-        while len(self.pending) >= self.backlog:
-            self.pending.popleft().result()
-        self.pending.append(self.executor.submit(function, *args))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exception):
-        try:
-            while self.pending:
-                self.pending.popleft().result()
-        finally:
-            self.executor.shutdown(wait=True)
 
 
 def _write_image(path, image):
@@ -714,61 +483,8 @@ def _write_image(path, image):
     files.write_bytes(path, images.encode_image(image, path.suffix, bgr=True), flush=False)
 
 
-def _expand_sources(arguments):
-    """URLs stay URLs, folders become the videos inside them, in the order given.
-
-    A source that cannot be used comes back with `problem` set, in its place in the order.
-    """
-    sources = []
-    for argument in arguments:
-        argument = str(argument)
-        if download.is_url(argument):
-            sources.append(_Source(argument, url=argument))
-            continue
-        path = Path(argument).expanduser()
-        if path.is_dir():
-            found = video.video_files_in(path)
-            if not found:
-                known = ", ".join(video.VIDEO_EXTENSIONS[:6])
-                problem = f"{argument} is a folder with no video files ({known}, ...)."
-                sources.append(_Source(argument, problem=problem))
-            sources.extend(_Source(str(file), path=file) for file in found)
-        elif path.is_file():
-            sources.append(_Source(argument, path=path))
-        else:
-            problem = (
-                f"No such file or folder: {argument} "
-                "(a web video needs its full URL, starting with https://)."
-            )
-            sources.append(_Source(argument, problem=problem))
-    return sources
-
-
-def _naming(source, sentence):
-    """The sentence, with the source in front unless it names it already."""
-    return sentence if source in sentence else f"{source}: {sentence}"
-
-
-def _source_key(title, identity):
-    """A file-name prefix for one video: a readable slug of its title and a hash of its origin."""
-    slug = re.sub(r"[^a-z0-9]+", "-", str(title).lower()).strip("-")[:32].strip("-") or "video"
-    digest = hashlib.sha1(str(identity).encode("utf-8")).hexdigest()[:6]
-    return f"{slug}-{digest}"
-
-
-def _thumbnail(image, cell):
-    """Fits an image into a cell x cell white square, keeping its shape."""
-    scale = cell / max(image.shape[:2])
-    small = video.resize_area(image, max(1, int(round(min(image.shape[:2]) * scale))))
-    small = small[:cell, :cell]  # rounding can make the long side one pixel too long
-    canvas = np.full((cell, cell, 3), 255, dtype=np.uint8)
-    top = (cell - small.shape[0]) // 2
-    left = (cell - small.shape[1]) // 2
-    canvas[top : top + small.shape[0], left : left + small.shape[1]] = small
-    return canvas
-
-
 def _summary(record):
+    """One line about a finished video: what was kept, and what was dropped and why."""
     drops = {}
     for drop in record["dropped"]:
         drops[drop["reason"]] = drops.get(drop["reason"], 0) + 1
@@ -776,52 +492,3 @@ def _summary(record):
     if drops:
         text += " (dropped: " + ", ".join(f"{reason} {n}" for reason, n in drops.items()) + ")"
     return text
-
-
-def _differences(previous, wanted):
-    changed = []
-    for key in sorted(set(previous) | set(wanted)):
-        if previous.get(key) != wanted.get(key):
-            if isinstance(wanted.get(key), dict) and isinstance(previous.get(key), dict):
-                changed.append(_differences(previous[key], wanted[key]))
-            else:
-                changed.append(f"{key} {previous.get(key)} -> {wanted.get(key)}")
-    return "; ".join(changed)
-
-
-def parse_time(text):
-    """ "90", "90s", "1:30", "1:02:03", "1:30.5" -> seconds (float)."""
-    text = str(text).strip().lower()
-    if text.endswith("s") and ":" not in text:
-        text = text[:-1]
-    parts = text.split(":")
-    try:
-        values = [float(part) for part in parts]
-    except ValueError:
-        raise ValueError(
-            f"Cannot read the time {text!r}: write seconds (90) or m:ss (1:30)."
-        ) from None
-    if len(values) > 3 or any(value < 0 for value in values):
-        raise ValueError(f"Cannot read the time {text!r}: write seconds (90) or m:ss (1:30).")
-    seconds = 0.0
-    for value in values:
-        seconds = seconds * 60 + value
-    return seconds
-
-
-def parse_rate(text):
-    """ "0.5s", "0.5", "500ms" -> ("seconds", 0.5); "10f" -> ("frames", 10)."""
-    text = str(text).strip().lower().replace(" ", "")
-    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)(s|sec|ms|f|frames?)?", text)
-    if not match:
-        raise ValueError(
-            f"Cannot read the rate {text!r}: write seconds (0.5s) or a frame step (10f)."
-        )
-    number, unit = float(match.group(1)), match.group(2) or "s"
-    if number <= 0:
-        raise ValueError(f"The rate {text!r} must be more than zero.")
-    if unit.startswith("f"):
-        if number != int(number):
-            raise ValueError(f"A frame step must be a whole number; got {text!r}.")
-        return "frames", int(number)
-    return "seconds", number / 1000 if unit == "ms" else number

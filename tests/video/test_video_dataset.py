@@ -11,6 +11,7 @@ import pytest
 
 from kerasgan.cli import main
 from kerasgan.data import video_dataset
+from kerasgan.data.frame_filters import DROP_REASONS, FilterSettings
 from kerasgan.data.video_dataset import build_video_dataset
 
 
@@ -57,7 +58,7 @@ def test_dataset_from_url_through_yt_dlp(web_server, real_clip, tmp_path, capsys
     assert counts["sampled"] == 20
     assert counts["kept"] + sum(counts["dropped"].values()) == 20
     assert len(manifest["dropped"]) == sum(counts["dropped"].values())
-    assert all(d["reason"] in video_dataset.DROP_REASONS for d in manifest["dropped"])
+    assert all(d["reason"] in DROP_REASONS for d in manifest["dropped"])
 
     # Every kept frame is a 64x64 image in the folder its split names, with its timestamp.
     train, test = image_names(out, "train"), image_names(out, "test")
@@ -171,7 +172,7 @@ def test_letterbox_bars_are_removed_before_the_square_crop(make_video, real_fram
         size=64,
         every_frames=1,
         progress=False,
-        filters=video_dataset.FilterSettings(remove_letterbox=False),
+        filters=FilterSettings(remove_letterbox=False),
     ).manifest
     assert kept_bars["counts"]["letterboxed"] == 0
     image = cv2.imread(str(tmp_path / "bars" / kept_bars["frames"][0]["file"]))
@@ -382,7 +383,7 @@ def test_split_is_contiguous_blocks_per_video(real_clip, tmp_path):
         every_frames=3,
         test_fraction=0.2,
         progress=False,
-        filters=video_dataset.FilterSettings(drop_duplicates=False),
+        filters=FilterSettings(drop_duplicates=False),
     )
     frames = dataset.manifest["frames"]
     blocks = dataset.manifest["sources"][0]["blocks"]
