@@ -1,7 +1,8 @@
 """Pretrained generators from TF Hub: BigGAN sampled by ImageNet class name.
 
-`kerasgan.hub.BigGAN` loads TensorFlow and tensorflow-hub on first use;
-`kerasgan.hub.imagenet_classes` (class names, ids and search) never does.
+`kerasgan.hub.BigGAN` (`biggan.py`, the model) loads TensorFlow and tensorflow-hub on
+first use; `tfhub.py` fetches and caches the modules; `kerasgan.hub.imagenet_classes`
+(class names, ids and search) never loads TensorFlow.
 
 Example:
 
@@ -18,7 +19,7 @@ import importlib
 # Public name -> the module that defines it, imported on first use (PEP 562).
 _PUBLIC_NAMES = {
     "BigGAN": "kerasgan.hub.biggan",
-    "PRESETS": "kerasgan.hub.biggan",
+    "PRESETS": "kerasgan.hub.tfhub",
     "truncated_noise": "kerasgan.hub.biggan",
     "find_class": "kerasgan.hub.imagenet_classes",
     "class_name": "kerasgan.hub.imagenet_classes",

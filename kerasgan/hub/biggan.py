@@ -22,40 +22,24 @@ images = module.signatures["default"](y=y, z=z, truncation=truncation)["default"
 - output "default" float32 [N, R, R, 3] in [-1, 1], which we turn into uint8.
 
 `hub.KerasLayer` is a tf_keras (Keras 2) layer and cannot go into a Keras 3
-model, so `BigGAN` is a plain Python class around the signature.
+model, so `BigGAN` is a plain Python class around the signature. Where the
+module comes from (a preset, a handle, a folder; the download and its cache) is
+`kerasgan.hub.tfhub`.
 """
 
-import contextlib
-import hashlib
 import math
 import numbers
-import os
-import socket
-import tempfile
-import urllib.error
 
 import numpy as np
 import tensorflow as tf
 
-from kerasgan.errors import KerasganError
+from kerasgan import sampling
 from kerasgan.hub import imagenet_classes
+from kerasgan.hub.tfhub import load_module, model_handle
 from kerasgan.images import to_uint8
 
-# The six DeepMind generators. tfhub.dev handles now redirect to the same models on Kaggle.
-PRESETS = {
-    "biggan-deep-128": "https://tfhub.dev/deepmind/biggan-deep-128/1",
-    "biggan-deep-256": "https://tfhub.dev/deepmind/biggan-deep-256/1",
-    "biggan-deep-512": "https://tfhub.dev/deepmind/biggan-deep-512/1",
-    "biggan-128": "https://tfhub.dev/deepmind/biggan-128/2",
-    "biggan-256": "https://tfhub.dev/deepmind/biggan-256/2",
-    "biggan-512": "https://tfhub.dev/deepmind/biggan-512/2",
-}
 DEFAULT_MODEL = "biggan-deep-256"
 DEFAULT_TRUNCATION = 0.4
-
-# tensorflow-hub opens its download without a timeout: on a network that drops packets
-# the first `hub.load` would wait forever. A socket that stays silent this long fails instead.
-DOWNLOAD_TIMEOUT_SECONDS = 60
 
 INTERPOLATION_SPACES = ("z", "class", "both")
 INTERPOLATION_METHODS = ("lerp", "slerp")
@@ -93,50 +77,10 @@ def truncated_noise(num, latent_dim, truncation=DEFAULT_TRUNCATION, seed=None):
     return (truncation * values).astype(np.float32)
 
 
-def lerp(start, end, fraction):
-    """Linear interpolation: a straight line from `start` (fraction 0) to `end` (fraction 1)."""
-    return (1.0 - fraction) * start + fraction * end
-
-
-def slerp(start, end, fraction):
-    """Spherical interpolation: along the great circle from `start` to `end`.
-
-    In many dimensions a normal sample lies near a sphere; the straight line
-    between two samples cuts inside it, through shorter vectors the generator
-    rarely saw. Slerp keeps to the sphere (White, "Sampling Generative Networks",
-    https://arxiv.org/abs/1609.04468). Nearly parallel vectors fall back to lerp.
-    """
-    start_direction = start / max(np.linalg.norm(start), 1e-12)
-    end_direction = end / max(np.linalg.norm(end), 1e-12)
-    angle = np.arccos(np.clip(np.dot(start_direction, end_direction), -1.0, 1.0))
-    if np.sin(angle) < 1e-6:
-        return lerp(start, end, fraction)
-    start_weight = np.sin((1.0 - fraction) * angle) / np.sin(angle)
-    end_weight = np.sin(fraction * angle) / np.sin(angle)
-    return start_weight * start + end_weight * end
-
-
-def cached_module_folder(handle):
-    """The folder where tensorflow-hub caches (or would cache) the module at `handle`.
-
-    tensorflow-hub keeps each downloaded module in `$TFHUB_CACHE_DIR/<sha1 of the handle>`,
-    and in `<system temp>/tfhub_modules/` when TFHUB_CACHE_DIR is not set.
-    """
-    try:
-        from tensorflow_hub import resolver
-
-        cache = resolver.tfhub_cache_dir(use_temp=True)
-    except ImportError:
-        cache = os.environ.get("TFHUB_CACHE_DIR") or os.path.join(
-            tempfile.gettempdir(), "tfhub_modules"
-        )
-    return os.path.join(cache, hashlib.sha1(handle.encode("utf8")).hexdigest())
-
-
 class BigGAN:
     """A pretrained BigGAN generator from TF Hub, sampled by ImageNet class name.
 
-    The model is one of the six DeepMind presets (`PRESETS`), any TF Hub or
+    The model is one of the six DeepMind presets (`kerasgan.hub.PRESETS`), any TF Hub or
     Kaggle handle with BigGAN's signature, or a local folder holding such a
     module (TF1 Hub format or TF2 SavedModel). A preset is downloaded once into
     the TF Hub cache (`TFHUB_CACHE_DIR`); later runs load it from there offline.
@@ -171,7 +115,7 @@ class BigGAN:
             raise ValueError(f"batch_size must be a positive whole number, not {batch_size!r}.")
         self.model = str(model)
         self.batch_size = batch_size
-        self.handle = _model_handle(self.model)
+        self.handle = model_handle(self.model)
         module = load_module(self.model, self.handle)
         self._module = module  # the signature needs its module (and variables) alive
         self._signature = _default_signature(module, self.handle)
@@ -313,7 +257,8 @@ class BigGAN:
             start, end: classes or blend dicts; `end` is left out for `space="z"`.
             steps: frames, both ends included (at least 2).
             space: "both", "class" or "z".
-            method: "lerp" (straight line) or "slerp" (along the sphere, see `slerp`).
+            method: "lerp" (straight line) or "slerp" (along the sphere; see
+                `kerasgan.sampling.slerp`).
             truncation, seed: as in `sample`.
         """
         if space not in INTERPOLATION_SPACES:
@@ -333,129 +278,32 @@ class BigGAN:
                 "or use space='both' or 'class' to move between two classes."
             )
         start_noise, end_noise = truncated_noise(2, self.latent_dim, truncation, seed)
-        move = slerp if method == "slerp" else lerp
         fractions = np.linspace(0.0, 1.0, steps)
         # What stays still is repeated; what moves goes from its start value to its end value.
         if space == "z":
             class_vectors = np.tile(start_vector, (steps, 1))
         else:
-            class_vectors = np.stack([move(start_vector, end_vector, t) for t in fractions])
+            class_vectors = _walk(start_vector, end_vector, fractions, method)
         if space == "class":
             noise = np.tile(start_noise, (steps, 1))
         else:
-            noise = np.stack([move(start_noise, end_noise, t) for t in fractions])
+            noise = _walk(start_noise, end_noise, fractions, method)
         return self.generate(class_vectors, noise, truncation)
 
 
-def load_module(model, handle=None):
-    """Loads a BigGAN module with `hub.load`: from a local folder, the TF Hub cache, or the web.
+def _walk(start, end, fractions, method):
+    """The points at `fractions` of the way from `start` to `end`: one row per fraction.
 
-    Downloading and loading are two steps, so that a failed download becomes one
-    sentence saying how to get the model, and loading always reads a local folder.
+    The same lerp and slerp as `kerasgan generate --interpolate` (`kerasgan.sampling`).
+    Slerp follows the great circle through the two vectors, and a blend can have
+    none: the zero vector ({"hen": 0}), or a blend and its opposite ({"hen": 1} to
+    {"hen": -1}), which point exactly away from each other. Those walks take the
+    straight line.
     """
-    hub = _import_tensorflow_hub()
-    handle = handle or _model_handle(str(model))
-    if os.path.isdir(handle):
-        folder = handle
-    else:
-        folder = _download(hub, model, handle)
-    if not any(
-        os.path.exists(os.path.join(folder, name))
-        for name in ("saved_model.pb", "saved_model.pbtxt")
-    ):
-        raise ValueError(
-            f"{folder} is not a TF Hub module or SavedModel folder (it has no saved_model.pb); "
-            "pass the folder that holds saved_model.pb and variables/."
-        )
-    return hub.load(folder)
-
-
-def _model_handle(model):
-    """A preset name becomes its tfhub.dev handle; a folder or handle URL stays as it is."""
-    if model in PRESETS:
-        return PRESETS[model]
-    if model.startswith(("https://", "http://", "gs://")):
-        return model
-    if os.path.isdir(os.path.expanduser(model)):
-        return os.path.expanduser(model)
-    if os.path.isfile(model) and model.endswith((".tar.gz", ".tgz", ".tar")):
-        raise ValueError(
-            f"{model} is an archive: unpack it into a folder first (mkdir biggan && "
-            f"tar -xzf {model} -C biggan) and pass that folder as the model."
-        )
-    raise ValueError(
-        f"Unknown BigGAN model {model!r}: use one of {', '.join(PRESETS)}, a TF Hub or Kaggle "
-        "handle (https://...), or a folder holding a downloaded module."
-    )
-
-
-def _download(hub, model, handle):
-    """`hub.resolve` with a timeout, turning network failures into one sentence."""
-    cache_folder = cached_module_folder(handle)
-    _check_for_interrupted_download(model, cache_folder)
-    try:
-        with _socket_timeout(DOWNLOAD_TIMEOUT_SECONDS):
-            return hub.resolve(handle)
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            raise KerasganError(
-                f"TF Hub has no module at {handle} (HTTP 404): check the handle, or pass a local "
-                "module folder as the model."
-            ) from error
-        reason = f"HTTP {error.code} {error.reason}"
-        raise KerasganError(_not_downloaded(model, handle, cache_folder, reason)) from error
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            reason = f"no answer within {DOWNLOAD_TIMEOUT_SECONDS} s"
-        raise KerasganError(_not_downloaded(model, handle, cache_folder, reason)) from error
-    except (TimeoutError, ConnectionError) as error:
-        reason = (
-            f"no answer within {DOWNLOAD_TIMEOUT_SECONDS} s"
-            if isinstance(error, TimeoutError)
-            else error
-        )
-        raise KerasganError(_not_downloaded(model, handle, cache_folder, reason)) from error
-
-
-def _not_downloaded(model, handle, cache_folder, reason):
-    """The one sentence a student sees when a model cannot be downloaded."""
-    return (
-        f"BigGAN model {model!r} must be downloaded once from {handle}, which cannot be reached "
-        f"now ({reason}); with internet access it is saved in the TF Hub cache at {cache_folder} "
-        "(set TFHUB_CACHE_DIR to choose that folder, such as one on Google Drive) and loads offline "
-        "from then on, or point kerasgan at a local copy of the module folder with "
-        "BigGAN(model=PATH) or `kerasgan biggan --model PATH`."
-    )
-
-
-def _check_for_interrupted_download(model, cache_folder):
-    """Fails at once where tensorflow-hub would wait 10 minutes for another download's lock.
-
-    tensorflow-hub marks a download in progress with a `<folder>.lock` file. A
-    killed download (a Colab runtime reset with TFHUB_CACHE_DIR on Google Drive)
-    leaves it behind, and the next `hub.load` waits silently for it to go away.
-    """
-    lock = cache_folder + ".lock"
-    already_cached = os.path.isdir(cache_folder) and os.listdir(cache_folder)
-    if os.path.exists(lock) and not already_cached:
-        raise KerasganError(
-            f"A download of BigGAN model {model!r} is running or was interrupted (lock file "
-            f"{lock}): if no other download is running, delete that file and any "
-            f"{cache_folder}.*.tmp folder, then try again."
-        )
-
-
-@contextlib.contextmanager
-def _socket_timeout(seconds):
-    """Gives sockets opened inside the block a timeout, unless the user already set one."""
-    previous = socket.getdefaulttimeout()
-    if previous is None:
-        socket.setdefaulttimeout(seconds)
-    try:
-        yield
-    finally:
-        socket.setdefaulttimeout(previous)
+    lengths = np.linalg.norm(start) * np.linalg.norm(end)
+    if method == "slerp" and lengths > 0 and np.dot(start, end) / lengths > -1.0 + 1e-12:
+        return sampling.slerp(start, end, fractions)
+    return sampling.lerp(start, end, fractions)
 
 
 def _default_signature(module, handle):
@@ -482,14 +330,3 @@ def _default_signature(module, handle):
 def _check_count(value, name, minimum=1):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
-
-
-def _import_tensorflow_hub():
-    try:
-        import tensorflow_hub
-    except ImportError as error:
-        raise KerasganError(
-            f"BigGAN needs tensorflow-hub, which could not be imported ({error}): "
-            "pip install tensorflow-hub 'setuptools<82' (tensorflow-hub needs pkg_resources)."
-        ) from error
-    return tensorflow_hub

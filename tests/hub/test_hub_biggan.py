@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from kerasgan.errors import KerasganError
-from kerasgan.hub import biggan as biggan_module
-from kerasgan.hub.biggan import BigGAN, check_truncation, lerp, slerp, truncated_noise
+from kerasgan.hub import tfhub
+from kerasgan.hub.biggan import BigGAN, check_truncation, truncated_noise
+from kerasgan.sampling import lerp, slerp
 
 # --- Loading: the same hub.load path as the real modules ------------------------------------
 
@@ -31,7 +32,7 @@ def test_sizes_are_read_from_the_signature(biggan, standin):
 
 
 def test_tf1_module_is_loaded_as_a_hub_module(standin_folders):
-    loaded = biggan_module.load_module(str(standin_folders["tf1-hub-module"]))
+    loaded = tfhub.load_module(str(standin_folders["tf1-hub-module"]))
     assert loaded._is_hub_module_v1  # tensorflow-hub saw the tfhub_module.pb marker
     assert "default" in loaded.signatures
 
@@ -84,7 +85,7 @@ def _offline_message(model="biggan-deep-256"):
 
 
 def test_preset_offline_says_download_once_cache_and_local_copy(tmp_path):
-    handle = biggan_module.PRESETS["biggan-deep-256"]
+    handle = tfhub.PRESETS["biggan-deep-256"]
     cache_folder = tmp_path / "tfhub_cache" / hashlib.sha1(handle.encode()).hexdigest()
     message = _offline_message()
     assert "must be downloaded once" in message
@@ -107,8 +108,8 @@ def test_cause_of_the_offline_error_is_kept():
 
 def test_offline_message_tells_the_truth_about_the_cache(tmp_path, standin_folders):
     """A module put where the message says loads offline under the preset name."""
-    handle = biggan_module.PRESETS["biggan-deep-256"]
-    cache_folder = biggan_module.cached_module_folder(handle)
+    handle = tfhub.PRESETS["biggan-deep-256"]
+    cache_folder = tfhub.cached_module_folder(handle)
     assert cache_folder in _offline_message()
     shutil.copytree(standin_folders["tf1-hub-module"], cache_folder)
     biggan = BigGAN("biggan-deep-256")  # still offline: getaddrinfo fails in these tests
@@ -129,7 +130,7 @@ def test_offline_cli_prints_the_sentence(capsys):
 
 def test_silent_server_times_out_instead_of_hanging(monkeypatch):
     """A server that accepts the connection and never answers fails after the timeout."""
-    monkeypatch.setattr(biggan_module, "DOWNLOAD_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(tfhub, "DOWNLOAD_TIMEOUT_SECONDS", 0.5)
     with socket.socket() as silent_server:
         silent_server.bind(("127.0.0.1", 0))
         silent_server.listen(1)  # the kernel completes the handshake; nobody ever replies
@@ -141,7 +142,7 @@ def test_silent_server_times_out_instead_of_hanging(monkeypatch):
 
 def test_interrupted_download_is_reported_instead_of_waiting(tmp_path):
     """tensorflow-hub would wait 10 minutes for the lock file a killed download left behind."""
-    cache_folder = biggan_module.cached_module_folder(biggan_module.PRESETS["biggan-deep-256"])
+    cache_folder = tfhub.cached_module_folder(tfhub.PRESETS["biggan-deep-256"])
     os.makedirs(os.path.dirname(cache_folder))
     lock = cache_folder + ".lock"
     with open(lock, "w") as handle:
@@ -313,13 +314,24 @@ def test_blend_errors(biggan):
 
 
 def test_interpolation_functions():
+    # BigGAN walks with kerasgan.sampling's lerp and slerp: a list of fractions, a point each.
     start, end = np.array([1.0, 0.0]), np.array([0.0, 1.0])
-    np.testing.assert_allclose(lerp(start, end, 0.25), [0.75, 0.25])
-    middle = slerp(start, end, 0.5)
+    np.testing.assert_allclose(lerp(start, end, [0.25])[0], [0.75, 0.25])
+    middle = slerp(start, end, [0.5])[0]
     np.testing.assert_allclose(middle, [np.sqrt(0.5), np.sqrt(0.5)])  # stays on the circle
-    np.testing.assert_allclose(slerp(start, end, 0.0), start, atol=1e-12)
-    np.testing.assert_allclose(slerp(start, end, 1.0), end, atol=1e-12)
-    np.testing.assert_allclose(slerp(start, 2 * start, 0.5), 1.5 * start)  # parallel: lerp
+    np.testing.assert_allclose(slerp(start, end, [0.0])[0], start, atol=1e-12)
+    np.testing.assert_allclose(slerp(start, end, [1.0])[0], end, atol=1e-12)
+    np.testing.assert_allclose(slerp(start, 2 * start, [0.5])[0], 1.5 * start)  # parallel: lerp
+
+
+def test_slerp_between_a_blend_and_its_opposite_takes_the_straight_line(biggan):
+    # No great circle joins two vectors that point exactly away from each other.
+    walk = biggan.interpolate({"hen": 1.0}, {"hen": -1.0}, steps=5, method="slerp", seed=4)
+    hen = biggan.class_vector("hen")
+    fractions = np.linspace(0.0, 1.0, 5)
+    start_noise, end_noise = truncated_noise(2, biggan.latent_dim, 0.4, seed=4)
+    expected = biggan.generate(lerp(hen, -hen, fractions), slerp(start_noise, end_noise, fractions))
+    np.testing.assert_array_equal(walk, expected)
 
 
 @pytest.mark.parametrize("method", ["lerp", "slerp"])

@@ -27,7 +27,8 @@ def test_letterbox_and_pillarbox_found_on_real_frame(real_frames):
     # The builder looks for bars before converting colors: the same bars in BGR order.
     for image in (framed, pillar):
         in_bgr = np.ascontiguousarray(image[..., ::-1])
-        assert frame_geometry.find_letterbox(in_bgr, bgr=True) == frame_geometry.find_letterbox(image)
+        in_rgb = frame_geometry.find_letterbox(image)
+        assert frame_geometry.find_letterbox(in_bgr, bgr=True) == in_rgb
 
 
 def test_dark_strip_on_one_side_is_not_a_letterbox(real_frames):
@@ -62,7 +63,8 @@ def test_resize_area_averages_instead_of_aliasing():
     wide = frame_geometry.resize_area(np.zeros((360, 640, 3), np.uint8), 128)
     assert wide.shape == (128, 228, 3)
     assert frame_geometry.resize_area(np.zeros((50, 50, 3), np.uint8), 64).shape == (64, 64, 3)
-    assert frame_geometry.resize_area(np.zeros((602, 256, 3), np.uint8), (64, 151)).shape == (151, 64, 3)
+    tall = frame_geometry.resize_area(np.zeros((602, 256, 3), np.uint8), (64, 151))
+    assert tall.shape == (151, 64, 3)
     assert frame_geometry.shorter_side_to((272, 640, 3), 64) == (151, 64)
 
 
