@@ -32,8 +32,14 @@ browser extension) and pass --cookies cookies.txt.
 """
 
 
-# The filter flags, one per FilterSettings field (the flag is the field's name with dashes):
-# each filter's switch, then its threshold. A threshold's type is its default's.
+# Flags made from VideoDatasetSettings and FilterSettings fields (see add_setting_flags).
+SPLIT_AND_DOWNLOAD_FLAGS = (
+    ("test_fraction", "fraction of each video for test/ (default %(default)s)"),
+    ("split_blocks", "time blocks per video for the split (default %(default)s)"),
+    ("seed", "chooses test blocks and random crops (default %(default)s)"),
+    ("max_height", "largest video height to download (default %(default)s)"),
+)
+# One per FilterSettings field: each filter's switch, then its threshold.
 FILTER_FLAGS = (
     ("drop_dark", "drop dark frames"),
     ("dark_threshold", "mean gray level below which a frame is dark (default %(default)s)"),
@@ -67,7 +73,8 @@ def add_arguments(parser):
     # Imported here (they are light: no TensorFlow) so the defaults live in one table.
     from kerasgan.cli import HelpFormatter
     from kerasgan.data.frame_filters import FilterSettings
-    from kerasgan.data.video_dataset_settings import VideoDatasetSettings
+    from kerasgan.data.frame_geometry import CROP_MODES
+    from kerasgan.data.video_dataset_settings import IMAGE_FORMATS, VideoDatasetSettings
 
     defaults = VideoDatasetSettings()
     filters = FilterSettings()
@@ -108,40 +115,17 @@ def add_arguments(parser):
     )
     video.add_argument(
         "--format",
-        choices=["jpg", "png"],
+        choices=IMAGE_FORMATS,
         default=defaults.image_format,
         help="image file format (default %(default)s)",
     )
     video.add_argument(
         "--crop",
-        choices=["center", "random", "none"],
+        choices=CROP_MODES,
         default=defaults.crop,
         help="how to make a square (default %(default)s; none keeps the whole frame)",
     )
-    video.add_argument(
-        "--test-fraction",
-        type=float,
-        default=defaults.test_fraction,
-        help="fraction of each video for test/ (default %(default)s)",
-    )
-    video.add_argument(
-        "--split-blocks",
-        type=int,
-        default=defaults.split_blocks,
-        help="time blocks per video for the split (default %(default)s)",
-    )
-    video.add_argument(
-        "--seed",
-        type=int,
-        default=defaults.seed,
-        help="chooses test blocks and random crops (default %(default)s)",
-    )
-    video.add_argument(
-        "--max-height",
-        type=int,
-        default=defaults.max_height,
-        help="largest video height to download (default %(default)s)",
-    )
+    add_setting_flags(video, defaults, SPLIT_AND_DOWNLOAD_FLAGS)
     video.add_argument(
         "--cookies",
         metavar="FILE",
@@ -155,15 +139,23 @@ def add_arguments(parser):
     video.add_argument("--quiet", action="store_true", help="no progress lines")
 
     group = video.add_argument_group("filters (each has a switch and a threshold)")
-    for name, help_text in FILTER_FLAGS:
-        default = getattr(filters, name)
+    add_setting_flags(group, filters, FILTER_FLAGS)
+
+
+def add_setting_flags(parser, defaults, table):
+    """One flag per (field, help) row: --field-name, typed and defaulted by `defaults`' value.
+
+    A True/False field becomes a switch with its opposite (--drop-dark, --no-drop-dark).
+    """
+    for name, help_text in table:
+        default = getattr(defaults, name)
         flag = "--" + name.replace("_", "-")
-        if isinstance(default, bool):  # --drop-dark and --no-drop-dark
-            group.add_argument(
+        if isinstance(default, bool):
+            parser.add_argument(
                 flag, action=argparse.BooleanOptionalAction, default=default, help=help_text
             )
         else:
-            group.add_argument(flag, type=type(default), default=default, help=help_text)
+            parser.add_argument(flag, type=type(default), default=default, help=help_text)
 
 
 def run(args):
