@@ -315,11 +315,13 @@ def test_a_gan_trains_with_adaptive_bgc_and_saves(tmp_path):
         dcgan_generator(shape, latent_dim=8, base_filters=8),
         dcgan_discriminator(shape, base_filters=8),
         augment="bgc", ada=True, augment_probability=0.5, ada_interval=1, seed=0,
+        ada_target=-1.5,  # below any E[sign(D(real))]: p must rise at every step
     )  # fmt: skip
     gan.compile()
     history = gan.fit(images(8, size=SIZE * 2), batch_size=4, epochs=1, verbose=0)
     assert np.isfinite(history.history["d_loss"][-1]) and np.isfinite(history.history["g_loss"][-1])
-    assert float(gan.augment_probability.numpy()) != 0.5  # ADA moved p at each of the two steps
+    step_size = 4 / (gan.ada_kimg * 1000)  # a batch of 4 images per adjustment
+    assert float(gan.augment_probability.numpy()) == pytest.approx(0.5 + 2 * step_size, abs=1e-6)
 
     config = json.loads(json.dumps(gan.get_config()))
     assert config["augment"] == ["bgc"] and config["ada"] is True
