@@ -24,6 +24,7 @@ COMMANDS = {
     "live": "live",
     "biggan": "biggan",
     "grade": "grade",
+    "playground": "playground",
 }
 
 EXAMPLES = """\

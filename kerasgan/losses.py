@@ -94,7 +94,8 @@ def gradient_penalty(critic, real_images, fake_images, interpolation_weights):
         critic: a function from images to logits (the discriminator, with its
             condition already bound for a conditional GAN).
         real_images, fake_images: batches of the same shape.
-        interpolation_weights: shape (batch, 1, 1, 1), drawn UNIFORMLY in [0, 1]
+        interpolation_weights: shape (batch, 1, 1, 1) for images, (batch, 1) for points:
+            one weight per example, drawn UNIFORMLY in [0, 1]
             (a normal draw, as some tutorials use, leaves the segment between the
             two images and penalises the wrong points).
     """
@@ -107,7 +108,9 @@ def gradient_penalty(critic, real_images, fake_images, interpolation_weights):
         tape.watch(interpolated)
         logits = _float32(critic(interpolated))
     gradients = tape.gradient(logits, interpolated)
-    norms = ops.sqrt(ops.sum(ops.square(gradients), axis=[1, 2, 3]) + 1e-12)
+    # One norm per example, over all its other axes (pixels and channels, or coordinates).
+    example_axes = list(range(1, len(gradients.shape)))
+    norms = ops.sqrt(ops.sum(ops.square(gradients), axis=example_axes) + 1e-12)
     return ops.mean(ops.square(norms - 1.0))
 
 

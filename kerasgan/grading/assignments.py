@@ -24,6 +24,7 @@ ASSIGNMENT_MODULES = {
     "cgan-mnist": ("conditional_gan", "CGAN_MNIST"),
     "cgan-cifar10": ("conditional_gan", "CGAN_CIFAR10"),
     "pix2pix": ("pix2pix", "ASSIGNMENT"),
+    "gan-loss-mnist": ("gan_loss_mnist", "ASSIGNMENT"),
 }
 
 STARTERS_FOLDER = Path(__file__).resolve().parent / "starters"

@@ -374,6 +374,14 @@ class GAN(keras.Model):
 
     # ------------------------------------------------------------- the algorithm
 
+    def discriminator_loss_value(self, real_logits, fake_logits, real_label=1.0):
+        """The loss `loss_name` of the discriminator, from its logits (a subclass may change it)."""
+        return losses.discriminator_loss(self.loss_name, real_logits, fake_logits, real_label)
+
+    def generator_loss_value(self, fake_logits):
+        """The loss `loss_name` of the generator, from the fakes' logits (a subclass may change it)."""
+        return losses.generator_loss(self.loss_name, fake_logits)
+
     def discriminator_loss(self, real_images, fake_images, conditions):
         """How wrong the discriminator is about one batch of real and one of fake images.
 
@@ -389,12 +397,14 @@ class GAN(keras.Model):
         real_logits = self.discriminate(self.add_instance_noise(real_images), conditions, True)
         fake_logits = self.discriminate(self.add_instance_noise(fake_images), conditions, True)
         real_label = 1.0 - self.label_smoothing
-        loss = losses.discriminator_loss(self.loss_name, real_logits, fake_logits, real_label)
+        loss = self.discriminator_loss_value(real_logits, fake_logits, real_label)
         penalty = ops.zeros(())
         if self.loss_name == "wgan-gp":
             batch_size = ops.shape(real_images)[0]
             # Uniform in [0, 1]: points on the segments between real and fake images.
-            weights = keras.random.uniform((batch_size, 1, 1, 1), seed=self.seed_generator)
+            # One weight per example, broadcast over its other axes (images or 2D points).
+            weight_shape = (batch_size,) + (1,) * (len(real_images.shape) - 1)
+            weights = keras.random.uniform(weight_shape, seed=self.seed_generator)
             penalty = losses.gradient_penalty(
                 lambda images: self.discriminate(images, conditions, True),
                 real_images,
@@ -429,7 +439,7 @@ class GAN(keras.Model):
             )
 
             # 4. The generator's loss: how well its fakes fooled that same discriminator.
-            g_loss = losses.generator_loss(self.loss_name, fake_logits)
+            g_loss = self.generator_loss_value(fake_logits)
 
             scaled_d_loss = self._scaled(self.discriminator_optimizer, d_loss)
             scaled_g_loss = self._scaled(self.generator_optimizer, g_loss)
