@@ -72,6 +72,10 @@ def write_bytes(path, data, flush=True):
     )
     try:
         with os.fdopen(handle, "wb") as stream:
+            # mkstemp creates the file readable by its owner only; give it the mode any
+            # other new file gets (the umask's), as Keras's own .keras files have.
+            if hasattr(os, "fchmod"):  # not on Windows, where the mode means little
+                os.fchmod(stream.fileno(), 0o666 & ~_umask())
             stream.write(data)
             if flush:
                 stream.flush()
@@ -81,6 +85,13 @@ def write_bytes(path, data, flush=True):
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _umask():
+    """The process's umask (the only way to read it is to set it and set it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path, text):
