@@ -125,6 +125,48 @@ def read_json_lines(path):
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def check_output_file(path, option):
+    """Raises a ValueError now if `path` could not be written later.
+
+    Commands call it before any work starts, so a grading run or a long
+    projection is not lost to an output path that names a file as a folder
+    (`--out notes.txt/results.json`) or a folder that cannot be made.
+
+    Args:
+        path: the file to be written.
+        option: the command-line option that named it, for the message ("--out").
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"Cannot write {option} {path}: it is a folder; pass a file name.")
+    _check_can_create(path.parent, option, path)
+
+
+def check_output_folder(path, option):
+    """Raises a ValueError now if the folder `path` could not be created or written into."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ValueError(
+            f"Cannot write {option} {path}: it is a file, not a folder; pass a folder name."
+        )
+    _check_can_create(path, option, path)
+
+
+def _check_can_create(folder, option, path):
+    existing = Path(os.path.abspath(folder))
+    while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValueError(
+            f"Cannot write {option} {path}: {existing} is a file, not a folder; choose another path."
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"Cannot write {option} {path}: the folder {existing} is not writable; choose "
+            "another path."
+        )
+
+
 def remove_stale_temporaries(folder):
     """Deletes `.tmp-*` files a killed process left behind in `folder`. Returns how many."""
     folder = Path(folder)
