@@ -116,13 +116,40 @@ def append_json_line(path, value):
     write_text(path, existing + line + "\n")
 
 
+def read_json(path, advice="delete it and run the command again"):
+    """Reads a JSON file kerasgan wrote, with one sentence naming the file when it is damaged.
+
+    Args:
+        advice: what to do about a damaged file, ending the sentence.
+    """
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path} is damaged ({error}): {advice}.") from error
+
+
 def read_json_lines(path):
     """Reads a JSON-lines file into a list of dicts ([] when it does not exist)."""
     path = Path(path)
     if not path.exists():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is damaged ({error}): delete it or restore it.") from error
+    values = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            values.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"{path} is damaged at line {number} ({error}): delete that line and run the "
+                "command again."
+            ) from error
+    return values
 
 
 def check_output_file(path, option):

@@ -24,6 +24,7 @@ import importlib.util
 import os
 import pickle
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -160,15 +161,21 @@ def load_keras_npz(path, image_shape=None, name="The dataset"):
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"No .npz file at {path}: check the path.")
-    with np.load(path, allow_pickle=False) as archive:
-        missing = [key for key in NPZ_KEYS if key not in archive.files]
-        if missing:
-            raise ValueError(
-                f"{path} lacks the keys {', '.join(missing)}: a dataset .npz needs x_train, "
-                "y_train, x_test and y_test like keras.datasets "
-                f"(it has {', '.join(archive.files)})."
-            )
-        arrays = {key: archive[key] for key in NPZ_KEYS}
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [key for key in NPZ_KEYS if key not in archive.files]
+            if missing:
+                raise ValueError(
+                    f"{path} lacks the keys {', '.join(missing)}: a dataset .npz needs x_train, "
+                    "y_train, x_test and y_test like keras.datasets "
+                    f"(it has {', '.join(archive.files)})."
+                )
+            arrays = {key: archive[key] for key in NPZ_KEYS}
+    except (EOFError, OSError, zipfile.BadZipFile) as error:  # empty, cut short, not a zip
+        raise ValueError(
+            f"{path} is damaged or is not an .npz file ({type(error).__name__}: {error}): save "
+            "it again with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...)."
+        ) from error
     for split in ("train", "test"):
         images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
         images = arrays[f"x_{split}"] = _as_uint8_pixels(images, f"x_{split} in {path}")

@@ -94,3 +94,21 @@ def test_a_folder_with_bad_files_counts_and_names_them(tmp_path, capsys):
     assert "using the other 40" in err
     images = np.concatenate([np.asarray(batch) for batch in data.dataset])
     assert images.shape == (40, 8, 8, 3)
+
+
+@pytest.mark.parametrize("how", ["empty", "cut short"])
+def test_a_damaged_dataset_npz_is_one_sentence(tmp_path, mnist_npz, how):
+    data = mnist_npz.read_bytes()
+    path = tmp_path / "digits.npz"
+    path.write_bytes(b"" if how == "empty" else data[:3000])
+    with pytest.raises(ValueError, match=rf"^{path} is damaged or is not an \.npz file \("):
+        keras_datasets.load_keras_npz(path)
+
+
+def test_a_damaged_stats_line_names_the_file_and_line(tmp_path):
+    from kerasgan import files
+
+    path = tmp_path / "stats.jsonl"
+    path.write_text('{"interval": 1}\n{"interv\n')
+    with pytest.raises(ValueError, match=rf"^{path} is damaged at line 2 \(.*\): delete that line"):
+        files.read_json_lines(path)
