@@ -72,6 +72,10 @@ def write_bytes(path, data, flush=True):
     )
     try:
         with os.fdopen(handle, "wb") as stream:
+            # mkstemp creates the file readable by its owner only; give it the mode any
+            # other new file gets (the umask's), as Keras's own .keras files have.
+            if hasattr(os, "fchmod"):  # not on Windows, where the mode means little
+                os.fchmod(stream.fileno(), 0o666 & ~_umask())
             stream.write(data)
             if flush:
                 stream.flush()
@@ -81,6 +85,13 @@ def write_bytes(path, data, flush=True):
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _umask():
+    """The process's umask (the only way to read it is to set it and set it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path, text):
@@ -105,13 +116,82 @@ def append_json_line(path, value):
     write_text(path, existing + line + "\n")
 
 
+def read_json(path, advice="delete it and run the command again"):
+    """Reads a JSON file kerasgan wrote, with one sentence naming the file when it is damaged.
+
+    Args:
+        advice: what to do about a damaged file, ending the sentence.
+    """
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path} is damaged ({error}): {advice}.") from error
+
+
 def read_json_lines(path):
     """Reads a JSON-lines file into a list of dicts ([] when it does not exist)."""
     path = Path(path)
     if not path.exists():
         return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is damaged ({error}): delete it or restore it.") from error
+    values = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            values.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"{path} is damaged at line {number} ({error}): delete that line and run the "
+                "command again."
+            ) from error
+    return values
+
+
+def check_output_file(path, option):
+    """Raises a ValueError now if `path` could not be written later.
+
+    Commands call it before any work starts, so a grading run or a long
+    projection is not lost to an output path that names a file as a folder
+    (`--out notes.txt/results.json`) or a folder that cannot be made.
+
+    Args:
+        path: the file to be written.
+        option: the command-line option that named it, for the message ("--out").
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"Cannot write {option} {path}: it is a folder; pass a file name.")
+    _check_can_create(path.parent, option, path)
+
+
+def check_output_folder(path, option):
+    """Raises a ValueError now if the folder `path` could not be created or written into."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ValueError(
+            f"Cannot write {option} {path}: it is a file, not a folder; pass a folder name."
+        )
+    _check_can_create(path, option, path)
+
+
+def _check_can_create(folder, option, path):
+    existing = Path(os.path.abspath(folder))
+    while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ValueError(
+            f"Cannot write {option} {path}: {existing} is a file, not a folder; choose another path."
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"Cannot write {option} {path}: the folder {existing} is not writable; choose "
+            "another path."
+        )
 
 
 def remove_stale_temporaries(folder):

@@ -39,10 +39,37 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
     import kerasgan.models.conditional_gan  # noqa: F401
     import kerasgan.models.pix2pix  # noqa: F401
 
+    damage = _zip_damage(path)
+    if damage:
+        raise ValueError(
+            f"{path} is damaged ({damage}): a .keras file is a zip archive, and this one was cut "
+            "short, changed after it was saved, or is another kind of file; pick another snapshot "
+            "from the run folder, or save the model again."
+        )
     try:
         return keras.models.load_model(path, compile=False)
-    except Exception as error:  # a corrupt zip, a foreign file: all mean "not loadable"
+    except Exception as error:  # a foreign model, a class kerasgan does not know
         raise ValueError(f"Could not load {path} as a Keras model ({error}).") from error
+
+
+def _zip_damage(path):
+    """Why `path` is not a whole zip archive (every member's CRC-32 checked), or None.
+
+    Keras says "File not found" for a file that exists but is not a zip, which
+    sends a user looking for the wrong problem.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            broken = archive.testzip()
+    except zipfile.BadZipFile as error:
+        return f"not a zip archive: {error}"
+    except (OSError, EOFError, ValueError, RuntimeError) as error:
+        return f"{type(error).__name__}: {error}"
+    if broken is not None:
+        return f"its member {broken} fails its CRC-32 check"
+    return None
 
 
 def load_generator(path):

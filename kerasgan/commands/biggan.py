@@ -11,6 +11,8 @@ of a second, not after a minute of loading BigGAN.
 
 from pathlib import Path
 
+from kerasgan import files
+
 SUMMARY = "Sample ImageNet classes by name with BigGAN from TF Hub: grids, blends and walks."
 
 EXAMPLES = """\
@@ -97,7 +99,19 @@ def run(args):
     from kerasgan.hub import imagenet_classes
 
     if args.list_classes is not None:
-        for class_id in imagenet_classes.search_classes(args.list_classes):
+        matches = imagenet_classes.search_classes(args.list_classes)
+        if not matches:
+            try:  # find_class knows close spellings ("retrievr" -> the retrievers)
+                imagenet_classes.find_class(args.list_classes)
+                suggestion = ""
+            except ValueError as error:
+                suggestion = str(error).partition("did you mean")[2].rstrip("?")
+            raise ValueError(
+                f"No ImageNet class name contains {args.list_classes!r}; "
+                + (f"did you mean{suggestion}?" if suggestion else
+                   "try a shorter part of a name, or --list-classes alone for all 1,000 classes.")
+            )
+        for class_id in matches:
             print(imagenet_classes.describe_class(class_id))
         return 0
 
@@ -108,6 +122,7 @@ def run(args):
         )
     out = Path(args.out or ("biggan-walk.gif" if args.interpolate else "biggan.png"))
     _check_output(out, walk=bool(args.interpolate))
+    files.check_output_file(out, "--out")
     blend = _parse_blend(args.blend) if args.blend else None
     if args.interpolate and len(args.interpolate) > 2:
         raise ValueError(

@@ -62,6 +62,11 @@ def run(args):
 
     if args.num < 2:
         raise ValueError(f"--num must be at least 2 to compute scores; got {args.num}.")
+    # Checked before the samples are drawn and scored, which can take minutes.
+    if args.report:
+        files.check_output_file(args.report, "--report")
+    if args.json:
+        files.check_output_file(args.json, "--json")
     scores = evaluate_generator(
         args.snapshot,
         args.dataset,

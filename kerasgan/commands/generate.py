@@ -87,7 +87,7 @@ def add_arguments(parser):
 def run(args):
     from pathlib import Path
 
-    from kerasgan import sampling
+    from kerasgan import files, sampling
 
     if args.num < 1 or args.steps < 1:
         raise ValueError("--num and --steps must be at least 1.")
@@ -117,6 +117,11 @@ def run(args):
         allowed = (".gif", ".mp4", ".avi") if animated else (".png", ".jpg", ".jpeg")
         if suffix not in allowed:
             raise ValueError(f"--out must end in {', '.join(allowed)} here; got {args.out!r}.")
+
+    if args.out:
+        files.check_output_file(args.out, "--out")
+    if args.outdir:
+        files.check_output_folder(args.outdir, "--outdir")
 
     generator = sampling.load_generator(args.snapshot)
     latent_dim = sampling.generator_latent_dim(generator)

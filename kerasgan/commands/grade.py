@@ -15,6 +15,8 @@ training code, notebook magics and shell escapes are not run.
 Assignments: dcgan-mnist, cgan-mnist, cgan-cifar10, pix2pix.
 """
 
+from kerasgan import files
+
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
 
@@ -125,6 +127,10 @@ def run_one(args):
     from kerasgan.grading.assignments import get_assignment
 
     assignment = get_assignment(args.assignment)
+    # Checked before grading, which can take minutes: a path that cannot be written loses it all.
+    files.check_output_file(args.out, "--out")
+    if args.report:
+        files.check_output_file(args.report, "--report")
     limits = default_limits(assignment, args.time_limit, args.memory_limit, threads=_cores())
     graded = grade_submission(assignment, args.submission, data_path=args.data, limits=limits)
     write_results(graded, args.out, report_path=args.report)
@@ -143,6 +149,9 @@ def run_one(args):
 def run_batch(args):
     from kerasgan.grading.batch import grade_batch
 
+    files.check_output_file(args.gradebook, "--gradebook")
+    if args.reports:
+        files.check_output_folder(args.reports, "--reports")
     outcomes = grade_batch(
         args.assignment,
         args.folder,
@@ -161,6 +170,7 @@ def run_batch(args):
 def run_make_autograder(args):
     from kerasgan.grading.gradescope_autograder import make_autograder
 
+    files.check_output_file(args.out, "--out")
     path = make_autograder(
         args.assignment,
         args.out,

@@ -85,13 +85,14 @@ def run(args):
 
     if args.steps < 1 or args.starts < 1 or args.frame_every < 1:
         raise ValueError("--steps, --starts and --frame-every must each be at least 1.")
+    out = Path(args.out or Path("projections") / Path(args.image).stem)
+    files.check_output_folder(out, "--out")
     generator = sampling.load_generator(args.snapshot)
     label = _label(args, generator, sampling)
     image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
     target, note = projection.load_target(args.image, image_shape)
     if note:
         print(note)
-    out = Path(args.out or Path("projections") / Path(args.image).stem)
 
     print(
         f"Searching {args.steps} steps from {args.starts} random starts "

@@ -168,8 +168,8 @@ def image_folder(
     Any size and mode works: grayscale, RGB, RGBA and gray+alpha (composited over white),
     palette, 16-bit PNG, JPEG, BMP, WebP and GIF (first frame). Files that fail to decode
     (a truncated download, an HTML page saved as .jpg) are dropped instead of stopping
-    training; TensorFlow logs a warning for each (with the file name when the file is not
-    an image at all).
+    training, counted and named in one notice on stderr; `file_paths` lists only the
+    files that decode.
 
     Args:
         path: folder of images, searched recursively (see `scan_image_folder`).
@@ -211,6 +211,7 @@ def image_folder(
         raise ValueError(f"crop must be one of {', '.join(CROP_MODES)}, got {crop!r}.")
 
     scan = scan_image_folder(path, labels=labels, class_names=class_names)
+    _drop_unreadable_files(scan, image_size, channels, crop)
     check_batch_options(len(scan.files), batch_size, drop_remainder, what=f"images in {scan.root}")
 
     def decode(file_path, *label):
@@ -228,6 +229,7 @@ def image_folder(
         # Without a cache, shuffle the cheap file names rather than decoded images.
         dataset = dataset.shuffle(count, seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.map(decode, num_parallel_calls=tf.data.AUTOTUNE)
+    # Every file decoded once already; this only guards against a file changed since.
     dataset = dataset.ignore_errors(log_warning=True)
     if cache:
         dataset = dataset.cache()
@@ -245,6 +247,54 @@ def image_folder(
     dataset.class_names = scan.class_names
     dataset.file_paths = scan.files
     return dataset
+
+
+# How many unreadable files the notice names before it only counts the rest.
+NAMED_BAD_FILES = 10
+
+
+def _drop_unreadable_files(scan, image_size, channels, crop):
+    """Decodes every file once, and removes those that fail from `scan`, naming them once.
+
+    A truncated download or an HTML page saved as .jpg would otherwise be dropped
+    silently inside the pipeline: training would announce "50 images" and read 40,
+    and the names would show only in TensorFlow's log. Decoding up front costs one
+    pass over the files, about what the first epoch costs before the cache fills.
+    """
+    import tensorflow as tf
+
+    if not scan.files:
+        return
+
+    def try_decode(index, file_path):
+        image = decode_image_file(file_path, image_size, channels, crop)
+        # Returning a value computed from the pixels keeps the decode from being pruned.
+        return index, tf.reduce_max(image)
+
+    indices = tf.data.Dataset.from_tensor_slices((tf.range(len(scan.files)), scan.files))
+    readable = indices.map(try_decode, num_parallel_calls=tf.data.AUTOTUNE)
+    readable = readable.ignore_errors(log_warning=False)
+    good = {int(index) for index, _ in readable.as_numpy_iterator()}
+    if len(good) == len(scan.files):
+        return
+    bad = [scan.files[index] for index in range(len(scan.files)) if index not in good]
+    if not good:
+        raise ValueError(
+            f"None of the {len(bad)} image files in {scan.root} could be read (e.g. {bad[0]}): "
+            "they are damaged or are not images; check how they were downloaded."
+        )
+    names = ", ".join(str(Path(file).relative_to(scan.root)) for file in bad[:NAMED_BAD_FILES])
+    more = f" and {len(bad) - NAMED_BAD_FILES} more" if len(bad) > NAMED_BAD_FILES else ""
+    noun = "file" if len(bad) == 1 else "files"
+    print(
+        f"kerasgan: skipped {len(bad)} damaged or unreadable image {noun} in {scan.root} "
+        f"({names}{more}); using the other {len(good):,}.",
+        file=sys.stderr,
+    )
+    if scan.labels is not None:
+        scan.labels = [label for index, label in enumerate(scan.labels) if index in good]
+    scan.files = [file for index, file in enumerate(scan.files) if index in good]
+    scan.skipped_count += len(bad)
 
 
 # The same pipeline under the name Keras users look for first.

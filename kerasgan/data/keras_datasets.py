@@ -24,6 +24,7 @@ import importlib.util
 import os
 import pickle
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -160,22 +161,24 @@ def load_keras_npz(path, image_shape=None, name="The dataset"):
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"No .npz file at {path}: check the path.")
-    with np.load(path, allow_pickle=False) as archive:
-        missing = [key for key in NPZ_KEYS if key not in archive.files]
-        if missing:
-            raise ValueError(
-                f"{path} lacks the keys {', '.join(missing)}: a dataset .npz needs x_train, "
-                "y_train, x_test and y_test like keras.datasets "
-                f"(it has {', '.join(archive.files)})."
-            )
-        arrays = {key: archive[key] for key in NPZ_KEYS}
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            missing = [key for key in NPZ_KEYS if key not in archive.files]
+            if missing:
+                raise ValueError(
+                    f"{path} lacks the keys {', '.join(missing)}: a dataset .npz needs x_train, "
+                    "y_train, x_test and y_test like keras.datasets "
+                    f"(it has {', '.join(archive.files)})."
+                )
+            arrays = {key: archive[key] for key in NPZ_KEYS}
+    except (EOFError, OSError, zipfile.BadZipFile) as error:  # empty, cut short, not a zip
+        raise ValueError(
+            f"{path} is damaged or is not an .npz file ({type(error).__name__}: {error}): save "
+            "it again with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...)."
+        ) from error
     for split in ("train", "test"):
         images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
-        if images.dtype != np.uint8:
-            raise ValueError(
-                f"x_{split} in {path} is {images.dtype}: store uint8 pixels 0-255 like "
-                "keras.datasets (e.g. x.astype('uint8'))."
-            )
+        images = arrays[f"x_{split}"] = _as_uint8_pixels(images, f"x_{split} in {path}")
         shape_ok = images.ndim in (3, 4) and (images.ndim == 3 or images.shape[-1] in (1, 3))
         if image_shape is not None:
             shape_ok = images.shape[1:] == tuple(image_shape)
@@ -194,6 +197,56 @@ def load_keras_npz(path, image_shape=None, name="The dataset"):
             )
         arrays[f"y_{split}"] = labels.reshape(-1).astype(np.uint8)
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def _as_uint8_pixels(images, where):
+    """uint8 pixels 0-255 from what an .npz may hold, with one sentence for what it cannot.
+
+    keras.datasets stores uint8, but many notebooks save floats: in [0, 1] after
+    `x / 255`, in [-1, 1] after a GAN's scaling, or 0-255 as float. Each is scaled
+    back, and said so. Casting [0, 1] floats with `astype('uint8')` would make
+    every pixel 0 or 1, black images that train without a word: blank images
+    are refused.
+    """
+    if images.dtype == np.uint8:
+        converted = images
+    elif images.dtype.kind in "fiu" and images.size:
+        values = images.astype(np.float64)
+        low, high = float(np.min(values)), float(np.max(values))
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError(
+                f"{where} holds NaN or infinite values: store uint8 pixels 0-255 like "
+                "keras.datasets."
+            )
+        if images.dtype.kind == "f" and low >= 0 and high <= 1:
+            scale, note = (lambda x: x * 255.0), "floats in [0, 1]; scaled to 0-255"
+        elif images.dtype.kind == "f" and low >= -1 and high <= 1:
+            scale, note = (lambda x: (x + 1.0) * 127.5), "floats in [-1, 1]; scaled to 0-255"
+        elif low >= 0 and high <= 255:
+            scale, note = (lambda x: x), f"{images.dtype} values 0-255; read as uint8"
+        else:
+            raise ValueError(
+                f"{where} is {images.dtype} with values from {low:g} to {high:g}: store uint8 "
+                "pixels 0-255 like keras.datasets (floats in [0, 1] or [-1, 1] are scaled "
+                "for you; for other ranges rescale first, e.g. "
+                "((x - x.min()) / (x.max() - x.min()) * 255).round().astype('uint8'))."
+            )
+        converted = np.clip(np.round(scale(values)), 0, 255).astype(np.uint8)
+        print(f"kerasgan: {where} holds {note}.", file=sys.stderr)
+    else:
+        raise ValueError(
+            f"{where} is {images.dtype}{' and empty' if not images.size else ''}: store uint8 "
+            "pixels 0-255 like keras.datasets."
+        )
+    # 0 and 1 only is the mark of [0, 1] floats cast to uint8 (a blank all-0 array is
+    # left alone: tests and placeholders use one).
+    if converted.size and int(converted.max()) == 1:
+        raise ValueError(
+            f"{where} holds only pixel values {int(converted.min())} to {int(converted.max())}, "
+            "so every image would be black: floats in [0, 1] cast with astype('uint8') end "
+            "this way, so save (x * 255).round().astype('uint8') from the floats instead."
+        )
+    return converted
 
 
 def _keras_load_data(name):

@@ -14,6 +14,12 @@ Each submission's results.json and report go to the reports folder. A
 submission that breaks the grader itself is written as a row with status
 "error" and the rest of the batch goes on.
 
+A batch that was stopped halfway resumes: beside each report a hidden
+`.NAME.grading.json` records what was graded (a hash of the submission file
+and of the settings: assignment, data, limits) and the outcome. A rerun keeps
+those whose file and settings are unchanged, grades the rest, and writes the
+same gradebook a single run would have written.
+
 Example:
 
 ```python
@@ -23,7 +29,10 @@ graded = grade_batch("dcgan-mnist", "submissions/", "grades.csv", data_path="mni
 
 import concurrent.futures
 import csv
+import dataclasses
+import hashlib
 import io
+import json
 import os
 from pathlib import Path
 
@@ -121,6 +130,21 @@ def grade_batch(
     limits = default_limits(assignment, seconds, memory_gb, threads=max(1, cores // workers))
     gradebook_path = Path(gradebook_path)
     reports_folder = Path(reports_folder or gradebook_path.parent / "reports")
+    settings = _settings_digest(assignment, data_path, limits)
+    outcomes = []
+    to_grade = []
+    for name, path in submissions:
+        kept = _kept_outcome(assignment, name, path, reports_folder, settings)
+        if kept is None:
+            to_grade.append((name, path))
+        else:
+            outcomes.append((name, kept, None))
+            progress(f"{name}: {kept.score:g} / {kept.max_score:g} (kept from an earlier run)")
+    if not to_grade:
+        outcomes.sort(key=lambda outcome: outcome[0])
+        write_gradebook(gradebook_path, assignment, outcomes)
+        return outcomes
+
     context = GradingContext(assignment, data_path)
     context.inputs  # load the data once, before the threads start
 
@@ -129,13 +153,14 @@ def grade_batch(
             graded = grade_submission(assignment, path, limits=limits, context=context)
             with GRADER_WORK_LOCK:  # the report draws with matplotlib: one thread at a time
                 write_results(graded, reports_folder / f"{name}.json", reports_folder / f"{name}.md")
+                _record_outcome(graded, name, path, reports_folder, settings)
             return name, graded, None
         except Exception as error:  # one broken submission must not stop the other 79
             return name, None, f"{type(error).__name__}: {error}"
 
-    outcomes = []
+    workers = min(workers, len(to_grade))
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(grade_one, name, path) for name, path in submissions]
+        futures = [pool.submit(grade_one, name, path) for name, path in to_grade]
         for future in concurrent.futures.as_completed(futures):
             name, graded, error = future.result()
             outcomes.append((name, graded, error))
@@ -148,6 +173,78 @@ def grade_batch(
     outcomes.sort(key=lambda outcome: outcome[0])
     write_gradebook(gradebook_path, assignment, outcomes)
     return outcomes
+
+
+def _file_digest(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _settings_digest(assignment, data_path, limits):
+    """A hash of everything besides the submission that decides its grade.
+
+    The thread count is left out: it changes with --workers, not the grade.
+    """
+    from kerasgan import __version__
+
+    settings = {
+        "kerasgan": __version__,
+        "assignment": assignment.name,
+        "checks": [[check.name, check.title, float(check.points)] for check in assignment.checks],
+        "assignment_settings": assignment.settings,
+        "data": None if data_path is None else _file_digest(data_path),
+        "limits": [limits.seconds, limits.memory_bytes, limits.file_bytes],
+    }
+    text = json.dumps(settings, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _record_path(reports_folder, name):
+    return reports_folder / f".{name}.grading.json"
+
+
+def _record_outcome(graded, name, path, reports_folder, settings):
+    """Writes what a rerun needs to keep this grade instead of grading again (last, atomically)."""
+    files.write_json(
+        _record_path(reports_folder, name),
+        {
+            "submission": _file_digest(path),
+            "settings": settings,
+            "results": [dataclasses.asdict(result) for result in graded.results],
+            "seconds": graded.seconds,
+            "not_run": list(graded.not_run),
+            "problems": list(graded.problems),
+            "child_output": graded.child_output,
+        },
+    )
+
+
+def _kept_outcome(assignment, name, path, reports_folder, settings):
+    """The `GradedSubmission` an earlier run recorded, when file and settings are unchanged."""
+    from kerasgan.grading.checks import CheckResult
+    from kerasgan.grading.grader import GradedSubmission
+
+    record_path = _record_path(reports_folder, name)
+    if not record_path.is_file() or not (reports_folder / f"{name}.json").is_file():
+        return None
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        if record["settings"] != settings or record["submission"] != _file_digest(path):
+            return None
+        return GradedSubmission(
+            assignment,
+            Path(path),
+            [CheckResult(**result) for result in record["results"]],
+            float(record["seconds"]),
+            record["not_run"],
+            record["problems"],
+            child_output=record["child_output"],
+        )
+    except (ValueError, KeyError, TypeError):  # a damaged record: grade again
+        return None
 
 
 def submission_status(graded):

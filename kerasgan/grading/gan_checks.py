@@ -376,9 +376,14 @@ def sample_quality(outputs, context, probe="training"):
     from kerasgan.metrics.classifier_score import classifier_score
     from kerasgan.metrics.recognition import class_recognition_from_probabilities
 
+    from kerasgan.grading.replay import replay_check
+
     samples = np.asarray(outputs.array(probe, "samples"), dtype=np.float32)
     if not np.all(np.isfinite(samples)):
         return Verdict(False, "The generator's samples contain NaN or infinite pixels.")
+    replayed = replay_check(outputs, context, probe)  # stored images earn no sample points
+    if replayed:
+        return Verdict(False, replayed)
     # Pixels outside [-1, 1] are shown clipped in any picture; the classifier sees them so too.
     probabilities = context.classify(np.clip(samples, -1.0, 1.0))
     score, _ = classifier_score(probabilities, num_splits=1)

@@ -78,7 +78,15 @@ def load_module(model, handle=None):
             f"{folder} is not a TF Hub module or SavedModel folder (it has no saved_model.pb); "
             "pass the folder that holds saved_model.pb and variables/."
         )
-    return hub.load(folder)
+    try:
+        return hub.load(folder)
+    except Exception as error:  # a cut-short download, a file that is not a protobuf
+        first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+        raise ValueError(
+            f"The module in {folder} could not be loaded ({type(error).__name__}: {first_line}): "
+            "its saved_model.pb or variables/ are damaged or incomplete; download it again "
+            "(delete that folder first) or pass another --model."
+        ) from error
 
 
 def model_handle(model):

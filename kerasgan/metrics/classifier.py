@@ -350,6 +350,29 @@ class DomainClassifier:
         )
 
 
+def _cached_classifier(model_path, description_path, reference, fingerprint):
+    """The classifier kept in the cache; raises when either file cannot be read back whole."""
+    import json
+
+    import keras
+
+    description = json.loads(description_path.read_text(encoding="utf-8"))
+    model = keras.models.load_model(model_path, compile=False)
+    expected_shape = (None, *reference.image_shape)
+    if tuple(model.input_shape) != expected_shape or model.output_shape[-1] != reference.num_classes:
+        raise ValueError(f"it maps {model.input_shape} to {model.output_shape}")
+    return DomainClassifier(
+        model,
+        reference.name,
+        fingerprint,
+        float(description["test_accuracy"]),
+        reference.class_names,
+        description.get("num_train_images"),
+        description.get("num_test_images"),
+        description.get("training_seconds"),
+    )
+
+
 def domain_classifier(dataset="mnist", path=None, reference=None, retrain=False, verbose=True):
     """Returns the domain classifier for a dataset, training and caching it the first time.
 
@@ -382,20 +405,14 @@ def domain_classifier(dataset="mnist", path=None, reference=None, retrain=False,
     description_path = cache_folder() / f"{stem}.json"
     # The description is written last, so its presence means the model file is complete.
     if not retrain and model_path.is_file() and description_path.is_file():
-        import json
-
-        description = json.loads(description_path.read_text(encoding="utf-8"))
-        model = keras.models.load_model(model_path, compile=False)
-        return DomainClassifier(
-            model,
-            reference.name,
-            fingerprint,
-            description["test_accuracy"],
-            reference.class_names,
-            description.get("num_train_images"),
-            description.get("num_test_images"),
-            description.get("training_seconds"),
-        )
+        try:
+            return _cached_classifier(model_path, description_path, reference, fingerprint)
+        except Exception as error:  # a cut-short copy, a changed byte: a cache entry is rebuilt
+            print(
+                f"kerasgan: the cached classifier {model_path} is damaged "
+                f"({type(error).__name__}); training it again.",
+                file=sys.stderr,
+            )
 
     if verbose:
         print(

@@ -112,9 +112,9 @@ def test_npz_without_the_keras_keys_is_refused(tmp_path):
         load_mnist(path=path)
 
 
-def test_npz_with_float_images_is_refused(tmp_path):
-    path = _save_npz(tmp_path / "bad.npz", x_train=np.zeros((4, 28, 28), np.float32))
-    with pytest.raises(ValueError, match="x_train .* is float32: store uint8"):
+def test_npz_with_float_images_out_of_range_is_refused(tmp_path):
+    path = _save_npz(tmp_path / "bad.npz", x_train=np.full((4, 28, 28), 300.0, np.float32))
+    with pytest.raises(ValueError, match="x_train .* is float32 with values from 300 to 300: store uint8"):
         load_mnist(path=path)
 
 
