@@ -25,6 +25,7 @@ COMMANDS = {
     "live": "live",
     "biggan": "biggan",
     "grade": "grade",
+    "export": "export",
 }
 
 EXAMPLES = """\
