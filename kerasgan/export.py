@@ -66,6 +66,7 @@ def export_generator(generator, folder, tflite=True, saved_model=True):
     kind = generator_kind(generator)
     if kind is None:
         raise ValueError(f"{generator.name} is not a generator: {_not_a_generator(generator)}")
+    generator = float32_copy(generator)
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -123,6 +124,33 @@ def describe_generator(generator, kind, paths):
         if sampling.is_conditional(generator):
             info["class_names"] = sampling.generator_class_names(generator)
     return info
+
+
+def float32_copy(generator):
+    """The generator computing in float32, the same weights (itself if it already does).
+
+    A generator trained under mixed precision keeps its layers' 16-bit compute policy in
+    the snapshot. TFLite cannot convert bfloat16 layers, and a program feeding an export
+    expects float32 arithmetic, so the export is built from a float32 copy; its outputs
+    differ from the mixed precision model's by the 16-bit rounding only.
+    """
+    config = generator.get_config()
+    float32_config = _with_float32_policies(config)
+    if float32_config == config:
+        return generator
+    copy = generator.__class__.from_config(float32_config)
+    copy.set_weights(generator.get_weights())
+    return copy
+
+
+def _with_float32_policies(value):
+    if isinstance(value, dict):
+        if value.get("class_name") == "DTypePolicy" and isinstance(value.get("config"), dict):
+            return {**value, "config": {**value["config"], "name": "float32"}}
+        return {key: _with_float32_policies(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_float32_policies(item) for item in value]
+    return value
 
 
 def generator_kind(model):

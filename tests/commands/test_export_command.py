@@ -76,6 +76,28 @@ def test_conditional_generator_exports_to_tflite_with_its_labels(snapshots, tmp_
     assert not (tmp_path / "phone" / "saved_model").exists()
 
 
+def test_a_mixed_precision_generator_exports_computing_in_float32(tmp_path):
+    from kerasgan.models.dcgan import dcgan_generator
+
+    keras.utils.set_random_seed(3)
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        mixed = dcgan_generator((28, 28, 1), latent_dim=16, base_filters=8)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    mixed.save(tmp_path / "mixed.keras")
+    assert main(["export", "--generator", str(tmp_path / "mixed.keras"), "--format", "tflite",
+                 "--out", str(tmp_path / "out")]) == 0  # TFLite converts no bfloat16 layers
+
+    float32 = dcgan_generator((28, 28, 1), latent_dim=16, base_filters=8)
+    float32.set_weights(mixed.get_weights())
+    z = np.random.default_rng(4).standard_normal((4, 16)).astype("float32")
+    from_tflite = load_tflite(tmp_path / "out" / "generator.tflite")(z)
+    np.testing.assert_allclose(from_tflite, float32(z, training=False).numpy(), atol=1e-4)
+    # bfloat16 keeps 8 bits of mantissa: the mixed model differs by its rounding only.
+    np.testing.assert_allclose(from_tflite, mixed(z, training=False).numpy(), atol=3e-2)
+
+
 def test_bad_input_is_one_sentence_and_exit_status_2(snapshots, tmp_path, capsys):
     not_a_folder = tmp_path / "a-file"
     not_a_folder.write_text("")
