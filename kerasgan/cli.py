@@ -13,6 +13,7 @@ import sys
 
 from kerasgan import __version__
 from kerasgan.errors import KerasganError
+from kerasgan.quiet import quiet_command_line
 
 # Subcommand name -> module under kerasgan/commands/. The order is the order in --help.
 COMMANDS = {
@@ -24,6 +25,7 @@ COMMANDS = {
     "live": "live",
     "biggan": "biggan",
     "grade": "grade",
+    "export": "export",
     "playground": "playground",
 }
 
@@ -89,7 +91,9 @@ def main(argv=None):
         return 2
     # Subcommands with their own sub-verbs (train dcgan, grade run) set their own _run.
     try:
-        status = args._run(args)
+        # TensorFlow's log lines hidden unless asked for (kerasgan/quiet.py): before it loads.
+        with quiet_command_line(verbose=getattr(args, "verbose", None)):
+            status = args._run(args)
     except KeyboardInterrupt:
         print("kerasgan: interrupted.", file=sys.stderr)
         return 130

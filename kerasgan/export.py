@@ -8,12 +8,18 @@ a phone, a Raspberry Pi or a browser through TFLite / LiteRT. `export_generator`
 exported/
     saved_model/        `model.export(...)`: a SavedModel with one "serve" function
     generator.tflite    the same function converted to TFLite (float32)
-    generator.json      what a program needs to feed it: shapes, value range, input mode
+    generator.json      what a program needs to feed it: input names, shapes, types, value range
 ```
 
-Both take a float32 batch (batch, size, size, channels) in [-1, 1] and return the
-generated batch in [-1, 1], in inference mode (no dropout, batch norm's running
-statistics), exactly as `generator(inputs, training=False)` does.
+Two kinds of generator are exported the same way:
+
+- latent generators (DCGAN, StyleGAN2): a float32 batch of latent vectors z, shape
+  (batch, latent_dim), drawn from a standard normal; a conditional one (cGAN) also takes an
+  int32 label per image, shape (batch,). Inputs in the model's order: `[z, label]`.
+- image-to-image generators (pix2pix): a float32 batch (batch, size, size, channels) in [-1, 1].
+
+Both return the generated batch in [-1, 1], in inference mode (no dropout, batch norm's
+running statistics), exactly as `generator(inputs, training=False)` does.
 
 Example:
 
@@ -22,75 +28,191 @@ from kerasgan.export import export_generator, load_saved_model, load_tflite
 
 paths = export_generator("results/00002-pix2pix-bikes/generator-000040.keras", "exported")
 outputs = load_tflite(paths["tflite"])(inputs)  # NumPy in, NumPy out
+images = load_saved_model("exported")([z, labels])  # a conditional generator: a list, model order
 ```
 """
 
+import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from kerasgan import files
 
+FORMATS = ("savedmodel", "tflite")
 
-def export_generator(generator, folder, tflite=True):
+
+def export_generator(generator, folder, tflite=True, saved_model=True):
     """Writes a generator as a SavedModel (and a TFLite file) into `folder`.
 
     Args:
         generator: a `keras.Model`, or the path of a .keras snapshot.
         folder: the output folder (created; files in it are replaced).
         tflite: also convert to `generator.tflite`.
+        saved_model: keep the `saved_model/` folder (TFLite is converted from one either
+            way; with False it is built in a temporary folder and removed).
 
     Returns:
-        A dict of paths: "saved_model", "tflite" (if written), "info".
+        A dict of paths: "saved_model" and "tflite" (those written), "info".
     """
     import tensorflow as tf
 
-    from kerasgan.sampling import load_snapshot
-
+    if not (tflite or saved_model):
+        raise ValueError("Nothing to export: ask for a SavedModel, a TFLite file, or both.")
     if isinstance(generator, (str, Path)):
-        generator = load_snapshot(generator)
+        generator = load_exportable_generator(generator)
+    kind = generator_kind(generator)
+    if kind is None:
+        raise ValueError(f"{generator.name} is not a generator: {_not_a_generator(generator)}")
+    generator = float32_copy(generator)
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OSError(
+            f"Could not create the output folder {folder} ({error.strerror}): pass an --out "
+            "folder you can write to."
+        ) from error
 
-    saved_model = folder / "saved_model"
-    # model.export writes a folder; build it under a temporary name, then swap it in.
-    with files.atomic_path(saved_model) as temporary:
-        generator.export(temporary, format="tf_saved_model", verbose=False)
-        if saved_model.exists():
-            import shutil
-
-            shutil.rmtree(saved_model)
-    paths = {"saved_model": saved_model}
-
-    if tflite:
-        converter = tf.lite.TFLiteConverter.from_saved_model(str(saved_model))
-        paths["tflite"] = folder / "generator.tflite"
-        files.write_bytes(paths["tflite"], converter.convert())
-
-    from kerasgan.models.pix2pix import generator_input_mode
+    paths = {}
+    # model.export writes a folder: build it under a temporary name in the same folder,
+    # then swap it in, so an interrupted export leaves the old one (or nothing) behind.
+    building = Path(tempfile.mkdtemp(prefix=files.TEMPORARY_PREFIX, dir=folder))
+    try:
+        built = building / "saved_model"
+        generator.export(str(built), format="tf_saved_model", verbose=False)
+        if tflite:
+            converter = tf.lite.TFLiteConverter.from_saved_model(str(built))
+            paths["tflite"] = folder / "generator.tflite"
+            files.write_bytes(paths["tflite"], converter.convert())
+        if saved_model:
+            paths["saved_model"] = folder / "saved_model"
+            if paths["saved_model"].exists():
+                shutil.rmtree(paths["saved_model"])
+            built.rename(paths["saved_model"])
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
 
     paths["info"] = folder / "generator.json"
-    files.write_json(
-        paths["info"],
-        {
-            "name": generator.name,
-            "inputs": [list(tensor.shape) for tensor in generator.inputs],
-            "output": list(generator.outputs[0].shape),
-            "value_range": [-1.0, 1.0],
-            "input_mode": generator_input_mode(generator),
-            "saved_model_function": "serve",
-            "files": {key: path.name for key, path in paths.items() if key != "info"},
-        },
-    )
+    files.write_json(paths["info"], describe_generator(generator, kind, paths))
     return paths
 
 
+def describe_generator(generator, kind, paths):
+    """The generator.json contents: enough for a program in any language to feed the model."""
+    from kerasgan.models.pix2pix import generator_input_mode
+
+    info = {
+        "name": generator.name,
+        "kind": kind,
+        "input_names": [_input_name(tensor) for tensor in generator.inputs],
+        "inputs": [list(tensor.shape) for tensor in generator.inputs],
+        "input_dtypes": [str(tensor.dtype) for tensor in generator.inputs],
+        "output": list(generator.outputs[0].shape),
+        "value_range": [-1.0, 1.0],
+        "input_mode": generator_input_mode(generator),
+        "saved_model_function": "serve",
+        "files": {key: path.name for key, path in paths.items() if key != "info"},
+    }
+    if kind == "latent":
+        from kerasgan import sampling
+
+        info["latent_dim"] = sampling.generator_latent_dim(generator)
+        info["latent_distribution"] = "standard normal"
+        if sampling.is_conditional(generator):
+            info["class_names"] = sampling.generator_class_names(generator)
+    return info
+
+
+def float32_copy(generator):
+    """The generator computing in float32, the same weights (itself if it already does).
+
+    A generator trained under mixed precision keeps its layers' 16-bit compute policy in
+    the snapshot. TFLite cannot convert bfloat16 layers, and a program feeding an export
+    expects float32 arithmetic, so the export is built from a float32 copy; its outputs
+    differ from the mixed precision model's by the 16-bit rounding only.
+    """
+    config = generator.get_config()
+    float32_config = _with_float32_policies(config)
+    if float32_config == config:
+        return generator
+    copy = generator.__class__.from_config(float32_config)
+    copy.set_weights(generator.get_weights())
+    return copy
+
+
+def _with_float32_policies(value):
+    if isinstance(value, dict):
+        if value.get("class_name") == "DTypePolicy" and isinstance(value.get("config"), dict):
+            return {**value, "config": {**value["config"], "name": "float32"}}
+        return {key: _with_float32_policies(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_float32_policies(item) for item in value]
+    return value
+
+
+def generator_kind(model):
+    """"latent" (z [+ label] -> images), "image-to-image" (images -> images of the same size), or None."""
+    from kerasgan import sampling
+
+    if sampling.is_generator(model):
+        return "latent"
+    inputs, outputs = getattr(model, "inputs", None), getattr(model, "outputs", None)
+    if inputs and outputs and len(inputs) == 1 and len(outputs) == 1:
+        input_shape, output_shape = inputs[0].shape, outputs[0].shape
+        if len(input_shape) == 4 and len(output_shape) == 4 and output_shape[-1] in (1, 3):
+            if tuple(input_shape[1:3]) == tuple(output_shape[1:3]):  # a PatchGAN's is smaller
+                return "image-to-image"
+    return None
+
+
+def load_exportable_generator(path):
+    """Loads a .keras snapshot and checks it is a generator export can handle (one sentence if not)."""
+    from kerasgan.sampling import load_snapshot
+
+    model = load_snapshot(path)
+    if generator_kind(model) is None:
+        raise ValueError(f"{path} is not a generator: {_not_a_generator(model)}")
+    return model
+
+
+def _not_a_generator(model):
+    shapes = lambda tensors: " and ".join(str(tuple(t.shape)) for t in tensors or []) or "nothing"
+    return (
+        f"it maps {shapes(getattr(model, 'inputs', None))} to {shapes(getattr(model, 'outputs', None))}, "
+        "but a generator maps a latent vector (and a label) or an image to images. "
+        "Pass a generator-*.keras snapshot from a run folder."
+    )
+
+
+def _input_name(tensor):
+    return tensor.name.split(":")[0]
+
+
+def _as_list(inputs):
+    return list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+
+
+def _as_array(values):
+    """float32 for latents and images, int32 for labels: the types the exported model takes."""
+    values = np.asarray(values)
+    return values.astype("int32" if np.issubdtype(values.dtype, np.integer) else "float32")
+
+
+def _read_info(folder):
+    path = Path(folder) / "generator.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
 def load_saved_model(folder):
-    """A function from a NumPy batch to a NumPy batch, running an exported SavedModel.
+    """A function from NumPy inputs to a NumPy batch, running an exported SavedModel.
 
     Args:
         folder: the `saved_model` folder written by `export_generator` (or the folder
-            holding it).
+            holding it). The function takes one array, or a list of arrays in the model's
+            input order (`[z, labels]`).
     """
     import tensorflow as tf
 
@@ -100,31 +222,74 @@ def load_saved_model(folder):
     restored = tf.saved_model.load(str(folder))
 
     def run(inputs):
-        return restored.serve(tf.constant(np.asarray(inputs, dtype="float32"))).numpy()
+        tensors = [tf.constant(_as_array(values)) for values in _as_list(inputs)]
+        return restored.serve(tensors if len(tensors) > 1 else tensors[0]).numpy()
 
     return run
 
 
 def load_tflite(path):
-    """A function from a NumPy batch to a NumPy batch, running an exported TFLite file.
+    """A function from NumPy inputs to a NumPy batch, running an exported TFLite file.
 
-    The interpreter is resized to each batch size it is given.
+    It takes one array, or a list of arrays in the model's input order; the interpreter is
+    resized to each batch size it is given. The inputs are matched by name, from the
+    generator.json beside the file (TFLite lists a signature's inputs in name order).
     """
     import tensorflow as tf
 
     interpreter = tf.lite.Interpreter(model_path=str(path))
-    input_index = interpreter.get_input_details()[0]["index"]
-    output_index = interpreter.get_output_details()[0]["index"]
+    signature = interpreter.get_signature_runner("serving_default")
+    signature_inputs = interpreter.get_signature_list()["serving_default"]["inputs"]
+    names = _read_info(Path(path).parent).get("input_names") or signature_inputs
 
     def run(inputs):
-        inputs = np.asarray(inputs, dtype="float32")
-        interpreter.resize_tensor_input(input_index, inputs.shape)
-        interpreter.allocate_tensors()
-        interpreter.set_tensor(input_index, inputs)
-        interpreter.invoke()
-        return interpreter.get_tensor(output_index).copy()
+        inputs = _as_list(inputs)
+        if len(inputs) != len(names):
+            raise ValueError(f"The exported generator takes {len(names)} inputs ({', '.join(names)}); got {len(inputs)}.")
+        outputs = signature(**{name: _as_array(values) for name, values in zip(names, inputs)})
+        return next(iter(outputs.values())).copy()
 
     return run
 
 
-__all__ = ["export_generator", "load_saved_model", "load_tflite"]
+def example_inputs(generator, batch_size=4, seed=0):
+    """A batch of inputs the generator takes: standard normal z (and labels), or images in [-1, 1]."""
+    random = np.random.default_rng(seed)
+    inputs = []
+    for tensor in generator.inputs:
+        shape = (batch_size, *tensor.shape[1:])
+        if "int" in str(tensor.dtype):
+            from kerasgan import sampling
+
+            num_classes = len(sampling.generator_class_names(generator))
+            inputs.append(random.integers(0, num_classes, shape).astype("int32"))
+        elif len(shape) == 4:
+            inputs.append(random.uniform(-1, 1, shape).astype("float32"))
+        else:
+            inputs.append(random.standard_normal(shape).astype("float32"))
+    return inputs
+
+
+def largest_differences(generator, paths, batch_size=4):
+    """The largest absolute difference between the Keras model and each exported file.
+
+    Returns:
+        A dict, e.g. {"saved_model": 0.0, "tflite": 2.4e-07}.
+    """
+    inputs = example_inputs(generator, batch_size)
+    expected = np.asarray(generator(inputs if len(inputs) > 1 else inputs[0], training=False))
+    runners = {"saved_model": load_saved_model, "tflite": load_tflite}
+    return {
+        key: float(np.max(np.abs(runners[key](paths[key])(inputs) - expected)))
+        for key in runners
+        if key in paths
+    }
+
+
+__all__ = [
+    "export_generator",
+    "load_saved_model",
+    "load_tflite",
+    "generator_kind",
+    "largest_differences",
+]
