@@ -1,0 +1,461 @@
+"""StyleGAN2-ADA: StyleGAN2's networks trained with lazy regularization, style mixing and ADA.
+
+Papers: Karras et al. 2020, "Analyzing and Improving the Image Quality of StyleGAN",
+https://arxiv.org/abs/1912.04958; Karras et al. 2020, "Training Generative Adversarial
+Networks with Limited Data" (StyleGAN2-ADA), https://arxiv.org/abs/2006.06676.
+
+The networks are in `stylegan2_networks.py` (and their layers in `stylegan2_layers.py`).
+This module is the training algorithm, `StyleGAN2.train_step`, as StyleGAN2-ADA runs it:
+
+1. a generator step with the non-saturating logistic loss, its fakes drawn with style
+   mixing (two ws per image, switched at a random layer, 90% of the time);
+2. every 4th generator step, path length regularization: a fixed-size step in w should
+   change the image by a fixed amount, whatever w (a smoother, easier to invert generator);
+3. a discriminator step with the logistic loss on new fakes and on real images;
+4. every 16th discriminator step, the R1 penalty: the squared gradient norm of D on real
+   images, which keeps D from growing steep around the data (Mescheder et al. 2018);
+5. the generator average (EMA) with a half-life counted in thousands of images (kimg),
+   and ADA's adjustment of the augmentation probability.
+
+Regularizing only every N steps ("lazy regularization", section 3.1 of the StyleGAN2
+paper) costs little and works as well, when the penalty is multiplied by N.
+Augmentation ("ADA") comes from the shared `GAN` machinery (`augment=...`, `ada=True`).
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from kerasgan import augment as augmentation
+from kerasgan.models.gan import GAN
+from kerasgan.models.stylegan2_networks import (
+    check_resolution,
+    stylegan2_discriminator,
+    stylegan2_generator,
+)
+
+# GAN options that StyleGAN2 replaces with its own loss, regularizers and average.
+REPLACED_OPTIONS = (
+    "loss",
+    "label_smoothing",
+    "instance_noise",
+    "instance_noise_steps",
+    "discriminator_steps",
+    "gradient_penalty_weight",
+    "ema_decay",
+)
+
+
+def stylegan2_optimizer(learning_rate=0.0025, regularization_interval=16):
+    """Adam(beta_1=0, beta_2=0.99, epsilon=1e-8), adjusted for lazy regularization.
+
+    With a regularizer every N steps, StyleGAN2 counts N + 1 minibatches per N steps
+    and scales the learning rate and the betas by ratio = N / (N + 1), so the optimizer
+    behaves as it would with the regularizer in every step.
+    """
+    ratio = regularization_interval / (regularization_interval + 1) if regularization_interval else 1
+    return keras.optimizers.Adam(
+        learning_rate=learning_rate * ratio, beta_1=0.0, beta_2=0.99**ratio, epsilon=1e-8
+    )
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class StyleGAN2(GAN):
+    """StyleGAN2 with the StyleGAN2-ADA training algorithm.
+
+    Args:
+        image_size: 32, 64, ..., 1024 (square).
+        image_channels: 1 or 3.
+        latent_dim, w_dim, mapping_layers: z length, w length, dense layers of the mapping.
+        num_classes: 0 (unconditional) or the number of classes; the dataset then yields
+            (images, labels). class_names: their names, kept in the generator.
+        channel_base, channel_max: feature maps per resolution, min(channel_base / res, channel_max).
+        num_fp16_res: under a mixed precision policy, the top resolutions in float16.
+        mbstd_group_size: the discriminator's minibatch standard deviation group.
+        discriminator_architecture: "resnet" (the paper's) or "orig".
+        r1_gamma: weight of the R1 penalty, gamma / 2 * E||grad D(real)||^2 (0: none).
+        r1_interval: discriminator steps between two R1 penalties (16).
+        style_mixing_probability: chance that a batch is drawn with two ws (0.9).
+        path_length_weight: weight of the path length penalty (2; 0 for none).
+        path_length_interval: generator steps between two path length penalties (4).
+        path_length_decay: decay of the running mean path length (0.01).
+        path_length_batch_shrink: the penalty's batch is the batch divided by this (2).
+        ema_kimg: half-life of the generator average in thousands of images (10).
+        ema_rampup: during the first images the half-life is at most `ema_rampup` times
+            the images seen (0.05 in SG2-ADA's `auto`), or None.
+        generator, discriminator: ready-made networks instead of the builders'.
+        **gan_options: augment, augment_probability, ada, ada_target, ada_interval,
+            ada_kimg, seed (see `GAN`).
+
+    Example:
+
+    ```python
+    gan = StyleGAN2(image_size=32, image_channels=1, latent_dim=128, w_dim=128,
+                    mapping_layers=2, channel_base=2048, channel_max=128, augment="flip")
+    gan.compile()  # Adam(0.0025, beta_1=0, beta_2=0.99), adjusted for lazy regularization
+    gan.fit(dataset_of_images, epochs=1)
+    images = gan.ema_generator(keras.random.normal((16, 128)))
+    ```
+    """
+
+    def __init__(
+        self,
+        image_size=32,
+        image_channels=3,
+        latent_dim=512,
+        w_dim=512,
+        mapping_layers=8,
+        num_classes=0,
+        class_names=None,
+        channel_base=16384,
+        channel_max=512,
+        num_fp16_res=0,
+        mbstd_group_size=4,
+        discriminator_architecture="resnet",
+        r1_gamma=10.0,
+        r1_interval=16,
+        style_mixing_probability=0.9,
+        path_length_weight=2.0,
+        path_length_interval=4,
+        path_length_decay=0.01,
+        path_length_batch_shrink=2,
+        ema_kimg=10.0,
+        ema_rampup=None,
+        generator=None,
+        discriminator=None,
+        **gan_options,
+    ):
+        for option in REPLACED_OPTIONS:
+            if option in gan_options and option != "loss":
+                raise ValueError(
+                    f"StyleGAN2 trains with its own loss, regularizers and generator average: "
+                    f"{option}={gan_options[option]!r} is not one of its options."
+                )
+        if gan_options.pop("loss", "bce") != "bce":
+            raise ValueError("StyleGAN2 trains with the non-saturating logistic loss ('bce') only.")
+        image_size = check_resolution(image_size)
+        if r1_gamma < 0 or path_length_weight < 0:
+            raise ValueError("r1_gamma and path_length_weight must be 0 or more.")
+        if int(r1_interval) < 1 or int(path_length_interval) < 1:
+            raise ValueError("r1_interval and path_length_interval must be 1 or more.")
+        if not 0.0 <= style_mixing_probability <= 1.0:
+            raise ValueError(
+                f"style_mixing_probability must be in [0, 1]; got {style_mixing_probability}."
+            )
+        if ema_kimg < 0 or (ema_rampup is not None and ema_rampup <= 0):
+            raise ValueError("ema_kimg must be 0 or more and ema_rampup more than 0 (or None).")
+        if generator is None:
+            generator = stylegan2_generator(
+                image_size, image_channels, latent_dim, w_dim, mapping_layers, num_classes,
+                class_names, channel_base, channel_max, num_fp16_res,
+                seed=gan_options.get("seed"),
+            )
+        if discriminator is None:
+            discriminator = stylegan2_discriminator(
+                image_size, image_channels, num_classes, channel_base, channel_max,
+                mbstd_group_size, discriminator_architecture, mapping_layers, num_fp16_res,
+            )
+        super().__init__(generator, discriminator, loss="bce", ema_decay=0.0, **gan_options)
+        self.image_size = image_size
+        self.image_channels = int(image_channels)
+        self.w_dim = int(w_dim)
+        self.mapping_layers = int(mapping_layers)
+        self.num_classes = int(num_classes)
+        self.class_names = None if class_names is None else [str(n) for n in class_names]
+        self.channel_base = int(channel_base)
+        self.channel_max = int(channel_max)
+        self.num_fp16_res = int(num_fp16_res)
+        self.mbstd_group_size = int(mbstd_group_size)
+        self.discriminator_architecture = discriminator_architecture
+        self.r1_gamma = float(r1_gamma)
+        self.r1_interval = int(r1_interval)
+        self.style_mixing_probability = float(style_mixing_probability)
+        self.path_length_weight = float(path_length_weight)
+        self.path_length_interval = int(path_length_interval)
+        self.path_length_decay = float(path_length_decay)
+        self.path_length_batch_shrink = int(path_length_batch_shrink)
+        self.ema_kimg = float(ema_kimg)
+        self.ema_rampup = None if ema_rampup is None else float(ema_rampup)
+
+        self.mapping = generator.get_layer("mapping")
+        self.synthesis = generator.get_layer("synthesis")
+        self.num_ws = int(self.synthesis.num_ws)
+
+        # StyleGAN2 always keeps the generator average (G_ema): the snapshots sample it.
+        self.ema_generator = keras.models.clone_model(generator)
+        self.ema_generator.set_weights(generator.get_weights())
+        self.ema_generator.trainable = False
+
+        # Running mean of the path lengths, and how many times each lazy regularizer ran.
+        self.path_length_mean = self._state_variable("path_length_mean", 0.0)
+        self.r1_runs = self._state_variable("r1_runs", 0.0)
+        self.path_length_runs = self._state_variable("path_length_runs", 0.0)
+        self.r1_tracker = keras.metrics.Mean(name="r1_penalty")
+        self.path_length_tracker = keras.metrics.Mean(name="path_length_penalty")
+
+    # ------------------------------------------------------------------ setup
+
+    def compile(self, d_optimizer=None, g_optimizer=None, learning_rate=0.0025, **kwargs):
+        """Chooses the optimizers: by default StyleGAN2's Adam (`stylegan2_optimizer`).
+
+        Args:
+            d_optimizer, g_optimizer: optimizers to use instead.
+            learning_rate: the default optimizers' learning rate (0.0025; 0.002 at 1024 px).
+            **kwargs: passed to `GAN.compile`.
+        """
+        d_optimizer = d_optimizer or stylegan2_optimizer(learning_rate, self.r1_interval)
+        g_interval = self.path_length_interval if self.path_length_weight else 0
+        g_optimizer = g_optimizer or stylegan2_optimizer(learning_rate, g_interval)
+        kwargs.pop("loss", None)
+        super().compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **kwargs)
+
+    @property
+    def metrics(self):
+        return super().metrics + [self.r1_tracker, self.path_length_tracker]
+
+    # ------------------------------------------- how a batch feeds the networks
+
+    def unpack_batch(self, data):
+        if not self.num_classes:
+            return super().unpack_batch(data)
+        images, labels = data
+        return images, ops.cast(ops.reshape(labels, (-1,)), "int32")
+
+    def discriminate(self, images, conditions, training=False):
+        if self.num_classes:
+            return self.discriminator([images, conditions], training=training)
+        return self.discriminator(images, training=training)
+
+    def generate(self, latents, conditions, training=False):
+        if self.num_classes:
+            return self.generator([latents, conditions], training=training)
+        return self.generator(latents, training=training)
+
+    def augment(self, images):
+        """ADA's augmentation of an image batch the discriminator sees (none if not asked for)."""
+        if not self.augmentations:
+            return images
+        return augmentation.augment_images(
+            images, self.augmentations, self.augment_probability, self.seed_generator
+        )
+
+    def map_latents(self, latents, labels):
+        """ws (batch, num_ws, w_dim) for training: z through the mapping network."""
+        inputs = [latents, labels] if self.num_classes else latents
+        return self.mapping(inputs, training=True)
+
+    def mix_styles(self, ws, labels):
+        """Style mixing: with probability p, the ws from a random layer on come from another z.
+
+        The synthesis network then cannot assume that neighbouring layers share a style,
+        which keeps the styles of different layers (coarse shape, fine texture) separate.
+        """
+        if not self.style_mixing_probability:
+            return ws
+        other_ws = self.map_latents(self.sample_latents(ops.shape(ws)[0]), labels)
+        cutoff = keras.random.randint((), 1, self.num_ws, seed=self.seed_generator)
+        mix = keras.random.uniform((), seed=self.seed_generator) < self.style_mixing_probability
+        cutoff = ops.where(mix, cutoff, self.num_ws)
+        take_other = ops.arange(self.num_ws)[None, :, None] >= cutoff
+        return ops.where(take_other, other_ws, ws)
+
+    # ------------------------------------------------------------- regularizers
+
+    def r1_penalty(self, real_images, labels):
+        """E ||grad_x D(augment(x))||^2 over real images x (Mescheder et al. 2018), in float32."""
+        real_images = ops.cast(real_images, "float32")
+        with tf.GradientTape() as tape:
+            tape.watch(real_images)
+            real_logits = self.discriminate(self.augment(real_images), labels, training=True)
+            total = ops.sum(ops.cast(real_logits, "float32"))
+        gradients = tape.gradient(total, real_images)
+        return ops.mean(ops.sum(ops.square(gradients), axis=(1, 2, 3)))
+
+    def path_lengths(self, latents, labels):
+        """|J_w^T y| per image for random images y (Karras et al. 2020, section 3.2).
+
+        y is Gaussian noise scaled by 1/sqrt(pixels), so the length does not grow with the
+        image size; J_w^T y is the gradient of sum(images * y) with respect to the ws.
+        """
+        with tf.GradientTape() as tape:
+            ws = self.mix_styles(self.map_latents(latents, labels), labels)
+            tape.watch(ws)
+            images = ops.cast(self.synthesis(ws, training=True), "float32")
+            pixels = float(self.image_size * self.image_size)
+            noise = keras.random.normal(ops.shape(images), seed=self.seed_generator) / np.sqrt(pixels)
+            total = ops.sum(images * noise)
+        gradients = tape.gradient(total, ws)
+        return ops.sqrt(ops.mean(ops.sum(ops.square(gradients), axis=2), axis=1))
+
+    # ------------------------------------------------------------- the algorithm
+
+    def train_step(self, data):
+        real_images, labels = self.unpack_batch(data)
+        real_images = ops.cast(real_images, "float32")
+        batch_size = ops.shape(real_images)[0]
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        global_batch = ops.cast(batch_size, "float32") * float(replicas)
+        g_variables = self.generator.trainable_variables
+        d_variables = self.discriminator.trainable_variables
+
+        # 1. Generator step: fakes from new latents (with style mixing) through the augmentation
+        #    into the discriminator; the non-saturating logistic loss softplus(-D(G(z))).
+        latents = self.sample_latents(batch_size)
+        with tf.GradientTape() as tape:
+            ws = self.map_latents(latents, labels)
+            fake_images = self.synthesis(self.mix_styles(ws, labels), training=True)
+            fake_logits = self.discriminate(self.augment(fake_images), labels, training=True)
+            g_loss = ops.mean(ops.softplus(-ops.cast(fake_logits, "float32")))
+            scaled_loss = self._scaled(self.generator_optimizer, g_loss)
+        g_gradients = tape.gradient(scaled_loss, g_variables)
+
+        # 2. Lazy path length regularization, every `path_length_interval` generator steps, on
+        #    a smaller batch: (|J_w^T y| - running mean)^2, times the weight and the interval.
+        #    tf.cond runs the costly second-order gradients only on those steps.
+        path_length_penalty = ops.zeros(())
+        run_path_length = ops.equal(
+            self.generator_optimizer.iterations % self.path_length_interval, 0
+        )
+        if self.path_length_weight:
+            shrunk = ops.maximum(batch_size // self.path_length_batch_shrink, 1)
+            path_latents = self.sample_latents(shrunk)
+            path_labels = labels[:shrunk] if self.num_classes else None
+
+            def path_length_step():
+                with tf.GradientTape() as tape:
+                    lengths = self.path_lengths(path_latents, path_labels)
+                    mean = self.path_length_mean + self.path_length_decay * (
+                        ops.mean(lengths) - self.path_length_mean
+                    )
+                    penalty = ops.mean(ops.square(lengths - ops.stop_gradient(mean)))
+                    loss = penalty * self.path_length_weight * self.path_length_interval
+                    scaled = self._scaled(self.generator_optimizer, loss)
+                return _gradients_or_zeros(tape, scaled, g_variables), penalty, mean
+
+            def no_path_length_step():
+                return [ops.zeros_like(v) for v in g_variables], ops.zeros(()), ops.convert_to_tensor(
+                    self.path_length_mean
+                )
+
+            path_gradients, path_length_penalty, new_mean = tf.cond(
+                run_path_length, path_length_step, no_path_length_step
+            )
+            g_gradients = [g + p for g, p in zip(g_gradients, path_gradients)]
+            self.path_length_mean.assign(new_mean)
+            self.path_length_runs.assign_add(ops.cast(run_path_length, "float32"))
+        self.generator_optimizer.apply(g_gradients, g_variables)
+        # The tracked average of w, for truncation, follows the ws of this step.
+        self.mapping.update_w_avg(ws)
+
+        # 3. Discriminator step: new fakes (no gradients into the generator) and real images,
+        #    both augmented; the logistic loss softplus(D(fake)) + softplus(-D(real)).
+        fake_images = ops.stop_gradient(
+            self.synthesis(self.mix_styles(self.map_latents(self.sample_latents(batch_size),
+                                                            labels), labels), training=True)
+        )
+        with tf.GradientTape() as tape:
+            fake_logits = self.discriminate(self.augment(fake_images), labels, training=True)
+            real_logits = self.discriminate(self.augment(real_images), labels, training=True)
+            d_loss = ops.mean(ops.softplus(ops.cast(fake_logits, "float32"))) + ops.mean(
+                ops.softplus(-ops.cast(real_logits, "float32"))
+            )
+            scaled_loss = self._scaled(self.discriminator_optimizer, d_loss)
+        d_gradients = tape.gradient(scaled_loss, d_variables)
+
+        # 4. Lazy R1 regularization, every `r1_interval` discriminator steps:
+        #    gamma / 2 * E||grad D(real)||^2, times the interval.
+        r1_penalty = ops.zeros(())
+        run_r1 = ops.equal(self.discriminator_optimizer.iterations % self.r1_interval, 0)
+        if self.r1_gamma:
+
+            def r1_step():
+                with tf.GradientTape() as tape:
+                    penalty = self.r1_penalty(real_images, labels)
+                    loss = penalty * (self.r1_gamma / 2) * self.r1_interval
+                    scaled = self._scaled(self.discriminator_optimizer, loss)
+                return _gradients_or_zeros(tape, scaled, d_variables), penalty
+
+            def no_r1_step():
+                return [ops.zeros_like(v) for v in d_variables], ops.zeros(())
+
+            r1_gradients, r1_penalty = tf.cond(run_r1, r1_step, no_r1_step)
+            d_gradients = [d + r for d, r in zip(d_gradients, r1_gradients)]
+            self.r1_runs.assign_add(ops.cast(run_r1, "float32"))
+        self.discriminator_optimizer.apply(d_gradients, d_variables)
+
+        # 5. The generator average follows the generator, with a half-life of `ema_kimg`
+        #    thousand images; ADA moves the augmentation probability toward its target.
+        self.update_generator_average(global_batch)
+        self.update_augmentation(real_logits)
+
+        # 6. Track the losses and the penalties (each only on the steps it ran).
+        self.discriminator_loss_tracker.update_state(d_loss)
+        self.generator_loss_tracker.update_state(g_loss)
+        self.real_sign_tracker.update_state(ops.mean(ops.sign(ops.cast(real_logits, "float32"))))
+        if self.r1_gamma:
+            self.r1_tracker.update_state(r1_penalty, sample_weight=ops.cast(run_r1, "float32"))
+        if self.path_length_weight:
+            self.path_length_tracker.update_state(
+                path_length_penalty, sample_weight=ops.cast(run_path_length, "float32")
+            )
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    def update_generator_average(self, global_batch=None):
+        """G_ema = G + beta * (G_ema - G), beta = 0.5 ** (batch / (ema_kimg * 1000)).
+
+        StyleGAN2-ADA counts the half-life in images, so the average means the same thing
+        at every batch size. With `ema_rampup`, the half-life is at most that fraction of
+        the images seen so far: early weights, which are poor, are forgotten quickly.
+        Non-trainable weights (w_avg, the constant noise) are copied.
+        """
+        if global_batch is None:
+            return
+        images_seen = (ops.cast(self.generator_optimizer.iterations, "float32") - 1.0) * global_batch
+        half_life = ops.convert_to_tensor(self.ema_kimg * 1000.0)
+        if self.ema_rampup is not None:
+            half_life = ops.minimum(half_life, images_seen * self.ema_rampup)
+        beta = ops.power(0.5, global_batch / ops.maximum(half_life, 1e-8))
+        for average, current in zip(self.ema_generator.weights, self.generator.weights):
+            if current.trainable:
+                current = ops.cast(current, average.dtype)
+                average.assign(current + ops.cast(beta, average.dtype) * (average - current))
+            else:
+                average.assign(current)
+
+    # ------------------------------------------------------------------ saving
+
+    def get_config(self):
+        config = super().get_config()
+        for option in REPLACED_OPTIONS:
+            config.pop(option, None)
+        config.update(
+            image_size=self.image_size,
+            image_channels=self.image_channels,
+            latent_dim=self.latent_dim,
+            w_dim=self.w_dim,
+            mapping_layers=self.mapping_layers,
+            num_classes=self.num_classes,
+            class_names=self.class_names,
+            channel_base=self.channel_base,
+            channel_max=self.channel_max,
+            num_fp16_res=self.num_fp16_res,
+            mbstd_group_size=self.mbstd_group_size,
+            discriminator_architecture=self.discriminator_architecture,
+            r1_gamma=self.r1_gamma,
+            r1_interval=self.r1_interval,
+            style_mixing_probability=self.style_mixing_probability,
+            path_length_weight=self.path_length_weight,
+            path_length_interval=self.path_length_interval,
+            path_length_decay=self.path_length_decay,
+            path_length_batch_shrink=self.path_length_batch_shrink,
+            ema_kimg=self.ema_kimg,
+            ema_rampup=self.ema_rampup,
+        )
+        return config
+
+
+def _gradients_or_zeros(tape, loss, variables):
+    """Gradients of `loss`, zeros where a variable does not affect it (tf.cond needs tensors)."""
+    gradients = tape.gradient(loss, variables)
+    return [ops.zeros_like(v) if g is None else g for g, v in zip(gradients, variables)]

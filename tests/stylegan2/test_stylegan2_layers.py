@@ -1,0 +1,101 @@
+"""StyleGAN2's layers against numbers computed by hand in NumPy."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from kerasgan.models.stylegan2_layers import (
+    EqualizedConv2D,
+    EqualizedDense,
+    MinibatchStdDev,
+    downsample_2x,
+    modulated_conv2d,
+    upsample_2x,
+)
+
+
+def reference_modulated_conv(x, weight, styles, demodulate):
+    """Each image's own kernel w * s (divided by its norm), then a plain 'SAME' correlation."""
+    x, weight, styles = (np.asarray(a, np.float64) for a in (x, weight, styles))
+    batch, height, width, _ = x.shape
+    size, out_channels = weight.shape[0], weight.shape[-1]
+    pad = size // 2
+    padded = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    out = np.zeros((batch, height, width, out_channels))
+    for b in range(batch):
+        kernel = weight * styles[b][None, None, :, None]
+        if demodulate:
+            kernel = kernel / np.sqrt(np.sum(kernel**2, axis=(0, 1, 2), keepdims=True) + 1e-8)
+        for dy in range(size):
+            for dx in range(size):
+                window = padded[b, dy : dy + height, dx : dx + width, :]
+                out[b] += window @ kernel[dy, dx]
+    return out
+
+
+@pytest.mark.parametrize("size", [1, 3])
+@pytest.mark.parametrize("demodulate", [True, False])
+def test_modulated_convolution_equals_a_numpy_reference_fused_and_unfused(size, demodulate):
+    random = np.random.default_rng(size + 10 * demodulate)
+    x = random.standard_normal((3, 6, 5, 4)).astype("float32")
+    weight = random.standard_normal((size, size, 4, 7)).astype("float32")
+    styles = random.uniform(0.2, 2.0, (3, 4)).astype("float32")
+    expected = reference_modulated_conv(x, weight, styles, demodulate)
+    unfused = modulated_conv2d(tf.constant(x), weight, styles, demodulate, fused=False)
+    fused = modulated_conv2d(tf.constant(x), weight, styles, demodulate, fused="per_image")
+    np.testing.assert_allclose(unfused.numpy(), expected, atol=1e-5, rtol=1e-5)
+    np.testing.assert_allclose(fused.numpy(), expected, atol=1e-5, rtol=1e-5)
+    np.testing.assert_allclose(fused.numpy(), unfused.numpy(), atol=1e-5, rtol=1e-5)
+
+
+def test_demodulated_outputs_have_unit_variance_for_unit_variance_inputs():
+    random = np.random.default_rng(0)
+    x = random.standard_normal((64, 12, 12, 32)).astype("float32")
+    weight = random.standard_normal((3, 3, 32, 16)).astype("float32")
+    styles = random.uniform(0.1, 3.0, (64, 32)).astype("float32")  # very unequal styles
+    y = modulated_conv2d(tf.constant(x), weight, styles, demodulate=True).numpy()
+    interior = y[:, 1:-1, 1:-1, :]  # 'SAME' padding adds zeros at the border
+    assert abs(interior.var() - 1.0) < 0.03
+    per_channel = interior.var(axis=(0, 1, 2))
+    assert np.all(np.abs(per_channel - 1.0) < 0.1), per_channel
+    # Without demodulation the variance follows the styles, far from 1.
+    raw = modulated_conv2d(tf.constant(x), weight, styles, demodulate=False).numpy()
+    assert raw[:, 1:-1, 1:-1].var() > 10
+
+
+def test_low_pass_resampling_keeps_flat_images_flat_and_halves_or_doubles_the_size():
+    flat = tf.fill((2, 8, 8, 3), 0.5)
+    up = upsample_2x(flat).numpy()
+    down = downsample_2x(flat).numpy()
+    assert up.shape == (2, 16, 16, 3) and down.shape == (2, 4, 4, 3)
+    np.testing.assert_allclose(up[:, 2:-2, 2:-2], 0.5, atol=1e-6)  # gain 4 undoes the zeros
+    np.testing.assert_allclose(down[:, 1:-1, 1:-1], 0.5, atol=1e-6)
+    # A one-pixel checkerboard (the highest frequency) is removed by the filter.
+    checker = np.indices((8, 8)).sum(axis=0) % 2 * 2.0 - 1.0
+    filtered = downsample_2x(tf.constant(checker[None, :, :, None], tf.float32)).numpy()
+    np.testing.assert_allclose(filtered[0, 1:-1, 1:-1], 0.0, atol=1e-6)
+
+
+def test_equalized_layers_scale_weights_at_run_time():
+    dense = EqualizedDense(5, lr_multiplier=0.01)
+    x = np.random.default_rng(0).standard_normal((4, 16)).astype("float32")
+    dense(x)
+    # Stored weights are N(0, 1/lr): large numbers; the layer multiplies by lr / sqrt(fan_in).
+    np.testing.assert_allclose(
+        dense(x).numpy(), x @ (dense.kernel.numpy() * 0.01 / 4.0), rtol=1e-5, atol=1e-6
+    )
+    conv = EqualizedConv2D(6, 3, downsample=True)
+    y = conv(tf.zeros((2, 16, 16, 3)))
+    assert tuple(y.shape) == (2, 8, 8, 6)
+    assert conv.weight_gain == pytest.approx(1 / np.sqrt(27))
+
+
+def test_minibatch_standard_deviation_matches_numpy():
+    x = np.random.default_rng(1).standard_normal((8, 4, 4, 6)).astype("float32")
+    y = MinibatchStdDev(group_size=4)(x).numpy()
+    assert y.shape == (8, 4, 4, 7)
+    np.testing.assert_array_equal(y[..., :6], x)
+    groups = x.reshape(4, 2, 4, 4, 6)  # image i in group i % 2
+    expected = np.sqrt(groups.var(axis=0) + 1e-8).mean(axis=(1, 2, 3))  # (2,)
+    for image in range(8):
+        np.testing.assert_allclose(y[image, :, :, 6], expected[image % 2], rtol=1e-5)
