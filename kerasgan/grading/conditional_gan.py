@@ -31,26 +31,6 @@ from kerasgan.grading.assignments import Assignment
 from kerasgan.grading.checks import Check
 from kerasgan.grading.gan_inputs import gan_inputs
 
-STUDENT_FUNCTIONS = (
-    "make_generator",
-    "make_discriminator",
-    "discriminator_loss",
-    "generator_loss",
-    "discriminator_step",
-    "generator_step",
-    "train_step",
-)
-
-PROBE_NAMES = (
-    "generator",
-    "discriminator",
-    "losses",
-    "discriminator_step",
-    "generator_step",
-    "training",
-    "determinism",
-)
-
 COMMON_SETTINGS = {
     "latent_dim": 64,
     "num_classes": 10,
@@ -127,18 +107,7 @@ def checks(image_shape, with_quality):
             10,
             gan_checks.discriminator_uses_labels,
         ),
-        Check(
-            "discriminator_loss",
-            "discriminator_loss: binary cross-entropy on logits, real = 1, fake = 0",
-            10,
-            gan_checks.discriminator_loss,
-        ),
-        Check(
-            "generator_loss",
-            "generator_loss: the non-saturating loss -log D(G(z)) on logits",
-            points.get("generator_loss", 10),
-            gan_checks.generator_loss,
-        ),
+        *gan_checks.loss_checks(generator_points=points.get("generator_loss", 10)),
         *gan_checks.step_checks(),
         Check(
             "losses_fall",
@@ -167,30 +136,26 @@ def checks(image_shape, with_quality):
     return listed
 
 
-CGAN_MNIST = Assignment(
-    name="cgan-mnist",
-    title="Conditional GAN on MNIST",
-    dataset="mnist",
-    student_functions=STUDENT_FUNCTIONS,
-    starter_file="cgan_mnist.py",
-    probes_file="gan_probes.py",
-    probe_names=PROBE_NAMES,
-    settings=MNIST_SETTINGS,
-    checks=checks((28, 28, 1), with_quality=True),
-    make_inputs=gan_inputs,
-    report_samples=report_samples,
-)
+def conditional_assignment(dataset, title, image_shape, settings, with_quality):
+    """The `cgan-<dataset>` assignment: its starter file is starters/cgan_<dataset>.py."""
+    return Assignment(
+        name=f"cgan-{dataset}",
+        title=title,
+        dataset=dataset,
+        student_functions=gan_checks.STUDENT_FUNCTIONS,
+        starter_file=f"cgan_{dataset}.py",
+        probes_file="gan_probes.py",
+        probe_names=gan_checks.PROBE_NAMES,
+        settings=settings,
+        checks=checks(image_shape, with_quality),
+        make_inputs=gan_inputs,
+        report_samples=report_samples,
+    )
 
-CGAN_CIFAR10 = Assignment(
-    name="cgan-cifar10",
-    title="Conditional GAN on CIFAR-10",
-    dataset="cifar10",
-    student_functions=STUDENT_FUNCTIONS,
-    starter_file="cgan_cifar10.py",
-    probes_file="gan_probes.py",
-    probe_names=PROBE_NAMES,
-    settings=CIFAR10_SETTINGS,
-    checks=checks((32, 32, 3), with_quality=False),
-    make_inputs=gan_inputs,
-    report_samples=report_samples,
+
+CGAN_MNIST = conditional_assignment(
+    "mnist", "Conditional GAN on MNIST", (28, 28, 1), MNIST_SETTINGS, with_quality=True
+)
+CGAN_CIFAR10 = conditional_assignment(
+    "cifar10", "Conditional GAN on CIFAR-10", (32, 32, 3), CIFAR10_SETTINGS, with_quality=False
 )

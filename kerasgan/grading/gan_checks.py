@@ -1,5 +1,7 @@
 """Checks shared by the GAN assignments: networks, losses, update steps, training, samples.
 
+The assignments also share their student API (`STUDENT_FUNCTIONS`) and probes (`PROBE_NAMES`).
+
 Every function here takes the child's outputs and the grading context and
 returns a `Verdict`. Reference values come from `kerasgan.losses`, computed in
 the grader's process on the very logits the grader sent to the child. When a
@@ -15,6 +17,27 @@ from kerasgan.grading.checks import Check, NotRun, Verdict, describe, is_close, 
 
 # Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logs.
 KERAS_EPSILON = 1e-7
+
+# What every GAN assignment asks the student to write, and the probes the child runs
+# on it, in the order of the PROBES lists in child/gan_probes.py and child/pix2pix_probes.py.
+STUDENT_FUNCTIONS = (
+    "make_generator",
+    "make_discriminator",
+    "discriminator_loss",
+    "generator_loss",
+    "discriminator_step",
+    "generator_step",
+    "train_step",
+)
+PROBE_NAMES = (
+    "generator",
+    "discriminator",
+    "losses",
+    "discriminator_step",
+    "generator_step",
+    "training",
+    "determinism",
+)
 
 
 def loss_cases(random, count, logit_shape=(1,)):
@@ -117,20 +140,30 @@ def discriminator_output(outputs, context, probe="discriminator"):
     return Verdict(True, f"Got float32 logits shaped {logits.shape}.")
 
 
+def changes_per_item(outputs, probe, key, other_key, same):
+    """How much each item's output changed between `key` and `other_key` (largest difference).
+
+    Both arrays come from one probe, the second with one input changed (other labels,
+    other grey inputs) and the `same` one kept: a network that ignores the changed input
+    gives the same output twice.
+    """
+    first = np.asarray(outputs.array(probe, key), dtype=np.float64)
+    other = np.asarray(outputs.array(probe, other_key), dtype=np.float64)
+    if first.shape != other.shape:
+        raise ValueError(f"{key} shaped {first.shape} and {other.shape} for the same {same}")
+    return np.abs(first - other).reshape(len(first), -1).max(axis=1)
+
+
 def generator_uses_labels(outputs, context, probe="generator"):
     """A conditional generator draws something else when asked for another class."""
-    images = np.asarray(outputs.array(probe, "images"), dtype=np.float64)
-    other = np.asarray(outputs.array(probe, "images_other_labels"), dtype=np.float64)
-    if images.shape != other.shape:
-        raise ValueError(f"images shaped {images.shape} and {other.shape} for the same latents")
-    per_image = np.abs(images - other).reshape(len(images), -1).max(axis=1)
+    per_image = changes_per_item(outputs, probe, "images", "images_other_labels", "latents")
     unchanged = int(np.sum(per_image <= 1e-6))
     if unchanged:
         return Verdict(
             False,
-            f"With the same latent vectors and other labels, {unchanged} of {len(images)} images "
-            "did not change at all: the generator must use its labels (an Embedding of the label, "
-            "joined to the latent vector).",
+            f"With the same latent vectors and other labels, {unchanged} of {len(per_image)} "
+            "images did not change at all: the generator must use its labels (an Embedding of "
+            "the label, joined to the latent vector).",
         )
     return Verdict(
         True,
@@ -140,17 +173,13 @@ def generator_uses_labels(outputs, context, probe="generator"):
 
 def discriminator_uses_labels(outputs, context, probe="discriminator"):
     """A conditional discriminator judges the image *and* its label."""
-    logits = np.asarray(outputs.array(probe, "logits"), dtype=np.float64)
-    other = np.asarray(outputs.array(probe, "logits_other_labels"), dtype=np.float64)
-    if logits.shape != other.shape:
-        raise ValueError(f"logits shaped {logits.shape} and {other.shape} for the same images")
-    per_image = np.abs(logits - other).reshape(len(logits), -1).max(axis=1)
+    per_image = changes_per_item(outputs, probe, "logits", "logits_other_labels", "images")
     unchanged = int(np.sum(per_image <= 1e-7))
     if unchanged:
         return Verdict(
             False,
             f"The same real images with other labels got the same logits for {unchanged} of "
-            f"{len(logits)} images: the discriminator must take the label into account, or a "
+            f"{len(per_image)} images: the discriminator must take the label into account, or a "
             "well-drawn 7 labelled 3 passes as real.",
         )
     return Verdict(True, "Other labels, other logits: the discriminator judges image and label.")
@@ -257,6 +286,24 @@ def generator_loss(outputs, context):
         lambda losses, real, fake, case: losses.bce_generator_loss(fake),
         lambda real, fake, case: _generator_mistakes(fake),
     )
+
+
+def loss_checks(discriminator_points=10, generator_points=10):
+    """The two loss checks of the DCGAN and conditional GAN assignments: BCE on logits."""
+    return [
+        Check(
+            "discriminator_loss",
+            "discriminator_loss: binary cross-entropy on logits, real = 1, fake = 0",
+            discriminator_points,
+            discriminator_loss,
+        ),
+        Check(
+            "generator_loss",
+            "generator_loss: the non-saturating loss -log D(G(z)) on logits",
+            generator_points,
+            generator_loss,
+        ),
+    ]
 
 
 # ------------------------------------------------------------------ update steps
@@ -445,8 +492,11 @@ def determinism(outputs, context, probe="determinism"):
 
 __all__ = [
     "NotRun",
+    "STUDENT_FUNCTIONS",
+    "PROBE_NAMES",
     "generator_uses_labels",
     "discriminator_uses_labels",
+    "changes_per_item",
     "loss_cases",
     "generator_output",
     "range_check",
@@ -455,6 +505,7 @@ __all__ = [
     "discriminator_output",
     "discriminator_loss",
     "generator_loss",
+    "loss_checks",
     "step_updates",
     "step_checks",
     "losses_fall",

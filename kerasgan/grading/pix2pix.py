@@ -116,16 +116,14 @@ def discriminator_output(outputs, context):
 
 def discriminator_uses_input(outputs, context):
     """The discriminator judges the pair: another grey input changes its logits."""
-    logits = np.asarray(outputs.array("discriminator", "logits"), dtype=np.float64)
-    other = np.asarray(outputs.array("discriminator", "logits_other_inputs"), dtype=np.float64)
-    if logits.shape != other.shape:
-        raise ValueError(f"logits shaped {logits.shape} and {other.shape} for the same images")
-    per_pair = np.abs(logits - other).reshape(len(logits), -1).max(axis=1)
+    per_pair = gan_checks.changes_per_item(
+        outputs, "discriminator", "logits", "logits_other_inputs", "images"
+    )
     unchanged = int(np.sum(per_pair <= 1e-7))
     if unchanged:
         return Verdict(
             False,
-            f"With other grey inputs and the same colour photos, {unchanged} of {len(logits)} "
+            f"With other grey inputs and the same colour photos, {unchanged} of {len(per_pair)} "
             "pairs got the same logits: the discriminator must see the input with the image "
             "(concatenate them), or any realistic photo passes, whatever the input was.",
         )
@@ -223,26 +221,10 @@ ASSIGNMENT = Assignment(
     name="pix2pix",
     title="pix2pix: colouring grey CIFAR-10 photos",
     dataset="cifar10",
-    student_functions=(
-        "make_generator",
-        "make_discriminator",
-        "discriminator_loss",
-        "generator_loss",
-        "discriminator_step",
-        "generator_step",
-        "train_step",
-    ),
+    student_functions=gan_checks.STUDENT_FUNCTIONS,
     starter_file="pix2pix.py",
     probes_file="pix2pix_probes.py",
-    probe_names=(
-        "generator",
-        "discriminator",
-        "losses",
-        "discriminator_step",
-        "generator_step",
-        "training",
-        "determinism",
-    ),
+    probe_names=gan_checks.PROBE_NAMES,
     settings=SETTINGS,
     checks=CHECKS,
     make_inputs=make_inputs,

@@ -28,17 +28,9 @@ and the steps take the labels just before the latent vectors:
 
 import numpy as np
 
-from probe_tools import (
-    before_each,
-    images_in_range,
-    make_optimizer,
-    prepare,
-    run_training,
-    tensors,
-    to_numpy,
-    weight_changes,
-    weights_of,
-)
+from probe_tools import before_each, prepare  # the harness calls them through probes.py
+from probe_tools import determinism_probe, step_probe, training_probe
+from probe_tools import images_in_range, run_training, tensors, to_numpy
 
 __all__ = ["PROBES", "prepare", "before_each"]
 
@@ -108,11 +100,10 @@ def probe_losses(student, inputs, request, record):
         record(f"generator_loss_{case}", to_numpy(student.generator_loss(fake)))
 
 
-def _step_probe(student, inputs, request, record, step_name):
+def step_networks_and_arguments(student, inputs, request, step_name):
+    """Fresh networks, and what the step takes after them and the optimizer (see the API above)."""
     generator = build_generator(student, request)
     discriminator = build_discriminator(student, request)
-    optimizer = make_optimizer(request)
-    generator_before, discriminator_before = weights_of(generator), weights_of(discriminator)
     real_images, labels, latents = tensors(
         images_in_range(inputs["real_images"]), inputs["real_labels"], inputs["latents"]
     )
@@ -122,18 +113,7 @@ def _step_probe(student, inputs, request, record, step_name):
         )
     else:
         arguments = [latents, labels] if conditional(request) else [latents]
-    loss = getattr(student, step_name)(generator, discriminator, optimizer, *arguments)
-    record("loss", to_numpy(loss))
-    record("generator_changes", weight_changes(generator_before, generator))
-    record("discriminator_changes", weight_changes(discriminator_before, discriminator))
-
-
-def probe_discriminator_step(student, inputs, request, record):
-    _step_probe(student, inputs, request, record, "discriminator_step")
-
-
-def probe_generator_step(student, inputs, request, record):
-    _step_probe(student, inputs, request, record, "generator_step")
+    return generator, discriminator, arguments
 
 
 def train(student, inputs, request, steps, compile=True):
@@ -177,18 +157,9 @@ def _samples(generator, latents, labels, request, batch_size=100):
     return np.concatenate(parts).astype(np.float32)
 
 
-def probe_training(student, inputs, request, record):
-    generator, d_losses, g_losses, traced = train(
-        student, inputs, request, int(request["training_steps"])
-    )
-    record("d_losses", d_losses)
-    record("g_losses", g_losses)
-    record("traced", np.asarray(traced))
-    samples = _samples(
-        generator, inputs["evaluation_latents"], inputs["evaluation_labels"], request
-    )
-    record("samples", samples)
-    _probe_replay(generator, inputs, request, record)
+def evaluation_samples(generator, inputs, request):
+    """The samples the grader judges after the short run (sample quality, the report's grid)."""
+    return _samples(generator, inputs["evaluation_latents"], inputs["evaluation_labels"], request)
 
 
 # How far the latents of the replay probe are nudged, and the keyframe pairs and steps of its walks.
@@ -220,23 +191,16 @@ def _probe_replay(generator, inputs, request, record):
     record("replay_walks", drawn[len(latents) :].reshape(REPLAY_PAIRS, REPLAY_STEPS, *drawn.shape[1:]))
 
 
-def probe_determinism(student, inputs, request, record):
-    import keras
-
-    steps = int(request["determinism_steps"])
-    for run in ("first", "second"):
-        keras.utils.set_random_seed(int(request["seed"]))
-        generator, d_losses, g_losses, _ = train(student, inputs, request, steps, compile=False)
-        record(f"{run}_losses", np.stack([d_losses, g_losses]))
-        record(f"{run}_samples", _samples(generator, inputs["latents"], inputs["labels"], request))
+def determinism_samples(generator, inputs, request):
+    return _samples(generator, inputs["latents"], inputs["labels"], request)
 
 
 PROBES = [
     ("generator", probe_generator),
     ("discriminator", probe_discriminator),
     ("losses", probe_losses),
-    ("discriminator_step", probe_discriminator_step),
-    ("generator_step", probe_generator_step),
-    ("training", probe_training),
-    ("determinism", probe_determinism),
+    ("discriminator_step", step_probe("discriminator_step", step_networks_and_arguments)),
+    ("generator_step", step_probe("generator_step", step_networks_and_arguments)),
+    ("training", training_probe(train, "samples", evaluation_samples, also=_probe_replay)),
+    ("determinism", determinism_probe(train, determinism_samples)),
 ]

@@ -15,17 +15,9 @@ kerasgan/grading/starters/pix2pix.py):
 
 import numpy as np
 
-from probe_tools import (
-    before_each,
-    images_in_range,
-    make_optimizer,
-    prepare,
-    run_training,
-    tensors,
-    to_numpy,
-    weight_changes,
-    weights_of,
-)
+from probe_tools import before_each, prepare  # the harness calls them through probes.py
+from probe_tools import determinism_probe, step_probe, training_probe
+from probe_tools import images_in_range, run_training, tensors, to_numpy
 
 __all__ = ["PROBES", "prepare", "before_each"]
 
@@ -56,23 +48,11 @@ def probe_losses(student, inputs, request, record):
         record(f"generator_loss_{case}", to_numpy(student.generator_loss(fake, generated, targets)))
 
 
-def _step_probe(student, inputs, request, record, step_name):
+def step_networks_and_arguments(student, inputs, request, step_name):
+    """Fresh networks, and the (grey input, colour target) pairs both steps take."""
     generator, discriminator = student.make_generator(), student.make_discriminator()
-    optimizer = make_optimizer(request)
-    generator_before, discriminator_before = weights_of(generator), weights_of(discriminator)
     grey, colour = tensors(images_in_range(inputs["inputs"]), images_in_range(inputs["targets"]))
-    loss = getattr(student, step_name)(generator, discriminator, optimizer, grey, colour)
-    record("loss", to_numpy(loss))
-    record("generator_changes", weight_changes(generator_before, generator))
-    record("discriminator_changes", weight_changes(discriminator_before, discriminator))
-
-
-def probe_discriminator_step(student, inputs, request, record):
-    _step_probe(student, inputs, request, record, "discriminator_step")
-
-
-def probe_generator_step(student, inputs, request, record):
-    _step_probe(student, inputs, request, record, "generator_step")
+    return generator, discriminator, [grey, colour]
 
 
 def train(student, inputs, request, steps, compile=True):
@@ -96,35 +76,22 @@ def train(student, inputs, request, steps, compile=True):
     return generator, d_losses, g_losses, traced
 
 
-def probe_training(student, inputs, request, record):
-    generator, d_losses, g_losses, traced = train(
-        student, inputs, request, int(request["training_steps"])
-    )
-    record("d_losses", d_losses)
-    record("g_losses", g_losses)
-    record("traced", np.asarray(traced))
+def evaluation_outputs(generator, inputs, request):
+    """The colourings of the grader's evaluation inputs, shown in the report."""
     grey = tensors(images_in_range(inputs["evaluation_inputs"]))
-    record("outputs", to_numpy(generator(grey, training=False)).astype(np.float32))
+    return to_numpy(generator(grey, training=False)).astype(np.float32)
 
 
-def probe_determinism(student, inputs, request, record):
-    import keras
-
-    steps = int(request["determinism_steps"])
-    grey = tensors(images_in_range(inputs["inputs"]))
-    for run in ("first", "second"):
-        keras.utils.set_random_seed(int(request["seed"]))
-        generator, d_losses, g_losses, _ = train(student, inputs, request, steps, compile=False)
-        record(f"{run}_losses", np.stack([d_losses, g_losses]))
-        record(f"{run}_samples", to_numpy(generator(grey, training=False)))
+def determinism_samples(generator, inputs, request):
+    return to_numpy(generator(tensors(images_in_range(inputs["inputs"])), training=False))
 
 
 PROBES = [
     ("generator", probe_generator),
     ("discriminator", probe_discriminator),
     ("losses", probe_losses),
-    ("discriminator_step", probe_discriminator_step),
-    ("generator_step", probe_generator_step),
-    ("training", probe_training),
-    ("determinism", probe_determinism),
+    ("discriminator_step", step_probe("discriminator_step", step_networks_and_arguments)),
+    ("generator_step", step_probe("generator_step", step_networks_and_arguments)),
+    ("training", training_probe(train, "outputs", evaluation_outputs)),
+    ("determinism", determinism_probe(train, determinism_samples)),
 ]

@@ -77,6 +77,82 @@ def weight_changes(before, network):
     return np.asarray(changes if changes else [0.0], dtype=np.float64)
 
 
+def step_probe(step_name, networks_and_arguments):
+    """A probe that calls the student's `step_name` once and records what it changed.
+
+    Every assignment's two update steps are probed the same way: fresh networks,
+    one call with the optimizer the assignment prescribes, then the step's loss
+    and how far each network's weights moved (the grader expects the trained
+    network to move and the other to stay exactly as it was).
+
+    Args:
+        step_name: "discriminator_step" or "generator_step".
+        networks_and_arguments: `(student, inputs, request, step_name) -> (generator,
+            discriminator, arguments)`: the assignment's fresh networks and the tensors
+            the step takes after the two networks and the optimizer.
+    """
+
+    def probe(student, inputs, request, record):
+        generator, discriminator, arguments = networks_and_arguments(
+            student, inputs, request, step_name
+        )
+        optimizer = make_optimizer(request)
+        generator_before, discriminator_before = weights_of(generator), weights_of(discriminator)
+        loss = getattr(student, step_name)(generator, discriminator, optimizer, *arguments)
+        record("loss", to_numpy(loss))
+        record("generator_changes", weight_changes(generator_before, generator))
+        record("discriminator_changes", weight_changes(discriminator_before, discriminator))
+
+    return probe
+
+
+def training_probe(train, outputs_key, outputs, also=None):
+    """The probe of the short training run: its losses, and what the trained generator makes.
+
+    Args:
+        train: `train(student, inputs, request, steps, compile)` -> (generator, d_losses,
+            g_losses, traced): the assignment's training run (see `run_training`).
+        outputs_key: the name the generator's outputs are recorded under.
+        outputs: `outputs(generator, inputs, request)` -> array: what the grader judges.
+        also: `also(generator, inputs, request, record)`, more probes of the trained
+            generator (the replay check's samples), or None.
+    """
+
+    def probe(student, inputs, request, record):
+        generator, d_losses, g_losses, traced = train(
+            student, inputs, request, int(request["training_steps"])
+        )
+        record("d_losses", d_losses)
+        record("g_losses", g_losses)
+        record("traced", np.asarray(traced))
+        record(outputs_key, outputs(generator, inputs, request))
+        if also is not None:
+            also(generator, inputs, request, record)
+
+    return probe
+
+
+def determinism_probe(train, samples):
+    """The probe of determinism: two short runs from one seed, both recorded to be compared.
+
+    Args:
+        train: as in `training_probe`.
+        samples: `samples(generator, inputs, request)` -> array, from each run's generator.
+    """
+
+    def probe(student, inputs, request, record):
+        import keras
+
+        steps = int(request["determinism_steps"])
+        for run in ("first", "second"):
+            keras.utils.set_random_seed(int(request["seed"]))
+            generator, d_losses, g_losses, _ = train(student, inputs, request, steps, compile=False)
+            record(f"{run}_losses", np.stack([d_losses, g_losses]))
+            record(f"{run}_samples", samples(generator, inputs, request))
+
+    return probe
+
+
 def images_in_range(images):
     """float32 images in [-1, 1] from uint8 pixels, with a channel axis."""
     images = np.asarray(images)
