@@ -30,6 +30,8 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"There is no snapshot at {path}: pass {hint}.")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a .keras snapshot: pass a generator-*.keras file.")
     if path.suffix != ".keras":
         raise ValueError(f"{path} is not a .keras snapshot: pass a generator-*.keras file.")
     import keras
