@@ -187,11 +187,17 @@ def _check_can_create(folder, option, path):
         raise ValueError(
             f"Cannot write {option} {path}: {existing} is a file, not a folder; choose another path."
         )
-    if not os.access(existing, os.W_OK | os.X_OK):
+    # Trying is the only sure test: permissions say yes to root, and /proc or a
+    # read-only mount says no only when asked.
+    try:
+        handle, probe = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, dir=existing)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
         raise ValueError(
-            f"Cannot write {option} {path}: the folder {existing} is not writable; choose "
-            "another path."
-        )
+            f"Cannot write {option} {path}: nothing can be written in {existing} "
+            f"({error.strerror or error}); choose another path."
+        ) from error
 
 
 def remove_stale_temporaries(folder):

@@ -30,14 +30,16 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"There is no snapshot at {path}: pass {hint}.")
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a .keras snapshot: pass a generator-*.keras file.")
     if path.suffix != ".keras":
         raise ValueError(f"{path} is not a .keras snapshot: pass a generator-*.keras file.")
     import keras
 
-    # Registers kerasgan's layers for loading: the conditional generator's ClassLabels,
-    # the pix2pix generator's InputModeTag.
-    import kerasgan.models.conditional_gan  # noqa: F401
-    import kerasgan.models.pix2pix  # noqa: F401
+    # Registers the kerasgan layers a snapshot may hold (the conditional generator's
+    # ClassLabels, the pix2pix generator's InputModeTag), and nothing more: loading a
+    # generator needs no model class, trainer or data code.
+    import kerasgan.models.layers  # noqa: F401
 
     damage = _zip_damage(path)
     if damage:

@@ -15,46 +15,13 @@ import subprocess
 import sys
 
 import numpy as np
+from killing_child import CHILD
 
 from kerasgan.training import checkpoint
 
 INTERVALS = 8
 INTERVAL_STEPS = 2
 BATCH_SIZE = 8
-
-# Runs `kerasgan train` and SIGKILLs itself at the KILL_AT-th checkpoint file operation.
-CHILD = r"""
-import os, signal, sys, tempfile
-
-kill_at = int(os.environ["KILL_AT"])
-operations = [0]
-
-def before(description):
-    operations[0] += 1
-    if operations[0] == kill_at:
-        print(f"killed before {description}", flush=True)
-        os.kill(os.getpid(), signal.SIGKILL)
-
-def watch(module, name):
-    original = getattr(module, name)
-    def wrapped(*args, **kwargs):
-        text = " ".join(str(value) for value in list(args) + list(kwargs.values()))
-        if "checkpoint" in text:
-            before(f"{name}({text})")
-            result = original(*args, **kwargs)
-            if name == "mkstemp":
-                before("writing into the temporary file")
-            return result
-        return original(*args, **kwargs)
-    setattr(module, name, wrapped)
-
-for module, name in ((os, "replace"), (os, "link"), (tempfile, "mkstemp")):
-    watch(module, name)
-
-from kerasgan.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
 
 def train_arguments(dataset, outdir):
     return [

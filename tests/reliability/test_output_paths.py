@@ -1,5 +1,7 @@
 """Output paths that cannot be written are refused before any work starts; biggan's messages."""
 
+from pathlib import Path
+
 import pytest
 
 from kerasgan.cli import main
@@ -72,3 +74,18 @@ def test_biggan_with_a_broken_saved_model_is_one_sentence(tmp_path, capsys):
     assert "are damaged or incomplete; download it again" in error
     assert error.count("\n") == 1
     assert not out.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_an_output_folder_that_refuses_writes_is_refused_before_the_work(capsys):
+    assert main(["generate", "--snapshot", "missing.keras", "--out", "/proc/grid.png"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("kerasgan: error: Cannot write --out /proc/grid.png: nothing can be")
+    assert "choose another path." in error
+
+
+def test_a_folder_given_as_snapshot_is_called_a_folder(tmp_path, capsys):
+    folder = tmp_path / "generator.keras"
+    folder.mkdir()
+    assert main(["generate", "--snapshot", str(folder), "--out", str(tmp_path / "g.png")]) == 2
+    assert f"{folder} is a folder, not a .keras snapshot" in capsys.readouterr().err
