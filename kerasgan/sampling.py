@@ -38,6 +38,7 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
     # the pix2pix generator's InputModeTag.
     import kerasgan.models.conditional_gan  # noqa: F401
     import kerasgan.models.pix2pix  # noqa: F401
+    import kerasgan.models.stylegan2  # noqa: F401
 
     try:
         return keras.models.load_model(path, compile=False)
