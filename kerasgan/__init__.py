@@ -29,6 +29,11 @@ _PUBLIC_NAMES = {
     "Pix2Pix": "kerasgan.models.pix2pix",
     "unet_generator": "kerasgan.models.pix2pix",
     "patchgan_discriminator": "kerasgan.models.pix2pix",
+    # StyleGAN2-ADA
+    "StyleGAN2": "kerasgan.models.stylegan2",
+    "stylegan2_generator": "kerasgan.models.stylegan2_networks",
+    "stylegan2_discriminator": "kerasgan.models.stylegan2_networks",
+    "sample_stylegan2": "kerasgan.models.stylegan2_networks",
     # Data
     "load_mnist": "kerasgan.data.keras_datasets",
     "load_cifar10": "kerasgan.data.keras_datasets",

@@ -37,9 +37,10 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
     import keras
 
     # Registers the kerasgan layers a snapshot may hold (the conditional generator's
-    # ClassLabels, the pix2pix generator's InputModeTag), and nothing more: loading a
-    # generator needs no model class, trainer or data code.
+    # ClassLabels, the pix2pix generator's InputModeTag, StyleGAN2's mapping and synthesis
+    # networks), and nothing more: loading a generator needs no trainer or data code.
     import kerasgan.models.layers  # noqa: F401
+    import kerasgan.models.stylegan2_networks  # noqa: F401
 
     damage = _zip_damage(path)
     if damage:

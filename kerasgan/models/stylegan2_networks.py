@@ -561,7 +561,7 @@ def stylegan2_generator(
     """The StyleGAN2 generator: a functional model z (and label) -> mapping -> synthesis -> images.
 
     Its layers "mapping" and "synthesis" can be called on their own for truncation,
-    style mixing and projection (see `generate_images`).
+    style mixing and projection (see `sample_stylegan2`).
 
     Args:
         image_size: 32, 64, ..., 1024.
@@ -608,7 +608,7 @@ def stylegan2_generator(
     return keras.Model(inputs, images, name=name)
 
 
-def generate_images(generator, latents, labels=None, truncation_psi=1.0, truncation_cutoff=None,
+def sample_stylegan2(generator, latents, labels=None, truncation_psi=1.0, truncation_cutoff=None,
                     noise_mode=None, style_latents=None, style_cutoff=None):
     """Samples a StyleGAN2 generator with truncation, a noise mode and style mixing.
 
@@ -750,7 +750,7 @@ __all__ = [
     "ProjectionLogit",
     "stylegan2_generator",
     "stylegan2_discriminator",
-    "generate_images",
+    "sample_stylegan2",
     "truncate",
     "check_resolution",
 ]
