@@ -138,3 +138,19 @@ def test_older_options_files_still_match(tmp_path):
     assert TrainingRun.find_resumable(tmp_path / "results", options).path == run.path
     # A different value of an option it has is a different run.
     assert TrainingRun.find_resumable(tmp_path / "results", {**options, "l1_weight": 10.0}) is None
+
+
+def test_every_example_in_the_recipes_is_a_command_line_that_parses():
+    import shlex
+
+    parser = build_parser()
+    lines = [
+        line.strip()
+        for recipe in recipes.RECIPES.values()
+        for line in recipe.examples.splitlines()
+        if line.startswith("  kerasgan ")
+    ]
+    assert len(lines) >= 3 * len(recipes.RECIPES)
+    for line in lines:
+        arguments = parser.parse_args(shlex.split(line)[1:])
+        assert arguments.command in ("train", "generate"), line

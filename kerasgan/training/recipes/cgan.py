@@ -23,11 +23,13 @@ CLASS_GRID_COLUMNS = 8
 EXAMPLES = """\
 examples:
   kerasgan train cgan --dataset mnist
-  kerasgan train cgan --dataset mnist --epochs 10
-  kerasgan train cgan --dataset cifar10 --loss hinge --epochs 50
-  kerasgan train cgan --dataset datasets/shapes --image-size 64 --conditioning channel
-  kerasgan train cgan --dataset ../shared/data/mnist_subset.npz --interval-steps 100
-  kerasgan train cgan --dataset my_500_photos/ --augment flip,translation,color,cutout --augment-p ada
+  kerasgan train cgan --dataset cifar10 --epochs 50 --ema-decay 0.999
+  kerasgan train cgan --dataset mnist --conditioning channel --embedding-dim 16
+  kerasgan train cgan --dataset datasets/shapes --image-size 64
+
+A folder dataset needs one subfolder per class; the subfolder names become the class
+names, which travel inside every generator snapshot:
+  kerasgan generate --snapshot results/00000-cgan-shapes/generator-000010.keras --class circle --out circles.png
 """
 
 
