@@ -23,6 +23,8 @@ setup(
         "tensorflow>=2.16",
         "keras>=3.3",
         "tensorflow-hub>=0.16",
+        # tf.summary writes the run folder's TensorBoard logs through it (TF 2.21 no longer installs it).
+        "tensorboard",
         # tensorflow-hub imports pkg_resources, which setuptools 82 removed.
         "setuptools<82",
         "numpy",

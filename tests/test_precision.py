@@ -36,3 +36,25 @@ def test_this_machine_is_read_from_its_cpu_flags():
     expected = "mixed_bfloat16" if {"avx512_bf16", "amx_bf16"} & flags else "float32"
     assert choice.policy == expected
     assert choice.sentence().startswith("Mixed precision: ")
+
+
+def test_train_uses_the_chosen_policy_and_says_so(tmp_path, capsys):
+    import shutil
+    from pathlib import Path
+
+    import keras
+
+    from kerasgan.training.trainer import train
+
+    dataset = tmp_path / "digits.npz"  # 32 real digits
+    shutil.copy(Path(__file__).parent / "training" / "fixtures" / "digits.npz", dataset)
+    run = train(
+        "dcgan", str(dataset), outdir=tmp_path / "results", epochs=1, batch_size=8, interval_steps=4,
+        latent_dim=4, generator_filters=4, discriminator_filters=4, mixed_precision=True,
+    )  # fmt: skip
+    choice = choose_mixed_precision()
+    assert choice.sentence() in capsys.readouterr().out
+    generator = keras.models.load_model(run.latest_snapshot())
+    policies = {layer.dtype_policy.name for layer in generator.layers if layer.weights}
+    assert choice.policy in policies
+    assert keras.config.dtype_policy().name == "float32"  # later models are float32 again

@@ -4,8 +4,9 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 
-from kerasgan.quiet import is_tensorflow_log_line
+from kerasgan.quiet import is_tensorflow_log_line, quiet_command_line, stderr_without_tensorflow_logs
 
 # What a student saw on every command before (TF 2.21, CPU only).
 NOISE = re.compile(
@@ -51,3 +52,33 @@ def test_tensorflow_log_lines_are_told_from_everything_else():
     ]
     assert all(is_tensorflow_log_line(line) for line in seen)
     assert not any(is_tensorflow_log_line(line) for line in kept)
+
+
+def test_the_import_filter_passes_on_everything_but_tensorflow_log_lines(capfd):
+    with stderr_without_tensorflow_logs():
+        os.write(2, b"I0000 00:00:1.0 7 port.cc:153] oneDNN custom operations are on.\n")
+        os.write(2, b"a line from C that is not a log line\n")
+        print("and one from Python", file=sys.stderr)
+    # (Under pytest, Python's sys.stderr is captured apart from descriptor 2: order aside.)
+    assert sorted(capfd.readouterr().err.splitlines()) == [
+        "a line from C that is not a log line", "and one from Python"
+    ]
+
+
+def test_verbose_2_or_the_users_own_level_hides_nothing(monkeypatch):
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")  # the user asked for every line
+    with quiet_command_line(verbose=1):
+        assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL")
+    with quiet_command_line(verbose=2):
+        assert "TF_CPP_MIN_LOG_LEVEL" not in os.environ
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warnings.warn_explicit("from keras", UserWarning, "trainer.py", 1, module="keras.src.trainer")
+        assert [str(warning.message) for warning in caught] == ["from keras"]
+    with quiet_command_line(verbose=1):
+        assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.warn_explicit("from keras", UserWarning, "trainer.py", 1, module="keras.src.trainer")
+            warnings.warn_explicit("from kerasgan", UserWarning, "sources.py", 1, module="kerasgan.data")
+        assert [str(warning.message) for warning in caught] == ["from kerasgan"]

@@ -2,18 +2,22 @@
 
 At the end of every interval (one Keras "epoch" of `steps_per_epoch` steps) it
 writes, in this order: the sample grid from the fixed latent batch, a generator
-snapshot (both from the moving average of the generator when the model keeps one), a line of stats.jsonl, losses.png, and last the checkpoint. Writing
+snapshot (both from the moving average of the generator when the model keeps one), a line of stats.jsonl, losses.png, the interval's TensorBoard
+events in logs/, and last the checkpoint. Writing
 the checkpoint last means that whatever a kill interrupts, the checkpoint
 describes files that are all complete; the interval after it is simply redone.
 """
 
 import math
+import re
+import tempfile
 import time
+from pathlib import Path
 
 import keras
 import numpy as np
 
-from kerasgan import images
+from kerasgan import files, images
 from kerasgan.training import checkpoint
 
 
@@ -41,6 +45,73 @@ class FixedLatentGrid:
     def grid(self, model):
         generated = sampling_generator(model).predict(self.latents, verbose=0, batch_size=64)
         return images.make_grid(generated, columns=self.columns)
+
+
+class TensorBoardLog:
+    """The run's TensorBoard logs: scalars and the sample grid, one event file per interval.
+
+    `tensorboard --logdir results` (or, in a notebook, `%load_ext tensorboard` and
+    `%tensorboard --logdir results`) shows every run's losses, r_t (`d_real_sign`), the
+    augmentation probability, the learning rates and the quality scores against the
+    training step, and the grid of the fixed latent batch at each interval.
+
+    Each interval's events go into a file of their own, written whole in a temporary folder
+    and renamed into `logs/`, its step in its name (`events.out.tfevents.<time>...step-000000620`).
+    A process killed after the logs of an interval but before its checkpoint leaves a file
+    that the resumed run writes again: `forget_after(step)` removes the files of steps the
+    checkpoint does not cover first, so each step appears once however often the run stops.
+
+    Args:
+        folder: the logs folder, `<run folder>/logs`.
+
+    Example:
+
+    ```python
+    log = TensorBoardLog("results/00003-dcgan-mnist/logs")
+    log.write(620, {"loss/d_loss": 1.21}, grid)  # grid: uint8 (height, width, channels)
+    ```
+    """
+
+    STEP_IN_NAME = re.compile(r"\.step-(\d+)$")
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    def steps(self):
+        """The steps that have an event file, in order."""
+        if not self.folder.is_dir():
+            return []
+        found = (self.STEP_IN_NAME.search(path.name) for path in self.folder.iterdir())
+        return sorted(int(match.group(1)) for match in found if match)
+
+    def forget_after(self, step):
+        """Removes the event files of steps after `step` (those the checkpoint does not cover),
+        and any file a killed write left half-written."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            match = self.STEP_IN_NAME.search(path.name)
+            if path.name.startswith(files.TEMPORARY_PREFIX) or (match and int(match.group(1)) > step):
+                path.unlink()
+
+    def write(self, step, scalars, grid=None):
+        """Writes one interval: `scalars` (name -> number) and the grid image, at `step`."""
+        import tensorflow as tf
+
+        # Built outside the run folder, then written into logs/ atomically: TensorBoard reads
+        # every file with "tfevents" in its name, so a half-written one must never be there.
+        with tempfile.TemporaryDirectory() as building:
+            writer = tf.summary.create_file_writer(building, filename_suffix=f".step-{step:09d}")
+            with writer.as_default(step=step):
+                for name, value in scalars.items():
+                    tf.summary.scalar(name, value)
+                if grid is not None:
+                    grid = np.asarray(grid, dtype="uint8")
+                    grid = grid[..., None] if grid.ndim == 2 else grid
+                    tf.summary.image("fakes", grid[None])
+            writer.close()
+            for path in Path(building).iterdir():
+                files.write_bytes(self.folder / path.name, path.read_bytes())
 
 
 class RunFolderCallback(keras.callbacks.Callback):
@@ -82,8 +153,14 @@ class RunFolderCallback(keras.callbacks.Callback):
         self.evaluate_every = max(1, int(evaluate_every))
         self.verbose = verbose
         self.stopped_on_nan = False
+        self.tensorboard = TensorBoardLog(Path(run.path) / "logs")
         self._interval_started = None
         self._step_at_start = 0
+
+    def on_train_begin(self, logs=None):
+        # A resumed run starts at its checkpoint's step: the logs of any later step come from
+        # an interval the kill cut short, and that interval is about to be trained again.
+        self.tensorboard.forget_after(int(self.model.generator_optimizer.iterations.numpy()))
 
     def on_epoch_begin(self, epoch, logs=None):
         self._interval_started = time.perf_counter()
@@ -108,7 +185,8 @@ class RunFolderCallback(keras.callbacks.Callback):
         seconds = time.perf_counter() - self._interval_started
         steps_done = step - self._step_at_start
 
-        images.save_image(self.run.grid_path(interval), self.sampler.grid(model))
+        grid = self.sampler.grid(model)
+        images.save_image(self.run.grid_path(interval), grid)
         is_last = self.total_intervals is not None and interval >= self.total_intervals
         if interval % self.snapshot_every == 0 or is_last:
             from kerasgan.files import atomic_path
@@ -125,11 +203,14 @@ class RunFolderCallback(keras.callbacks.Callback):
             "images_per_second": round(steps_done * self.batch_size / max(seconds, 1e-9), 1),
             **{key: round(value, 6) for key, value in logs.items()},
         }
+        scores = {}
         if interval % self.evaluate_every == 0 or is_last:
             for evaluator in self.evaluators:
-                stats.update(evaluator(model))
+                scores.update(evaluator(model))
+        stats.update(scores)
         self.run.append_stats(stats)
         self.run.write_loss_plot()
+        self.tensorboard.write(step, tensorboard_scalars(model, logs, scores, stats), grid)
 
         progress = {"interval": interval, "step": step, "epoch": stats["epoch"]}
         checkpoint.save_checkpoint(
@@ -142,3 +223,31 @@ class RunFolderCallback(keras.callbacks.Callback):
                 f"{stats['images_per_second']:.0f} img/s -> {self.run.grid_path(interval).name}",
                 flush=True,
             )
+
+
+def tensorboard_scalars(model, logs, scores, stats):
+    """The scalars TensorBoard shows for an interval, grouped into sections by tag prefix.
+
+    loss/ (d_loss, g_loss, ...), discriminator/d_real_sign (r_t = E[sign(D(real))], what
+    adaptive augmentation steers by), augmentation/p, learning_rate/ (both optimizers),
+    evaluation/ (the quality scores of the intervals that are evaluated), speed/.
+    """
+    scalars = {}
+    for name, value in logs.items():
+        if name.endswith("_loss"):
+            scalars[f"loss/{name}"] = value
+        elif name == "d_real_sign":
+            scalars["discriminator/d_real_sign"] = value
+        elif name == "augment_p":
+            scalars["augmentation/p"] = value
+        else:
+            scalars[f"training/{name}"] = value
+    for network in ("generator", "discriminator"):
+        optimizer = getattr(model, f"{network}_optimizer", None)
+        if optimizer is not None:
+            scalars[f"learning_rate/{network}"] = float(np.asarray(optimizer.learning_rate))
+    for name, value in scores.items():
+        if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+            scalars[f"evaluation/{name}"] = float(value)
+    scalars["speed/images_per_second"] = stats["images_per_second"]
+    return scalars

@@ -219,7 +219,9 @@ class TrainingOptions:
         1, "save a generator snapshot every N intervals", check=whole_number()
     )
     seed: int = option(0, "random seed", check=whole_number(minimum=0))
-    mixed_precision: bool = option(False, "float16 compute on a GPU")
+    mixed_precision: bool = option(
+        False, "16-bit compute: bfloat16 where the CPU or GPU has it, float16 on older GPUs (it says which)"
+    )
     # Differentiable augmentation (kerasgan/augment.py): none by default. "flip,translation,
     # color,cutout" helps most with a few hundred or thousand images.
     augment: str = option(

@@ -84,7 +84,7 @@ def train(
     data = _load_data(recipe, dataset, options)
     schedule = _Schedule.plan(options, data)
     # Build the model before making a run folder: bad options fail without leaving one behind.
-    gan, fine_tuning_note = _build_model(recipe, options, data, strategy)
+    gan, fine_tuning_note = _build_model(recipe, options, data, strategy, verbose)
     run = _choose_run(outdir, resume, options, model, dataset)
     if verbose:
         print(
@@ -191,7 +191,7 @@ def _choose_run(outdir, resume, options, model, dataset):
 # ----------------------------------------------------- 3. the model and its state
 
 
-def _build_model(recipe, options, data, strategy):
+def _build_model(recipe, options, data, strategy, verbose=1):
     """The compiled model (under `strategy`), with any weights to fine-tune from.
 
     Returns:
@@ -201,7 +201,13 @@ def _build_model(recipe, options, data, strategy):
 
     previous_policy = keras.config.dtype_policy()
     if options.mixed_precision:
-        keras.mixed_precision.set_global_policy("mixed_float16")
+        from kerasgan.precision import choose_mixed_precision
+
+        # bfloat16 where the CPU or GPU computes it, float16 on older GPUs (kerasgan/precision.py).
+        choice = choose_mixed_precision()
+        if verbose:
+            print(choice.sentence(), flush=True)
+        keras.mixed_precision.set_global_policy(choice.policy)
     scope = strategy.scope() if strategy is not None else _null_scope()
     try:
         with scope:
