@@ -159,7 +159,9 @@ class TrainingOptions:
     - `uses_dataset_defaults`: whether `configs.DATASET_DEFAULTS` fills the fields of
       its rows (False for a model whose data is always custom and whose own defaults
       should win, such as pix2pix);
-    - `fill_defaults(given)`: defaults that depend on other options;
+    - `fill_defaults(given)`: defaults that depend on other options. It runs after the
+      dataset's row is applied, so it may also replace a row's value (a named config's
+      batch size, say) for any option not in `given`, the names the user passed;
     - `check_together()`: checks that involve more than one option (call `super()`).
 
     Example:
