@@ -68,6 +68,15 @@ def test_probability_zero_is_exactly_the_identity(channels):
     np.testing.assert_array_equal(numpy(compiled(batch, ("bgc",), tf.constant(0.0), seed)), batch)
 
 
+def test_augment_images_runs_the_pipeline_once():
+    batch = images()
+    for name in ("blit", "geom", "bg", "bgc"):
+        through_names = augment.augment_images(batch, (name,), 1.0, keras.random.SeedGenerator(5))
+        transforms = augment.ada_transforms((name,))
+        pipeline = augment.ada_augment(batch, transforms, 1.0, keras.random.SeedGenerator(5))
+        np.testing.assert_array_equal(numpy(through_names), numpy(pipeline), err_msg=name)
+
+
 def test_every_image_draws_its_own_transform():
     batch = np.repeat(images(1), 16, axis=0)
     for transforms in (("rotate", "scale"), ("brightness", "hue", "saturation")):
@@ -85,7 +94,8 @@ def test_the_share_of_images_changed_is_p():
     assert share_changed(("brightness",), 0.3) == pytest.approx(0.3, abs=0.04)
     assert share_changed(("scale",), 0.3) == pytest.approx(0.3, abs=0.04)
     assert share_changed(("rotate",), 0.3) == pytest.approx(0.3, abs=0.04)  # two rotations, p in all
-    assert share_changed(("xflip",), 0.6) == pytest.approx(0.3, abs=0.04)  # chosen, then flipped half the time
+    # x-flip: chosen with p, then flipped half the time.
+    assert share_changed(("xflip",), 0.6) == pytest.approx(0.3, abs=0.04)
     # The whole pipeline leaves an image alone when none of its twelve transforms changes it:
     # x-flip and luma flip change half the chosen images, quarter turns three quarters,
     # whole-pixel shifts all but 1/64 (8 px: a shift of 0 in both axes), the rest all.
@@ -129,7 +139,9 @@ def test_xint_shifts_by_whole_pixels_with_a_mirrored_border():
             (dy, dx)
             for dy in range(-largest, largest + 1)
             for dx in range(-largest, largest + 1)
-            if np.array_equal(out, padded[largest - dy : largest - dy + size, largest - dx : largest - dx + size])
+            if np.array_equal(
+                out, padded[largest - dy : largest - dy + size, largest - dx : largest - dx + size]
+            )
         ]
         assert len(matches) == 1
         shifts.append(matches[0])
