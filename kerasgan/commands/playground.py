@@ -44,7 +44,7 @@ def add_arguments(parser):
     )
     parser.add_argument("--noise", default="normal", help="normal or uniform (default normal)")
     parser.add_argument("--noise-dim", type=int, default=2, help="1 or 2 (default 2)")
-    parser.add_argument("--layers", type=int, default=2, help="hidden layers per network (default 2)")
+    parser.add_argument("--layers", type=int, default=3, help="hidden layers per network (default 3)")
     parser.add_argument("--width", type=int, default=64, help="units per hidden layer (default 64)")
     parser.add_argument(
         "--discriminator-steps", type=int, default=1,

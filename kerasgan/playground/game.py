@@ -35,7 +35,7 @@ NOISE_KINDS = ("normal", "uniform")
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
 
-def make_generator(noise_dim=2, layers=2, width=64, name="generator"):
+def make_generator(noise_dim=2, layers=3, width=64, name="generator"):
     """Noise `(noise_dim,)` -> a point `(2,)`: `layers` Dense(width, ReLU), then Dense(2)."""
     noise = keras.Input((noise_dim,), name="noise")
     hidden = noise
@@ -46,7 +46,7 @@ def make_generator(noise_dim=2, layers=2, width=64, name="generator"):
     return keras.Model(noise, point, name=name)
 
 
-def make_discriminator(layers=2, width=64, name="discriminator"):
+def make_discriminator(layers=3, width=64, name="discriminator"):
     """A point `(2,)` -> one logit: `layers` Dense(width, LeakyReLU 0.2), then Dense(1)."""
     point = keras.Input((2,), name="point")
     hidden = point
@@ -150,7 +150,7 @@ class PlaygroundSettings:
     loss: str = "hinge"
     noise: str = "normal"
     noise_dim: int = 2
-    layers: int = 2
+    layers: int = 3
     width: int = 64
     discriminator_steps: int = 1
     optimizer: str = "adam"

@@ -74,6 +74,7 @@ FINISHED = {
     "youtube_dataset": "one batch: (8, 64, 64, 3)",
     "pix2pix_video": "held-out PSNR",
     "biggan_sampling": "Wrote classes.png, truncation.png, blend.png, walk.gif and walk.png",
+    "gan_playground": "your own least-squares loss: after",
 }
 
 
@@ -93,6 +94,7 @@ def test_notebook_runs_in_quick_mode(name, tmp_path, monkeypatch, request):
         "conditional_gan_cifar10": f"--data {data['cifar10']}",
         "youtube_dataset": "",
         "pix2pix_video": "",
+        "gan_playground": "",
         "biggan_sampling": (
             f"--model {request.getfixturevalue('biggan_standin')}" if name == "biggan_sampling" else ""
         ),
