@@ -220,6 +220,12 @@ class TrainingOptions:
     )
     seed: int = option(0, "random seed", check=whole_number(minimum=0))
     mixed_precision: bool = option(False, "float16 compute on a GPU")
+    # keras.utils.set_random_seed plus TensorFlow's deterministic ops, and a resumed run
+    # continues from the data pipeline's exact position (kerasgan/training/trainer.py).
+    deterministic: bool = option(
+        False, "bit-for-bit reproducible: one seed gives one run, and a killed run resumed "
+        "equals the run that never stopped (slower ops; skips the data already seen on resume)",
+    )  # fmt: skip
     # Differentiable augmentation (kerasgan/augment.py): none by default. "flip,translation,
     # color,cutout" helps most with a few hundred or thousand images.
     augment: str = option(
@@ -356,7 +362,7 @@ NEWER_OPTIONS = {
     name: default_of(TrainingOptions, name)
     for name in (
         "augment", "augment_p", "ada_target", "ema_decay", "resume_from",
-        "freeze_discriminator_layers",
+        "freeze_discriminator_layers", "deterministic",
     )
 }  # fmt: skip
 
