@@ -88,6 +88,17 @@ def number_in(low, high=None, low_included=True, high_included=True, example=Non
     return check
 
 
+def image_side(name, value):
+    """A whole number of pixels; the sentence for 0 or less lists the sizes the image GANs take."""
+    try:
+        return whole_number()(name, value)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a whole number of pixels; got {value!r}: pass a size the model "
+            "takes, such as --image-size 64 (dcgan and cgan: 28, 32, 64, 128 or 256)."
+        ) from None
+
+
 def one_of(*choices):
     """One of the given words."""
 
@@ -182,7 +193,7 @@ class TrainingOptions:
     )  # fmt: skip
     kimg: int = option(None, "thousands of training images to show", check=whole_number(), kind=int)
     image_size: int = option(
-        None, "square image size: 28, or a power of two from 32 to 256", check=whole_number(),
+        None, "square image size: 28, or a power of two from 32 to 256", check=image_side,
         kind=int,
     )  # fmt: skip
     batch_size: int = option(None, "images per step", check=whole_number(), kind=int)

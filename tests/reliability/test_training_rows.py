@@ -81,3 +81,11 @@ def test_a_negative_learning_rate_is_refused(digits, tmp_path, capsys):
     assert error.startswith("kerasgan: error: learning_rate must be")
     assert "-1" in error
     assert not list(tmp_path.iterdir())  # refused before a run folder was made
+
+
+def test_image_size_0_lists_the_sizes(digits, tmp_path, capsys):
+    argv = ["train", "dcgan", "--dataset", str(digits), "--outdir", str(tmp_path),
+            "--image-size", "0", *TINY]
+    assert main(argv) == 2
+    assert "got 0: pass a size the model takes, such as --image-size 64 (dcgan and cgan: 28, 32, " \
+        "64, 128 or 256)." in capsys.readouterr().err
