@@ -251,3 +251,23 @@ def tensorboard_scalars(model, logs, scores, stats):
             scalars[f"evaluation/{name}"] = float(value)
     scalars["speed/images_per_second"] = stats["images_per_second"]
     return scalars
+
+
+class StopAtStep(keras.callbacks.Callback):
+    """Ends training after `steps` more steps, inside an interval if need be (for --kimg).
+
+    Keras still ends the interval it stopped in, so `RunFolderCallback` writes its
+    grid, snapshot and checkpoint at the exact step.
+
+    Args:
+        steps: how many more training steps to run.
+    """
+
+    def __init__(self, steps):
+        super().__init__()
+        self.steps_left = int(steps)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps_left -= 1
+        if self.steps_left <= 0:
+            self.model.stop_training = True

@@ -88,6 +88,17 @@ def number_in(low, high=None, low_included=True, high_included=True, example=Non
     return check
 
 
+def image_side(name, value):
+    """A whole number of pixels; the sentence for 0 or less lists the sizes the image GANs take."""
+    try:
+        return whole_number()(name, value)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a whole number of pixels; got {value!r}: pass a size the model "
+            "takes, such as --image-size 64 (dcgan and cgan: 28, 32, 64, 128 or 256)."
+        ) from None
+
+
 def one_of(*choices):
     """One of the given words."""
 
@@ -184,7 +195,7 @@ class TrainingOptions:
     )  # fmt: skip
     kimg: int = option(None, "thousands of training images to show", check=whole_number(), kind=int)
     image_size: int = option(
-        None, "square image size: 28, or a power of two from 32 to 256", check=whole_number(),
+        None, "square image size: 28, or a power of two from 32 to 256", check=image_side,
         kind=int,
     )  # fmt: skip
     batch_size: int = option(None, "images per step", check=whole_number(), kind=int)
@@ -224,6 +235,12 @@ class TrainingOptions:
     mixed_precision: bool = option(
         False, "16-bit compute: bfloat16 where the CPU or GPU has it, float16 on older GPUs (it says which)"
     )
+    # keras.utils.set_random_seed plus TensorFlow's deterministic ops, and a resumed run
+    # continues from the data pipeline's exact position (kerasgan/training/trainer.py).
+    deterministic: bool = option(
+        False, "bit-for-bit reproducible: one seed gives one run, and a killed run resumed "
+        "equals the run that never stopped (slower ops; skips the data already seen on resume)",
+    )  # fmt: skip
     # Differentiable augmentation (kerasgan/augment.py): none by default. "flip,translation,
     # color,cutout" helps most with a few hundred or thousand images.
     augment: str = option(
@@ -360,7 +377,7 @@ NEWER_OPTIONS = {
     name: default_of(TrainingOptions, name)
     for name in (
         "augment", "augment_p", "ada_target", "ema_decay", "resume_from",
-        "freeze_discriminator_layers",
+        "freeze_discriminator_layers", "deterministic",
     )
 }  # fmt: skip
 

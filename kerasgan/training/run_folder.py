@@ -124,7 +124,10 @@ class TrainingRun:
     # ---------------------------------------------------------------- contents
 
     def options(self):
-        return json.loads(self.options_path.read_text(encoding="utf-8"))
+        return files.read_json(
+            self.options_path,
+            advice="restore it, or start a new run with --resume none",
+        )
 
     def write_options(self, options):
         files.write_json(self.options_path, options)

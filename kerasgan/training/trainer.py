@@ -81,6 +81,8 @@ def train(
     """
     recipe = recipe_for(model)
     options = recipe.options.resolve(model, dataset, options)
+    if options.deterministic:
+        _make_deterministic(options.seed)
     data = _load_data(recipe, dataset, options)
     schedule = _Schedule.plan(options, data)
     # Build the model before making a run folder: bad options fail without leaving one behind.
@@ -88,26 +90,59 @@ def train(
     run = _choose_run(outdir, resume, options, model, dataset)
     if verbose:
         print(
-            f"{data.description}\nTraining for {options.epochs} epochs "
-            f"({schedule.images_to_show(options.batch_size):,} images).\nRun folder: {run.path}",
+            f"{data.description}\nTraining for {schedule.length(options)} "
+            f"({schedule.total_steps * options.batch_size:,} images).\nRun folder: {run.path}",
             flush=True,
         )
-    start_interval, saved_arrays = _restore(run, gan, fine_tuning_note, verbose)
+    start_interval, start_step, saved_arrays = _restore(run, gan, options, fine_tuning_note, verbose)
     sampler = recipe.sampler(gan, data, options, saved_arrays)
     if start_interval == 0:
         _first_pictures(run, recipe, options, data, gan, sampler)
-    if start_interval >= schedule.total_intervals:
+    elif options.deterministic:
+        # Every iterator of a seeded, reshuffling pipeline gets the next shuffle order. The
+        # run that never stopped drew reals.png from one first; so does this one, so that
+        # the epochs that follow come in the same orders.
+        next(iter(data.dataset))
+    if start_step >= schedule.total_steps:
         if verbose:
             print(
-                f"{run.path.name} has already finished its {options.epochs} epochs. Pass a "
-                "larger --epochs to train on, or --resume none for a new run.",
+                f"{run.path.name} has already finished its {schedule.length(options)} "
+                f"({schedule.total_steps * options.batch_size:,} images). Pass a larger "
+                f"--{schedule.limit} to train on, or --resume none for a new run.",
                 flush=True,
             )
         return run
+    # The intervals left; the last one may be cut short so training stops at --kimg.
+    schedule.total_intervals = start_interval + math.ceil(
+        (schedule.total_steps - start_step) / schedule.interval_steps
+    )
     evaluators = list(evaluators) + list(recipe.evaluators(data, options) if recipe.evaluators else [])
     callback = _run_folder_callback(run, sampler, options, schedule, evaluators, evaluate_every, verbose)
-    _fit(gan, data, schedule, start_interval, callback, verbose)
+    try:
+        _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options)
+    except KeyboardInterrupt:
+        print(
+            f"Interrupted. Run the same command again to continue {run.path.name} from its last "
+            "checkpoint (at most one interval is lost).",
+            file=sys.stderr,
+            flush=True,
+        )
+        raise
     return run
+
+
+def _make_deterministic(seed):
+    """The same seed gives the same run, bit for bit: seeded generators, deterministic ops.
+
+    keras.utils.set_random_seed seeds Python, NumPy and TensorFlow (so the initial
+    weights and the models' seed generators); op determinism makes TensorFlow pick
+    kernels that give the same result every time (some are slower, on a GPU).
+    """
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(int(seed))
+    tf.config.experimental.enable_op_determinism()
 
 
 # ------------------------------------------------------------------ 1. the data
@@ -135,6 +170,8 @@ class _Schedule:
     steps_per_data_epoch: int
     interval_steps: int
     total_intervals: int
+    total_steps: int
+    limit: str  # "epochs" or "kimg": the option that says how long the run is
 
     @classmethod
     def plan(cls, options, data):
@@ -146,13 +183,23 @@ class _Schedule:
                 f"The dataset has {data.num_examples} images, fewer than one batch of "
                 f"{options.batch_size}: add images or lower --batch-size."
             )
+        if options.epochs:
+            limit, total_steps = "epochs", int(options.epochs) * steps_per_data_epoch
+        else:
+            # Exactly --kimg thousand images, rounded up to a whole step: the last interval
+            # (and the last epoch) may be cut short.
+            limit = "kimg"
+            total_steps = math.ceil(int(options.kimg) * 1000 / options.batch_size)
         options.epochs = configs.epochs_for(options, data.num_examples)
         options.interval_steps = int(options.interval_steps or steps_per_data_epoch)
-        total_steps = options.epochs * steps_per_data_epoch
-        return cls(steps_per_data_epoch, options.interval_steps, math.ceil(total_steps / options.interval_steps))
+        total_intervals = math.ceil(total_steps / options.interval_steps)
+        return cls(steps_per_data_epoch, options.interval_steps, total_intervals, total_steps, limit)
 
-    def images_to_show(self, batch_size):
-        return self.total_intervals * self.interval_steps * batch_size
+    def length(self, options):
+        """How long the run is, in the words of the option that said so: "3 epochs", "200 kimg"."""
+        if self.limit == "kimg":
+            return f"{options.kimg} kimg"
+        return f"{options.epochs} epoch" + ("" if options.epochs == 1 else "s")
 
 
 # ------------------------------------------------------------------- 2. the run
@@ -233,17 +280,24 @@ def _build_model(recipe, options, data, strategy, verbose=1):
     return gan, fine_tuning_note
 
 
-def _restore(run, gan, fine_tuning_note, verbose):
+def _restore(run, gan, options, fine_tuning_note, verbose):
     """Loads the run's checkpoint into `gan`, if it has one.
 
     Returns:
-        (the interval to start after, the arrays the checkpoint kept for the sampler).
+        (the interval and the step to start after, the arrays the checkpoint kept for
+        the sampler).
     """
     if not run.checkpoint_path.exists():
         if fine_tuning_note and verbose:
             print(fine_tuning_note, flush=True)
-        return 0, {}
-    progress, saved_arrays = checkpoint.load_checkpoint(run.checkpoint_path, gan)
+        return 0, 0, {}
+    try:
+        progress, saved_arrays = checkpoint.load_checkpoint(run.checkpoint_path, gan)
+    except checkpoint.DamagedCheckpointError:
+        raise
+    except ValueError as error:
+        _explain_mismatch(run, options, error)
+        raise
     start_interval = progress["interval"]
     run.forget_stats_after(start_interval)
     if verbose:
@@ -252,7 +306,29 @@ def _restore(run, gan, fine_tuning_note, verbose):
             f"(step {progress['step']}, epoch {progress['epoch']}).",
             flush=True,
         )
-    return start_interval, saved_arrays
+    return start_interval, int(progress["step"]), saved_arrays
+
+
+def _explain_mismatch(run, options, error):
+    """A checkpoint that does not fit the model: names the options that differ from the run's."""
+    from kerasgan.training.options import flag_for
+    from kerasgan.training.run_folder import OPTIONS_THAT_MAY_CHANGE
+
+    if not run.options_path.exists():
+        return
+    stored = run.options()
+    wanted = options.to_dict()
+    differences = [
+        f"{flag_for(name)} {stored[name]}, not {wanted[name]}"
+        for name in sorted(wanted)
+        if name in stored and stored[name] != wanted[name] and name not in OPTIONS_THAT_MAY_CHANGE
+    ]
+    if differences:
+        raise ValueError(
+            f"{run.path} was trained with {' and '.join(differences)}, so its checkpoint does "
+            "not fit this model: resume it with the options it was started with, or pass "
+            "--resume none for a new run."
+        ) from error
 
 
 # ------------------------------------------------------------ 4. first pictures
@@ -289,17 +365,25 @@ def _run_folder_callback(run, sampler, options, schedule, evaluators, evaluate_e
     )
 
 
-def _fit(gan, data, schedule, start_interval, callback, verbose):
+def _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options):
     """Trains from `start_interval` to the last interval; one Keras epoch is one interval."""
     import tensorflow as tf
 
+    from kerasgan.training.callbacks import StopAtStep
+
+    dataset = data.dataset.repeat()
+    if options.deterministic and start_step:
+        # The shuffled epochs come in the same order every time (the shuffle is seeded),
+        # so skipping the batches already trained on puts a resumed run exactly where
+        # the killed one stood. It costs one pass over those batches' pipeline.
+        dataset = dataset.skip(start_step)
     gan.fit(
-        data.dataset.repeat().prefetch(tf.data.AUTOTUNE),
+        dataset.prefetch(tf.data.AUTOTUNE),
         epochs=schedule.total_intervals,
         initial_epoch=start_interval,
         steps_per_epoch=schedule.interval_steps,
         shuffle=False,  # the tf.data pipeline shuffles already
-        callbacks=[callback],
+        callbacks=[StopAtStep(schedule.total_steps - start_step), callback],
         verbose=verbose,
     )
 
