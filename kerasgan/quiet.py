@@ -58,7 +58,12 @@ TENSORFLOW_LOG_LINE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:[\d.]+ +\d+ [\w./-]+:\
 TENSORFLOW_LOG_PHRASES = (
     "All log messages before absl::InitializeLog() is called are written to STDERR",
     "To enable the following instructions:",  # the second line of cpu_feature_guard's message
+    "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.",  # TFLite's own logging
 )
+
+# True while `quiet_command_line` hides TensorFlow's lines: commands that load more native
+# code later (TFLite) filter its lines too, with `stderr_without_tensorflow_logs`.
+_active = False
 
 # Python loggers of the libraries underneath (`WARNING:tensorflow:...`, `WARNING:absl:...`).
 LIBRARY_LOGGERS = ("tensorflow", "absl", "h5py")
@@ -82,13 +87,16 @@ def quiet_command_line(verbose=1):
     Args:
         verbose: the command's `--verbose`; 2 hides nothing.
     """
+    global _active
     if verbose is not None and verbose >= 2:
         yield
         return
     # 1 and 2: the C++ lines, unless the user chose a level (then they get what they chose).
     import_hook = None
+    was_active = _active
     if "TF_CPP_MIN_LOG_LEVEL" not in os.environ:
         os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        _active = True
         if "tensorflow" not in sys.modules:
             import_hook = _QuietTensorflowImport()
             sys.meta_path.insert(0, import_hook)
@@ -103,10 +111,16 @@ def quiet_command_line(verbose=1):
         try:
             yield
         finally:
+            _active = was_active
             if import_hook in sys.meta_path:
                 sys.meta_path.remove(import_hook)
             for name, level in logger_levels.items():
                 logging.getLogger(name).setLevel(level)
+
+
+def is_active():
+    """True while a command runs with TensorFlow's log lines hidden."""
+    return _active
 
 
 class _QuietTensorflowImport(importlib.abc.MetaPathFinder):
@@ -154,4 +168,4 @@ def stderr_without_tensorflow_logs():
                 sys.stderr.flush()
 
 
-__all__ = ["quiet_command_line", "is_tensorflow_log_line", "stderr_without_tensorflow_logs"]
+__all__ = ["quiet_command_line", "is_active", "is_tensorflow_log_line", "stderr_without_tensorflow_logs"]

@@ -43,6 +43,7 @@ def test_tensorflow_log_lines_are_told_from_everything_else():
         "E0000 00:00:1796457882.132919    6890 cuda_platform.cc:52] failed call to cuInit: INTERNAL\n",
         "W0000 00:00:1.5 12 tensorflow/core/framework/op_kernel.cc:1857] OP_REQUIRES failed\n",
         "To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild ...\n",
+        "INFO: Created TensorFlow Lite XNNPACK delegate for CPU.\n",
     ]
     kept = [
         "Traceback (most recent call last):\n",

@@ -37,6 +37,9 @@ def add_arguments(parser):
 
 def run(args):
     # TensorFlow loads here, not at import: `kerasgan --help` stays fast.
+    import contextlib
+
+    from kerasgan import quiet
     from kerasgan.errors import KerasganError
     from kerasgan.export import (
         export_generator,
@@ -51,7 +54,9 @@ def run(args):
     )
     written = paths["saved_model"] if args.format == "savedmodel" else paths["tflite"]
     # Against what was exported: a mixed precision generator is exported computing in float32.
-    differences = largest_differences(float32_copy(generator), paths)
+    # TFLite's interpreter logs a line of its own when it starts: hidden with TensorFlow's.
+    with quiet.stderr_without_tensorflow_logs() if quiet.is_active() else contextlib.nullcontext():
+        differences = largest_differences(float32_copy(generator), paths)
     for key, difference in differences.items():
         if difference > LARGEST_ACCEPTED_DIFFERENCE:
             raise KerasganError(
