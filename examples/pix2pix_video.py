@@ -157,8 +157,6 @@ last checkpoint.
 """
 
 import kerasgan  # noqa: E402
-from kerasgan.models.pix2pix import held_out_scores  # noqa: E402
-from kerasgan.training.trainer import resolve_options  # noqa: E402
 
 if args.quick:
     # A small network and 150 steps: enough to see it start to learn, in a minute.
@@ -168,11 +166,7 @@ else:
     options = dict(image_size=256, batch_size=4, epochs=50)
 options["input_mode"] = args.input_mode
 
-scores = held_out_scores(dataset_folder, resolve_options("pix2pix", dataset_folder, **options))
-run = kerasgan.train(
-    "pix2pix", dataset_folder, outdir=workdir / "results", evaluators=[scores], verbose=2,
-    **options,
-)  # fmt: skip
+run = kerasgan.train("pix2pix", dataset_folder, outdir=workdir / "results", verbose=2, **options)
 stats = run.stats()
 print(
     f"held-out L1 {stats[0]['test_l1']:.3f} after the first epoch, {stats[-1]['test_l1']:.3f} now"

@@ -46,6 +46,8 @@ _PUBLIC_NAMES = {
     # Training
     "train": "kerasgan.training.trainer",
     "TrainingRun": "kerasgan.training.run_folder",
+    "TrainingOptions": "kerasgan.training.options",
+    "RECIPES": "kerasgan.training.recipes",
     # BigGAN
     "BigGAN": "kerasgan.hub.biggan",
 }

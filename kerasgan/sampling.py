@@ -34,11 +34,11 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
         raise ValueError(f"{path} is not a .keras snapshot: pass a generator-*.keras file.")
     import keras
 
-    # Registers kerasgan's layers for loading: the conditional generator's ClassLabels,
-    # the pix2pix generator's InputModeTag.
-    import kerasgan.models.conditional_gan  # noqa: F401
-    import kerasgan.models.pix2pix  # noqa: F401
-    import kerasgan.models.stylegan2  # noqa: F401
+    # Registers the kerasgan layers a snapshot may hold (the conditional generator's
+    # ClassLabels, the pix2pix generator's InputModeTag, StyleGAN2's mapping and synthesis
+    # networks), and nothing more: loading a generator needs no trainer or data code.
+    import kerasgan.models.layers  # noqa: F401
+    import kerasgan.models.stylegan2_networks  # noqa: F401
 
     try:
         return keras.models.load_model(path, compile=False)

@@ -1,1 +1,13 @@
-"""The GAN models: builders for each network, then a `keras.Model` that trains them."""
+"""The GAN models: builders for each network, then a `keras.Model` that trains them.
+
+This is the bottom of kerasgan's stack. A model module imports only Keras,
+TensorFlow, NumPy, `kerasgan.losses`, `kerasgan.augment` and other model modules:
+never the trainer, the data, the commands or the grader. How a model is trained
+from the command line (its options, data, sample grids) is its recipe, in
+`kerasgan/training/recipes/`.
+
+- `gan.py`: `GAN`, the training algorithm every model shares;
+- `dcgan.py`, `conditional_gan.py`, `pix2pix.py`: one model each;
+- `layers.py`: the layers that travel inside saved generators (all that
+  `kerasgan.sampling.load_snapshot` needs).
+"""

@@ -27,7 +27,6 @@ the fakes of a step are drawn with the labels of that step's real images.
 """
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from kerasgan.models.dcgan import (
@@ -37,6 +36,7 @@ from kerasgan.models.dcgan import (
     discriminator_features,
     maybe_spectral_norm,
 )
+from kerasgan.models.layers import ClassLabels
 
 CONDITIONINGS = ("channel", "projection")
 
@@ -66,45 +66,6 @@ def unit_normal():
     need thousands of steps just to be heard.
     """
     return keras.initializers.RandomNormal(stddev=1.0)
-
-
-@keras.saving.register_keras_serializable(package="kerasgan")
-class ClassLabels(keras.layers.Layer):
-    """Checks integer class labels and carries the class names inside a saved model.
-
-    It passes labels through unchanged (as int32). Its two jobs: a label outside
-    0..num_classes-1 is an error that says so (on a GPU an Embedding would silently
-    return zeros for it), and the class names travel in the layer's config, so a
-    generator snapshot knows that its label 3 means "cat".
-
-    Args:
-        class_names: one name per class, in label order.
-
-    Example:
-
-    ```python
-    generator = keras.models.load_model("generator-000010.keras")
-    print(generator.get_layer("class_labels").class_names)  # ('airplane', ...)
-    ```
-    """
-
-    def __init__(self, class_names, **kwargs):
-        super().__init__(**kwargs)
-        self.class_names = tuple(str(name) for name in class_names)
-
-    def call(self, labels):
-        labels = ops.cast(labels, "int32")
-        # Under XLA (jit_compile) these checks are skipped; everywhere else they fail loudly.
-        message = f"class labels must be whole numbers from 0 to {len(self.class_names) - 1}"
-        tf.debugging.assert_non_negative(labels, message=message)
-        tf.debugging.assert_less(labels, len(self.class_names), message=message)
-        return labels
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "class_names": list(self.class_names)}
 
 
 def conditional_generator(
@@ -375,7 +336,3 @@ class ConditionalGAN(DCGAN):
             conditioning=self.conditioning,
         )
         return config
-
-
-# `kerasgan train cgan` and `train("cgan", ...)`: the recipe lives with the other training code.
-from kerasgan.training import conditional  # noqa: E402,F401  (registers "cgan")

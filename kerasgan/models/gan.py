@@ -1,9 +1,10 @@
-"""The GAN training algorithm, shared by the DCGAN and the conditional GAN.
+"""The GAN training algorithm, shared by every kerasgan GAN (DCGAN, conditional GAN, pix2pix).
 
 `GAN` is a `keras.Model` whose `train_step` is the adversarial game written out
 as numbered steps. A subclass only says how to build its two networks and how
 a batch feeds them (`unpack_batch`, `generate`, `discriminate`): the DCGAN
-feeds images alone, the conditional GAN images and labels. Because it is a
+feeds images alone, the conditional GAN images and labels, pix2pix input
+pictures and their targets (with its own `train_step`, which adds the L1 term). Because it is a
 normal Keras model, `fit()`, callbacks, progress bars, `tf.distribute`
 strategies and mixed precision all work as they do for a classifier.
 

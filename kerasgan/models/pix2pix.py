@@ -28,12 +28,12 @@ grayscale, ...), so `kerasgan live` needs nothing but the .keras file.
 import math
 
 import keras
-import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from kerasgan import augment, images, losses
+from kerasgan import augment, losses
 from kerasgan.models.gan import GAN
+from kerasgan.models.layers import InputModeTag, generator_input_mode  # noqa: F401  (public here too)
 
 SUPPORTED_SIZES = (64, 128, 256, 512)
 MAX_FILTERS = 512
@@ -63,50 +63,6 @@ def _batch_norm():
 def _initializer():
     # The paper (and DCGAN before it) starts every weight from N(0, 0.02).
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
-
-
-@keras.saving.register_keras_serializable(package="kerasgan")
-class InputModeTag(keras.layers.Layer):
-    """Passes images through unchanged; its config records how they were made.
-
-    The generator's first layer. It changes nothing in the computation, but a saved
-    generator carries its `input_mode` in its config, so whoever loads the .keras file
-    (`kerasgan live`, an export) knows how to make its input from a frame.
-
-    Args:
-        input_mode: an `InputMode.to_config()` dict, such as
-            `{"name": "edges", "edge_thresholds": [100, 200], ...}`.
-
-    Example:
-
-    ```python
-    generator = keras.models.load_model("generator-000010.keras")
-    print(generator.get_layer("input_mode").input_mode["name"])  # "edges"
-    ```
-    """
-
-    def __init__(self, input_mode=None, **kwargs):
-        super().__init__(**kwargs)
-        self.input_mode = dict(input_mode) if input_mode else None
-
-    def call(self, inputs):
-        return inputs
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        config = super().get_config()
-        config["input_mode"] = self.input_mode
-        return config
-
-
-def generator_input_mode(generator):
-    """The input mode config a generator was trained with (a dict), or None if it has none."""
-    try:
-        return generator.get_layer("input_mode").input_mode
-    except ValueError:
-        return None
 
 
 def unet_generator(
@@ -449,168 +405,3 @@ class Pix2Pix(GAN):
             input_mode=self.input_mode,
         )
         return config
-
-
-# -------------------------------------------------------------------------------------------
-# How `kerasgan.train("pix2pix", ...)` and `kerasgan train pix2pix` load, build and show it.
-
-
-GRID_PAIRS = 8  # rows of the input | output | target grid
-SCORED_PAIRS = 256  # held-out pairs scored after each interval (at most)
-
-
-def translate(generator, inputs, batch_size=16):
-    """Runs a generator on a NumPy batch of inputs in [-1, 1], in inference mode."""
-    return generator.predict(inputs, batch_size=batch_size, verbose=0)
-
-
-def pair_scores(generator, inputs, targets):
-    """Held-out L1 error and PSNR of a generator on (inputs, targets) in [-1, 1].
-
-    Returns:
-        {"test_l1": mean absolute error in [-1, 1] units (the L1 of the loss),
-         "test_psnr": mean peak signal-to-noise ratio over the images, in dB, pixels in
-         [0, 1] (higher is better; +6 dB is half the error)}.
-    """
-    outputs = translate(generator, inputs).astype("float64")
-    targets = np.asarray(targets, "float64")
-    l1 = float(np.mean(np.abs(outputs - targets)))
-    # In [0, 1] units the squared error is a quarter of the one in [-1, 1] units.
-    mse = np.mean(np.square(outputs - targets), axis=(1, 2, 3)) / 4.0
-    psnr = float(np.mean(10.0 * np.log10(1.0 / np.maximum(mse, 1e-10))))
-    return {"test_l1": round(l1, 6), "test_psnr": round(psnr, 4)}
-
-
-class PairScores:
-    """An evaluator for `train(evaluators=...)`: held-out L1 and PSNR in stats.jsonl.
-
-    Args:
-        inputs, targets: held-out pairs, float32 in [-1, 1] (`PairedData.test_pairs()`).
-    """
-
-    def __init__(self, inputs, targets):
-        self.inputs, self.targets = inputs, targets
-
-    def __call__(self, model):
-        from kerasgan.training.callbacks import sampling_generator
-
-        return pair_scores(sampling_generator(model), self.inputs, self.targets)
-
-
-def held_out_scores(dataset, options):
-    """A `PairScores` evaluator on up to SCORED_PAIRS test pairs, or None without a test folder.
-
-    Args:
-        dataset: the folder given to `train("pix2pix", dataset, ...)`.
-        options: the run's options (`kerasgan.training.trainer.resolve_options`).
-    """
-    data = _load_data(dataset, options)
-    if not data.pairs.test:
-        return None
-    return PairScores(*data.test_pairs(SCORED_PAIRS))
-
-
-class PairGrid:
-    """The sample grid of a pix2pix run: one row per fixed test pair, input | output | target.
-
-    The pairs are drawn once and kept in the checkpoint, so successive grids (and a
-    resumed run) show the same pictures.
-    """
-
-    def __init__(self, inputs, targets):
-        self.inputs = ops.convert_to_numpy(inputs).astype("float32")
-        self.targets = ops.convert_to_numpy(targets).astype("float32")
-
-    def arrays(self):
-        return {"test_inputs": self.inputs, "test_targets": self.targets}
-
-    def grid(self, model):
-        from kerasgan.training.callbacks import sampling_generator
-
-        outputs = translate(sampling_generator(model), self.inputs)
-        return side_by_side_grid(self.inputs, outputs, self.targets)
-
-
-def side_by_side_grid(*columns):
-    """One grid row per example, the given batches side by side (input | output | target)."""
-    channels = max(column.shape[-1] for column in columns)
-    # Grey inputs beside colour outputs are repeated to RGB, to fit in one grid.
-    columns = [np.repeat(c, channels // c.shape[-1], axis=-1) for c in columns]
-    rows = np.stack(columns, axis=1)  # (examples, columns, H, W, C)
-    return images.make_grid(rows.reshape(-1, *rows.shape[2:]), columns=len(columns))
-
-
-def _reals_grid(batch):
-    """reals.png for pix2pix: training pairs, one per row, input | target."""
-    inputs, targets = (ops.convert_to_numpy(part).astype("float32")[:GRID_PAIRS] for part in batch)
-    return side_by_side_grid(inputs, targets)
-
-
-def _load_data(dataset, options):
-    from kerasgan.data.paired import load_paired_data
-
-    return load_paired_data(
-        dataset,
-        image_size=check_image_size(options["image_size"]),
-        batch_size=options["batch_size"],
-        input_mode=options["input_mode"],
-        direction=options["direction"],
-        target_folder=options["target_data"],
-        downscale_factor=options["downscale_factor"],
-        seed=options["seed"],
-    )
-
-
-def _build(options, data):
-    from kerasgan.training.trainer import gan_training_options
-
-    mode = data.input_mode.to_config() if data.input_mode is not None else None
-    return Pix2Pix(
-        image_size=data.image_shape[0],
-        input_channels=data.input_channels,
-        output_channels=data.image_shape[-1],
-        l1_weight=options["l1_weight"],
-        generator_filters=options["generator_filters"],
-        discriminator_filters=options["discriminator_filters"],
-        spectral_norm=options["spectral_norm"],
-        input_mode=mode,
-        **gan_training_options(options),
-    )
-
-
-def _sampler(model, data, options, saved_arrays):
-    if "test_inputs" in saved_arrays:
-        return PairGrid(saved_arrays["test_inputs"], saved_arrays["test_targets"])
-    return PairGrid(*data.test_pairs(GRID_PAIRS))
-
-
-def _register():
-    from kerasgan.training.trainer import ModelRecipe, register_model
-
-    register_model(
-        "pix2pix",
-        ModelRecipe(
-            build=_build,
-            sampler=_sampler,
-            load_data=_load_data,
-            reals_grid=_reals_grid,
-            defaults={
-                "input_mode": "paired",
-                "direction": "AtoB",
-                "target_data": None,
-                "downscale_factor": 8,
-                "l1_weight": 100.0,
-                "image_size": 256,
-                # The paper trains 200 epochs of its 400 facades: 80 thousand pairs shown.
-                "kimg": 100,
-                # The paper trains on one pair at a time, and runs batch norm in training mode
-                # at test time too. We run the generator in inference mode (the same output
-                # for the same frame, which live video needs), whose running statistics match
-                # training better when each step normalizes a few pictures together.
-                "batch_size": 4,
-            },
-        ),
-    )
-
-
-_register()

@@ -92,8 +92,7 @@ def _load_generator_snapshot(path, gan):
     import keras
 
     # Registers kerasgan's own layers (class labels, input modes) for load_model.
-    import kerasgan.models.conditional_gan  # noqa: F401
-    import kerasgan.models.pix2pix  # noqa: F401
+    import kerasgan.models.layers  # noqa: F401
 
     try:
         snapshot = keras.models.load_model(path, compile=False)

@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 
 from kerasgan import files
-from kerasgan.training.configs import NEWER_OPTIONS
+from kerasgan.training.options import NEWER_OPTIONS
 
 RUN_FOLDER_PATTERN = re.compile(r"^(\d{5})-")
 
@@ -77,7 +77,7 @@ class TrainingRun:
         for path in candidates:
             run = cls(path)
             if run.checkpoint_path.exists() and run.options_path.exists():
-                if _comparable(run.options()) == wanted:
+                if _comparable(run.options(), keys=wanted) == wanted:
                     return run
         return None
 
@@ -173,6 +173,18 @@ class TrainingRun:
         return self.loss_plot_path
 
 
-def _comparable(options):
+def _comparable(options, keys=None):
+    """The options that must be equal for a run to continue another.
+
+    With `keys` (the options of the run to start), a stored run is compared on those
+    only: an option older code stored but this model no longer has (pix2pix's unused
+    `latent_dim`) does not stop it from resuming, while one it lacks counts as different
+    unless NEWER_OPTIONS says which value it had in effect.
+    """
     options = {**NEWER_OPTIONS, **options}
+    if keys is not None:
+        options = {k: options.get(k, _MISSING) for k in keys}
     return {k: v for k, v in options.items() if k not in OPTIONS_THAT_MAY_CHANGE}
+
+
+_MISSING = object()

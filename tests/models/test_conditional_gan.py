@@ -245,7 +245,7 @@ def test_train_cgan_writes_class_grids_and_resumes(mnist_npz, tmp_path):
     import cv2
 
     from kerasgan import images, sampling
-    from kerasgan.training.conditional import ClassGrid
+    from kerasgan.training.recipes.cgan import ClassGrid
     from kerasgan.training.trainer import train
 
     # 3,678 digits in batches of 128: 28 steps, two intervals of 14.

@@ -11,7 +11,8 @@ thresholds below leave a wide margin.
 import keras
 
 from kerasgan.data.paired import load_paired_data
-from kerasgan.models.pix2pix import Pix2Pix, pair_scores
+from kerasgan.models.pix2pix import Pix2Pix
+from kerasgan.training.recipes.pix2pix import pair_scores
 
 STEPS = 100
 

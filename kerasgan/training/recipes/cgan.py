@@ -1,4 +1,4 @@
-"""Training the conditional GAN: its recipe for `train("cgan", ...)` and its class grid.
+"""The conditional GAN's recipe: `kerasgan train cgan` and `train("cgan", ...)`.
 
 `kerasgan train cgan --dataset cifar10` works like `kerasgan train dcgan`, with
 two differences: the data comes with labels (MNIST digits, CIFAR-10 classes, or
@@ -8,22 +8,38 @@ the label changes for the same z; reading along a row shows what z changes
 within a class.
 """
 
+import dataclasses
+
 import numpy as np
 
 from kerasgan import images, sampling
-from kerasgan.training.callbacks import sampling_generator
-from kerasgan.training.trainer import (
-    ModelRecipe,
-    gan_training_options,
-    fixed_latents,
-    register_model,
-)
+from kerasgan.training.options import one_of, option, whole_number
+from kerasgan.training.recipe import Recipe, fixed_latents, gan_arguments
+from kerasgan.training.recipes.dcgan import DCGANOptions, network_arguments
 
 # Latent vectors (columns) in each class grid: 8 columns, as in the DCGAN's 8 x 8 grid.
 CLASS_GRID_COLUMNS = 8
 
-# Options the conditional GAN adds to those of the DCGAN, with their defaults.
-CONDITIONAL_DEFAULTS = {"embedding_dim": 8, "conditioning": "projection"}
+EXAMPLES = """\
+examples:
+  kerasgan train cgan --dataset mnist
+  kerasgan train cgan --dataset mnist --epochs 10
+  kerasgan train cgan --dataset cifar10 --loss hinge --epochs 50
+  kerasgan train cgan --dataset datasets/shapes --image-size 64 --conditioning channel
+  kerasgan train cgan --dataset ../shared/data/mnist_subset.npz --interval-steps 100
+  kerasgan train cgan --dataset my_500_photos/ --augment flip,translation,color,cutout --augment-p ada
+"""
+
+
+@dataclasses.dataclass
+class ConditionalGANOptions(DCGANOptions):
+    """The conditional GAN's options: the DCGAN's, plus how the label enters the networks."""
+
+    embedding_dim: int = option(8, "length of each class's learned label vector", check=whole_number())
+    conditioning: str = option(
+        "projection", "how the discriminator takes the label: projection or channel",
+        check=one_of("projection", "channel"),
+    )  # fmt: skip
 
 
 class ClassGrid:
@@ -52,13 +68,15 @@ class ClassGrid:
         return {"class_grid_latents": self.latents}
 
     def grid(self, model):
+        from kerasgan.training.callbacks import sampling_generator
+
         latents, labels = sampling.class_grid_inputs(self.latents, len(self.class_names))
         generator = sampling_generator(model)
         generated = generator.predict([latents, labels], verbose=0, batch_size=64)
         return images.make_grid(generated, columns=len(self.latents), row_labels=self.class_names)
 
 
-def _build_conditional_gan(options, data):
+def build(options, data):
     from kerasgan.models.conditional_gan import ConditionalGAN
 
     if data.num_classes < 2:
@@ -70,30 +88,25 @@ def _build_conditional_gan(options, data):
         image_shape=data.image_shape,
         num_classes=data.num_classes,
         class_names=data.class_names,
-        latent_dim=options["latent_dim"],
-        embedding_dim=options["embedding_dim"],
-        conditioning=options["conditioning"],
-        generator_filters=options["generator_filters"],
-        discriminator_filters=options["discriminator_filters"],
-        upsampling=options["upsampling"],
-        spectral_norm=options["spectral_norm"],
-        **gan_training_options(options),
+        embedding_dim=options.embedding_dim,
+        conditioning=options.conditioning,
+        **network_arguments(options),
+        **gan_arguments(options),
     )
 
 
-def _class_grid_sampler(model, data, options, saved_arrays):
+def sampler(model, data, options, saved_arrays):
     latents = saved_arrays.get("class_grid_latents")
     if latents is None:
         latents = fixed_latents(options, count=CLASS_GRID_COLUMNS)
     return ClassGrid(latents, model.class_names)
 
 
-register_model(
-    "cgan",
-    ModelRecipe(
-        build=_build_conditional_gan,
-        sampler=_class_grid_sampler,
-        needs_labels=True,
-        defaults=CONDITIONAL_DEFAULTS,
-    ),
+RECIPE = Recipe(
+    summary="Conditional GAN: labels enter through an Embedding layer.",
+    options=ConditionalGANOptions,
+    build=build,
+    sampler=sampler,
+    examples=EXAMPLES,
+    needs_labels=True,
 )

@@ -1,0 +1,419 @@
+"""Training options: one dataclass per model, each option's default, check and help written once.
+
+`TrainingOptions` holds what every model's run takes (how long, how big a batch, the
+loss, the optimizer, augmentation, the run folder's intervals); each model's recipe
+adds its own fields in a subclass (`DCGANOptions` adds `latent_dim`, `upsampling`,
+...). Every field is made with `option(default, help, check=...)`, and everything else
+is made from those fields:
+
+- `train(model, dataset, **options)` accepts exactly the fields of the model's class;
+- `kerasgan train MODEL --help` lists one flag per field, with its help and default;
+- `training_options.json` in a run folder is `options.to_dict()`.
+
+So a default cannot differ between the command line, `train()` and the docs.
+
+Defaults come in three layers, lowest first: the field's default, the dataset's row
+of `configs.DATASET_DEFAULTS` (MNIST and CIFAR-10 have their own image size, batch
+size, kimg and latent size), and a model's own `fill_defaults` (for options whose
+default depends on others). What the user passes always wins.
+
+Example:
+
+```python
+from kerasgan.training.recipes.dcgan import DCGANOptions
+
+options = DCGANOptions.resolve("dcgan", "mnist", {"epochs": 5})
+print(options.batch_size, options.learning_rate)  # 64 0.0002
+```
+"""
+
+import dataclasses
+from pathlib import Path
+
+from kerasgan.training import configs
+
+# ------------------------------------------------------------------------ checks
+# A check takes (name, value) and returns the value in standard form, or raises a
+# ValueError whose one sentence names the value received and what to pass instead.
+
+
+def flag_for(name):
+    """The command line flag of an option: learning_rate -> --learning-rate."""
+    return "--" + name.replace("_", "-")
+
+
+def whole_number(minimum=1):
+    """A whole number of `minimum` or more (None allowed, for "not given")."""
+
+    def check(name, value):
+        if value is None:
+            return None
+        try:
+            number = int(value)
+            whole = number == float(value) and not isinstance(value, bool)
+        except (TypeError, ValueError):
+            whole = False
+        if not whole or number < minimum:
+            raise ValueError(
+                f"{name} must be a whole number of {minimum} or more; got {value!r}: "
+                f"pass {flag_for(name)} {minimum} or more."
+            )
+        return number
+
+    return check
+
+
+def number_in(low, high=None, low_included=True, high_included=True, example=None):
+    """A number in the interval from `low` to `high` (no upper end when `high` is None)."""
+
+    def check(name, value):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = None
+        inside = number is not None and (number >= low if low_included else number > low)
+        if inside and high is not None:
+            inside = number <= high if high_included else number < high
+        if not inside:
+            if high is None:
+                wanted = f"{low} or more" if low_included else f"more than {low}"
+            else:
+                wanted = f"from {low} to {high}" + ("" if high_included else f" (not {high} itself)")
+            hint = f" such as {example}" if example is not None else ""
+            raise ValueError(
+                f"{name} must be {wanted}; got {value!r}: pass a {flag_for(name)} in that range{hint}."
+            )
+        return number
+
+    return check
+
+
+def one_of(*choices):
+    """One of the given words."""
+
+    def check(name, value):
+        if value not in choices:
+            raise ValueError(
+                f"{name} must be one of {', '.join(choices)}; got {value!r}: "
+                f"pass {flag_for(name)} {' or '.join(choices)}."
+            )
+        return value
+
+    return check
+
+
+def loss_name(name, value):
+    """One of kerasgan.losses.LOSS_NAMES."""
+    from kerasgan import losses
+
+    return losses.check_loss_name(value)
+
+
+# ----------------------------------------------------------------------- fields
+
+
+def option(
+    default,
+    help,
+    check=None,
+    kind=None,
+    default_text=None,
+    flag=None,
+    required=False,
+    command_line=True,
+):
+    """A field of a `TrainingOptions` dataclass: one training option.
+
+    Args:
+        default: its default (None: decided later, see `default_text`).
+        help: one line for `--help`, without the default (added from `default`).
+        check: `(name, value) -> value` that puts a value in standard form or raises a
+            ValueError naming it (`whole_number()`, `number_in(...)`, `one_of(...)`).
+        kind: the type a command line string becomes (default: the default's type).
+        default_text: how `--help` says the default when it is None or computed.
+        flag: the command line flag (default: `--name-with-dashes`).
+        required: the command line must give it.
+        command_line: False for options the command line does not set (the model name).
+    """
+    return dataclasses.field(
+        default=default,
+        metadata={
+            "help": help,
+            "check": check,
+            "kind": kind or (type(default) if default is not None else str),
+            "default_text": default_text,
+            "flag": flag,
+            "required": required,
+            "command_line": command_line,
+        },
+    )
+
+
+@dataclasses.dataclass
+class TrainingOptions:
+    """The options every model's run takes. Each model's recipe subclasses it.
+
+    Subclasses add fields with `option(...)`, may redefine a field to change its
+    default or help (pix2pix's `--data`, its 256-pixel images), and may override:
+
+    - `uses_dataset_defaults`: whether `configs.DATASET_DEFAULTS` fills the fields of
+      its rows (False for a model whose data is always custom and whose own defaults
+      should win, such as pix2pix);
+    - `fill_defaults(given)`: defaults that depend on other options;
+    - `check_together()`: checks that involve more than one option (call `super()`).
+
+    Example:
+
+    ```python
+    options = DCGANOptions.resolve("dcgan", "cifar10", {"loss": "hinge"})
+    options.to_dict()  # what training_options.json holds
+    ```
+    """
+
+    uses_dataset_defaults = True  # a class attribute, not a field
+
+    model: str = option("dcgan", "the model's name in the recipe table", command_line=False)
+    dataset: str = option(
+        "mnist", "mnist, cifar10, a folder of images, or an .npz with the keras.datasets keys"
+    )
+    epochs: int = option(
+        None, "passes over the training data", check=whole_number(), kind=int,
+        default_text="enough for --kimg",
+    )  # fmt: skip
+    kimg: int = option(None, "thousands of training images to show", check=whole_number(), kind=int)
+    image_size: int = option(
+        None, "square image size: 28, or a power of two from 32 to 256", check=whole_number(),
+        kind=int,
+    )  # fmt: skip
+    batch_size: int = option(None, "images per step", check=whole_number(), kind=int)
+    loss: str = option("bce", "bce (non-saturating), hinge, lsgan or wgan-gp", check=loss_name)
+    label_smoothing: float = option(
+        0.0, "one-sided label smoothing for bce/lsgan, e.g. 0.1",
+        check=number_in(0, 1, high_included=False, example=0.1),
+    )  # fmt: skip
+    instance_noise: float = option(
+        0.0, "std of noise added to the discriminator's inputs, annealed to 0", check=number_in(0)
+    )
+    instance_noise_steps: int = option(
+        10_000, "steps over which the instance noise falls to 0", check=whole_number()
+    )
+    discriminator_steps: int = option(
+        1, "discriminator updates per generator update", check=whole_number()
+    )
+    gradient_penalty_weight: float = option(
+        10.0, "weight of the gradient penalty of the wgan-gp loss", check=number_in(0)
+    )
+    learning_rate: float = option(
+        2e-4, "Adam learning rate of both networks",
+        check=number_in(0, low_included=False, example=2e-4),
+    )  # fmt: skip
+    beta_1: float = option(
+        0.5, "Adam's beta_1 (0.5 as the DCGAN paper recommends)",
+        check=number_in(0, 1, high_included=False, example=0.5),
+    )  # fmt: skip
+    interval_steps: int = option(
+        None, "steps between grids and checkpoints", check=whole_number(), kind=int,
+        default_text="one epoch",
+    )  # fmt: skip
+    snapshot_every: int = option(
+        1, "save a generator snapshot every N intervals", check=whole_number()
+    )
+    seed: int = option(0, "random seed", check=whole_number(minimum=0))
+    mixed_precision: bool = option(False, "float16 compute on a GPU")
+    # Differentiable augmentation (kerasgan/augment.py): none by default. "flip,translation,
+    # color,cutout" helps most with a few hundred or thousand images.
+    augment: str = option(
+        None, "differentiable augmentation of real and fake images: flip,translation,color,cutout (or some)",
+        kind=str, default_text="none",
+    )  # fmt: skip
+    augment_p: str = option(
+        None, "chance of each augmentation per image: a number or ada (adapted to the discriminator)",
+        kind=str, default_text="1",
+    )  # fmt: skip
+    ada_target: float = option(
+        0.6, "with --augment-p ada: the E[sign(D(real))] to aim for", check=number_in(-1, 1)
+    )
+    # Off by default: over a short run the average trails far behind the generator, and a
+    # student should first see what the trained generator itself draws. 0.999 for long runs.
+    ema_decay: float = option(
+        0.0, "keep a moving average of the generator for grids and snapshots, e.g. 0.999 (0: none)",
+        check=number_in(0, 1, high_included=False, example=0.999),
+    )  # fmt: skip
+    # Fine-tuning: start from another run's weights (kerasgan/training/fine_tune.py).
+    resume_from: str = option(
+        None, "fine-tune: a NEW run starting from this run folder, checkpoint or generator "
+        "snapshot (weights only)", kind=str, default_text="none",
+    )  # fmt: skip
+    freeze_discriminator_layers: int = option(
+        0, "with --resume-from: keep the discriminator's first N layers fixed",
+        check=whole_number(minimum=0),
+    )  # fmt: skip
+
+    # ------------------------------------------------------------- making one
+
+    @classmethod
+    def resolve(cls, model, dataset, overrides):
+        """The options of a run: field defaults, the dataset's row, then `overrides`.
+
+        Args:
+            model: the model's name (stored in the options).
+            dataset: the dataset name or path (stored as a name or an absolute path,
+                so a run resumed from another folder still matches).
+            overrides: option name -> value; None means "not given".
+        """
+        names = [field.name for field in dataclasses.fields(cls)]
+        unknown = sorted(set(overrides) - set(names) - {"model", "dataset"})
+        if unknown:
+            raise ValueError(
+                f"Unknown training option(s) for {model}: {', '.join(unknown)}. "
+                f"The options are: {', '.join(n for n in names if n not in ('model', 'dataset'))}."
+            )
+        given = {name: value for name, value in overrides.items() if value is not None}
+        values = {}
+        if cls.uses_dataset_defaults:
+            row = configs.DATASET_DEFAULTS[configs.dataset_kind(dataset)]
+            values.update({name: value for name, value in row.items() if name in names})
+        values.update(given)
+        values.update(model=model, dataset=dataset_identity(dataset))
+        options = cls(**values)
+        options.check_each()  # fill_defaults may read any option: first each in standard form
+        options.fill_defaults(set(given))
+        options.check()
+        return options
+
+    @classmethod
+    def from_dict(cls, values):
+        """The options a run folder's training_options.json holds (older runs included)."""
+        known = {field.name for field in dataclasses.fields(cls)}
+        return cls(**{**NEWER_OPTIONS, **{k: v for k, v in values.items() if k in known}})
+
+    def to_dict(self):
+        """Option name -> value, as training_options.json stores it."""
+        return dataclasses.asdict(self)
+
+    # ---------------------------------------------------------- hooks and checks
+
+    def fill_defaults(self, given):
+        """Sets defaults that depend on other options; `given` names those the user passed."""
+
+    def check(self):
+        """Checks every option, puts each in standard form; raises one ValueError sentence."""
+        self.check_each()
+        self.check_together()
+
+    def check_each(self):
+        """Runs the check of every field that has one (and a value)."""
+        for field in dataclasses.fields(self):
+            check = field.metadata.get("check")
+            value = getattr(self, field.name)
+            if check is not None and value is not None:
+                setattr(self, field.name, check(field.name, value))
+
+    def check_together(self):
+        """Checks of several options at once: augmentation and fine-tuning."""
+        from kerasgan import augment
+
+        names = augment.parse_augmentations(self.augment)
+        probability = self.augment_p
+        if probability is not None and str(probability).strip().lower() == "ada":
+            probability = "ada"
+            # "ada" alone means all four: ADA chooses how often to augment, not what.
+            names = names or augment.AUGMENTATIONS
+        elif probability is not None:
+            probability = number_in(0, 1, example="0.5 or ada")("augment_p", probability)
+            if not names:
+                raise ValueError(
+                    "augment_p needs augmentations: add --augment flip,translation,color,cutout."
+                )
+        self.augment = ",".join(names) or None
+        self.augment_p = probability
+        if self.resume_from is not None:
+            from kerasgan.training.fine_tune import pretrained_file
+
+            self.resume_from = str(pretrained_file(self.resume_from))
+        if self.freeze_discriminator_layers and self.resume_from is None:
+            raise ValueError(
+                "freeze_discriminator_layers keeps layers a pretrained discriminator learned: "
+                "give the run to start from with --resume-from."
+            )
+
+
+def dataset_identity(dataset):
+    """Dataset names stay names; paths become absolute, so a resume from elsewhere matches."""
+    if str(dataset).lower() in ("mnist", "cifar10"):
+        return str(dataset).lower()
+    return str(Path(dataset).expanduser().resolve())
+
+
+def default_of(options_class, name):
+    """The default of one option of `options_class`."""
+    return {field.name: field.default for field in dataclasses.fields(options_class)}[name]
+
+
+# Options added after runs already existed, with the value those runs had in effect:
+# a run folder whose training_options.json lacks them still resumes.
+NEWER_OPTIONS = {
+    name: default_of(TrainingOptions, name)
+    for name in (
+        "augment", "augment_p", "ada_target", "ema_decay", "resume_from",
+        "freeze_discriminator_layers",
+    )
+}  # fmt: skip
+
+
+# ------------------------------------------------------------------ command line
+
+
+@dataclasses.dataclass
+class CommandLineOption:
+    """One flag of `kerasgan train MODEL`, made from one field."""
+
+    name: str
+    flag: str
+    arguments: dict
+
+
+def command_line_options(options_class):
+    """The flags of `kerasgan train MODEL` for `options_class`, in field order.
+
+    Each flag's default is None ("not given"), so that the dataset's defaults and the
+    model's own still apply; the help says what the default is.
+    """
+    flags = []
+    for field in dataclasses.fields(options_class):
+        metadata = field.metadata
+        if not metadata.get("command_line", True):
+            continue
+        text = metadata["help"] + _default_suffix(options_class, field)
+        if metadata["kind"] is bool:
+            arguments = {"action": "store_true", "default": None, "help": text}
+        else:
+            arguments = {"type": metadata["kind"], "help": text}
+            if metadata["required"]:
+                arguments["required"] = True
+        flags.append(CommandLineOption(field.name, metadata["flag"] or flag_for(field.name), arguments))
+    return flags
+
+
+def _default_suffix(options_class, field):
+    if field.metadata["required"] or field.metadata["kind"] is bool:
+        return ""
+    if options_class.uses_dataset_defaults and field.name in configs.DATASET_DEFAULTS["custom"]:
+        per_dataset = ", ".join(
+            f"{'others' if kind == 'custom' else kind} {_shown(row[field.name])}"
+            for kind, row in configs.DATASET_DEFAULTS.items()
+        )
+        return f" (default: {per_dataset})"
+    shown = field.metadata["default_text"] or _shown(field.default)
+    return f" (default: {shown})"
+
+
+def _shown(value):
+    if value is None:
+        return "from the data"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def options_help(options_class):
+    """Markdown lines, one per option of `options_class`: `--flag`: help (default)."""
+    return [f"- `{option.flag}`: {option.arguments['help']}" for option in command_line_options(options_class)]

@@ -1,0 +1,140 @@
+"""Training options: defaults, checks and command line flags come from the dataclass fields."""
+
+import contextlib
+import dataclasses
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kerasgan.cli import build_parser
+from kerasgan.training import recipes
+from kerasgan.training.options import TrainingOptions, command_line_options, option, one_of
+from kerasgan.training.recipe import Recipe
+from kerasgan.training.recipes.cgan import ConditionalGANOptions
+from kerasgan.training.recipes.dcgan import DCGANOptions
+from kerasgan.training.recipes.pix2pix import Pix2PixOptions
+from kerasgan.training.run_folder import TrainingRun
+from kerasgan.training.trainer import resolve_options
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def help_text(*argv):
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output), pytest.raises(SystemExit):
+        build_parser().parse_args([*argv, "--help"])
+    return " ".join(output.getvalue().split())  # argparse wraps lines
+
+
+def test_dataset_rows_fill_the_defaults_and_what_is_given_wins():
+    mnist = resolve_options("dcgan", "mnist")
+    assert (mnist.batch_size, mnist.latent_dim, mnist.kimg, mnist.image_size) == (64, 100, 200, 28)
+    assert (mnist.learning_rate, mnist.beta_1, mnist.loss, mnist.upsampling) == (2e-4, 0.5, "bce", "transpose")
+    cifar = resolve_options("dcgan", "cifar10", batch_size=16, loss="hinge")
+    assert (cifar.batch_size, cifar.latent_dim, cifar.kimg, cifar.loss) == (16, 128, 2000, "hinge")
+    cgan = resolve_options("cgan", "mnist", conditioning="channel")
+    assert (cgan.embedding_dim, cgan.conditioning, cgan.latent_dim) == (8, "channel", 100)
+    # pix2pix's own defaults win over the table's row for custom data.
+    pix2pix = resolve_options("pix2pix", "frames/")
+    assert (pix2pix.image_size, pix2pix.batch_size, pix2pix.kimg, pix2pix.l1_weight) == (256, 4, 100, 100.0)
+    assert pix2pix.dataset == str(Path("frames").resolve())
+
+
+@pytest.mark.parametrize(
+    "model, name, value, words",
+    [
+        ("dcgan", "learning_rate", 0, "learning_rate must be more than 0; got 0: pass a --learning-rate"),
+        ("dcgan", "beta_1", 1.0, "beta_1 must be from 0 to 1 (not 1 itself); got 1.0"),
+        ("dcgan", "ema_decay", 1, "ema_decay must be from 0 to 1 (not 1 itself); got 1"),
+        ("dcgan", "label_smoothing", -0.1, "label_smoothing must be from 0 to 1"),
+        ("dcgan", "batch_size", 0, "batch_size must be a whole number of 1 or more; got 0: pass --batch-size"),
+        ("dcgan", "epochs", 2.5, "epochs must be a whole number of 1 or more; got 2.5"),
+        ("dcgan", "interval_steps", "ten", "interval_steps must be a whole number of 1 or more; got 'ten'"),
+        ("dcgan", "freeze_discriminator_layers", -1, "freeze_discriminator_layers must be a whole number of 0"),
+        ("dcgan", "upsampling", "bilinear", "upsampling must be one of transpose, resize; got 'bilinear'"),
+        ("dcgan", "loss", "wgan", "Unknown GAN loss 'wgan'"),
+        ("dcgan", "augment", "flip,rotate", "Unknown augmentation(s) rotate"),
+        ("dcgan", "augment_p", 1.5, "augment_p must be from 0 to 1; got 1.5"),
+        ("cgan", "conditioning", "concat", "conditioning must be one of projection, channel; got 'concat'"),
+        ("pix2pix", "direction", "AtoC", "direction must be one of AtoB, BtoA; got 'AtoC'"),
+        ("pix2pix", "l1_weight", -1, "l1_weight must be 0 or more; got -1"),
+        ("pix2pix", "latent_dim", 8, "Unknown training option(s) for pix2pix: latent_dim"),
+    ],
+)
+def test_every_bad_value_is_one_sentence_naming_it(model, name, value, words):
+    overrides = {name: value}
+    if name == "augment_p":
+        overrides["augment"] = "flip"
+    with pytest.raises(ValueError) as error:
+        resolve_options(model, "mnist" if model != "pix2pix" else "frames/", **overrides)
+    message = str(error.value)
+    assert words in message
+    assert "\n" not in message and message.endswith(".")
+
+
+def test_flags_and_help_are_made_from_the_fields():
+    dcgan_help = help_text("train", "dcgan")
+    for flag in command_line_options(DCGANOptions):
+        assert flag.flag in dcgan_help
+    assert "--learning-rate LEARNING_RATE Adam learning rate of both networks (default: 0.0002)" in dcgan_help
+    assert "--batch-size BATCH_SIZE images per step (default: mnist 64, cifar10 64, others 32)" in dcgan_help
+    cgan_flags = {flag.flag for flag in command_line_options(ConditionalGANOptions)}
+    assert {"--embedding-dim", "--conditioning", "--latent-dim"} <= cgan_flags
+    pix2pix_help = help_text("train", "pix2pix")
+    assert "--data DATA" in pix2pix_help and "--dataset" not in pix2pix_help
+    assert "--image-size IMAGE_SIZE 64, 128, 256 or 512 (default: 256)" in pix2pix_help
+    assert "--latent-dim" not in pix2pix_help and "--upsampling" not in pix2pix_help
+    train_help = help_text("train")
+    assert all(f"{name} {recipe.summary}" in train_help for name, recipe in recipes.RECIPES.items())
+
+
+@dataclasses.dataclass
+class ToyOptions(TrainingOptions):
+    """A model of its own: a named config fills the defaults the user did not give."""
+
+    cfg: str = option("small", "named config: small or large", check=one_of("small", "large"))
+    width: int = option(None, "channels of every layer", kind=int, default_text="from --cfg")
+
+    def fill_defaults(self, given):
+        table = {"small": {"width": 8, "learning_rate": 0.0025}, "large": {"width": 64, "learning_rate": 0.002}}
+        for name, value in table[self.cfg].items():
+            if name not in given:
+                setattr(self, name, value)
+
+
+def test_one_row_in_the_table_adds_a_model_with_its_flags(monkeypatch):
+    toy = Recipe(summary="A toy model.", options=ToyOptions, build=None, sampler=None)
+    monkeypatch.setitem(recipes.RECIPES, "toy", toy)
+
+    toy_help = help_text("train", "toy")
+    assert "A toy model." in toy_help
+    assert "--cfg CFG named config: small or large (default: small)" in toy_help
+    assert "--width WIDTH channels of every layer (default: from --cfg)" in toy_help
+    assert "toy A toy model." in help_text("train")
+
+    large = resolve_options("toy", "mnist", cfg="large", learning_rate=0.001)
+    assert (large.width, large.learning_rate, large.batch_size) == (64, 0.001, 64)
+    assert resolve_options("toy", "mnist").width == 8
+    with pytest.raises(ValueError, match="cfg must be one of small, large; got 'huge'"):
+        resolve_options("toy", "mnist", cfg="huge")
+
+
+def test_older_options_files_still_match(tmp_path):
+    # The fixture (written at bc770d8) reads into today's options as it is.
+    old = json.loads((FIXTURES / "00000-dcgan-digits" / "training_options.json").read_text())
+    assert DCGANOptions.from_dict(old).to_dict() == old
+
+    # A pix2pix run stored options it never used (latent_dim, upsampling), and an older
+    # one lacked the augmentation options: both still match the same command today.
+    options = resolve_options("pix2pix", str(tmp_path / "frames"), epochs=2).to_dict()
+    run = TrainingRun.create(tmp_path / "results", "pix2pix-frames")
+    stored = {**options, "latent_dim": 128, "upsampling": "transpose", "epochs": 1}
+    for name in ("augment", "augment_p", "ada_target", "ema_decay"):
+        del stored[name]
+    run.write_options(stored)
+    run.checkpoint_path.write_bytes(b"")
+    assert TrainingRun.find_resumable(tmp_path / "results", options).path == run.path
+    # A different value of an option it has is a different run.
+    assert TrainingRun.find_resumable(tmp_path / "results", {**options, "l1_weight": 10.0}) is None
