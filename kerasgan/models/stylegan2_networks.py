@@ -23,7 +23,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasgan.models.conditional_gan import ClassLabels, check_class_names
+from kerasgan.models.conditional_gan import check_class_names
+from kerasgan.models.layers import ClassLabels
 from kerasgan.models.stylegan2_layers import (
     EqualizedConv2D,
     EqualizedDense,

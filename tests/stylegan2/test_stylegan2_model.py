@@ -205,3 +205,24 @@ def test_options_that_stylegan2_replaces_are_a_clear_error():
         StyleGAN2(32, 1, label_smoothing=0.1, **TINY)
     with pytest.raises(ValueError, match="non-saturating logistic loss"):
         StyleGAN2(32, 1, loss="hinge", **TINY)
+
+
+def test_mixed_precision_uses_float16_in_the_top_resolutions_only():
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        gan = StyleGAN2(32, 1, num_fp16_res=2, seed=0, **TINY)  # 16 and 32 px in float16
+    finally:
+        keras.config.set_dtype_policy("float32")
+    synthesis = gan.generator.get_layer("synthesis")
+    dtypes = {layer.name: layer.compute_dtype
+              for layer in synthesis.conv1_layers + synthesis.conv0_layers}
+    assert dtypes == {"conv1_4": "float32", "conv1_8": "float32", "conv1_16": "float16",
+                      "conv1_32": "float16", "conv0_8": "float32", "conv0_16": "float16",
+                      "conv0_32": "float16"}
+    assert gan.discriminator.get_layer("conv0_32").compute_dtype == "float16"
+    assert gan.discriminator.get_layer("conv_4").compute_dtype == "float32"
+    images = gan.generator(latents(4))
+    assert images.dtype == "float32" and np.all(np.isfinite(images))
+    assert gan.discriminator(images).dtype == "float32"
+    penalty = gan.r1_penalty(images, None)  # regularizers in float32
+    assert penalty.dtype == "float32" and np.isfinite(float(penalty))

@@ -1,0 +1,129 @@
+"""StyleGAN2-ADA's recipe: `kerasgan train stylegan2` and `train("stylegan2", ...)`.
+
+`--cfg` picks a row of StyleGAN2-ADA's configuration table
+(`kerasgan/models/stylegan2_configs.py`): `auto` derives the widths, batch, R1 gamma and
+generator average from the resolution, as SG2-ADA's `--cfg auto`; `small` trains on a
+CPU; `cifar`, `paper256`, `paper512`, `paper1024` and `stylegan2` are the paper's. Options
+given on the command line (`--batch-size`, `--learning-rate`) win over the row.
+The grid after each interval draws one fixed latent batch with the generator average.
+"""
+
+import dataclasses
+
+from kerasgan.training.options import TrainingOptions, number_in, one_of, option, whole_number
+from kerasgan.training.recipe import Recipe, fixed_latents, gan_arguments
+
+EXAMPLES = """\
+examples:
+  kerasgan train stylegan2 --dataset datasets/NAME --cfg auto --image-size 64 --augment-p ada --kimg 5000
+  kerasgan train stylegan2 --dataset mnist --cfg small --image-size 32 --kimg 100
+  kerasgan train stylegan2 --dataset cifar10 --cfg cifar --augment-p ada
+  kerasgan train stylegan2 --dataset my_photos/ --cfg small --resume-from results/00003-stylegan2-mnist --freeze-discriminator-layers 2
+"""
+
+
+def _config_names():
+    from kerasgan.models.stylegan2_configs import CONFIGS
+
+    return tuple(CONFIGS)
+
+
+@dataclasses.dataclass
+class StyleGAN2Options(TrainingOptions):
+    """StyleGAN2-ADA's options: the shared ones, plus the named configuration."""
+
+    uses_dataset_defaults = False  # the --cfg row decides batch and learning rate
+
+    cfg: str = option("auto", "named configuration: auto, small, cifar, paper256, paper512, "
+                      "paper1024 or stylegan2", check=one_of(*_config_names()))
+    kimg: int = option(None, "thousands of training images to show", check=whole_number(),
+                       kind=int, default_text="200 for mnist, 2000 otherwise")
+    latent_dim: int = option(None, "length of z", kind=int, default_text="the config's")
+    learning_rate: float = option(
+        None, "Adam learning rate of both networks", kind=float, default_text="the config's",
+        check=number_in(0, low_included=False, example=0.0025),
+    )  # fmt: skip
+
+    def fill_defaults(self, given):
+        from kerasgan.models.stylegan2_configs import stylegan2_config
+        from kerasgan.models.stylegan2_networks import check_resolution
+
+        if self.image_size is None and self.dataset in ("mnist", "cifar10"):
+            self.image_size = 32  # MNIST's 28 px are resized to the nearest size StyleGAN2 draws
+        if self.image_size is not None:
+            check_resolution(self.image_size)
+        config = stylegan2_config(self.cfg, self.image_size or 256)
+        self.batch_size = self.batch_size or config["batch_size"]
+        self.learning_rate = self.learning_rate or config["learning_rate"]
+        self.latent_dim = self.latent_dim or config["latent_dim"]
+        if not self.epochs and not self.kimg:
+            self.kimg = 200 if self.dataset == "mnist" else 2000
+
+    def check_together(self):
+        super().check_together()
+        # StyleGAN2 has its own loss, regularizers and generator average (--cfg sets them).
+        replaced = {"loss": "bce", "label_smoothing": 0.0, "instance_noise": 0.0,
+                    "discriminator_steps": 1, "ema_decay": 0.0}
+        for name, default in replaced.items():
+            if getattr(self, name) != default:
+                raise ValueError(
+                    f"StyleGAN2 trains with its own loss, R1 and path length regularizers and "
+                    f"generator average: --{name.replace('_', '-')} {getattr(self, name)} does "
+                    "not apply to it (choose a --cfg instead)."
+                )
+
+
+def model_config(options, image_size):
+    from kerasgan.models.stylegan2_configs import model_options, stylegan2_config
+
+    config = model_options(stylegan2_config(options.cfg, image_size))
+    config["latent_dim"] = options.latent_dim
+    if not options.mixed_precision:
+        config["num_fp16_res"] = 0
+    config["mbstd_group_size"] = min(config["mbstd_group_size"], options.batch_size)
+    return config
+
+
+def build(options, data):
+    from kerasgan.models.stylegan2 import StyleGAN2
+    from kerasgan.models.stylegan2_networks import check_resolution
+
+    image_size = check_resolution(data.image_shape[0])
+    shared = gan_arguments(options)
+    kept = ("augment", "augment_probability", "ada", "ada_target", "seed")
+    return StyleGAN2(
+        image_size,
+        int(data.image_shape[-1]),
+        **model_config(options, image_size),
+        **{key: shared[key] for key in kept},
+    )
+
+
+def optimizers(options):
+    """SG2-ADA's Adam(beta_1=0, beta_2=0.99) for each network, adjusted for lazy regularization."""
+    from kerasgan.models.stylegan2 import stylegan2_optimizer
+    from kerasgan.models.stylegan2_configs import stylegan2_config
+
+    config = stylegan2_config(options.cfg, options.image_size or 256)
+    path_length_interval = 4 if config["path_length_weight"] else 0
+    return (
+        stylegan2_optimizer(options.learning_rate, 16),
+        stylegan2_optimizer(options.learning_rate, path_length_interval),
+    )
+
+
+def sampler(model, data, options, saved_arrays):
+    from kerasgan.training.callbacks import FixedLatentGrid
+
+    latents = saved_arrays.get("fixed_latents")
+    return FixedLatentGrid(latents if latents is not None else fixed_latents(options))
+
+
+RECIPE = Recipe(
+    summary="StyleGAN2-ADA (style-based generator, lazy R1, path length, style mixing).",
+    options=StyleGAN2Options,
+    build=build,
+    sampler=sampler,
+    optimizers=optimizers,
+    examples=EXAMPLES,
+)
