@@ -653,6 +653,7 @@ def ada_augment(images, transforms, probability, seed):
 
 # ------------------------------------------------------------------ applying the choice
 
+
 def augment_images(images, augmentations, probability, seed):
     """Applies the named augmentations to a batch of images in [-1, 1].
 
