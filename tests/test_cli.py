@@ -113,7 +113,8 @@ def test_generate_refuses_a_discriminator_and_a_missing_or_foreign_file(tmp_path
     assert status == 2 and "There is no snapshot" in error
     (tmp_path / "notes.keras").write_text("not a model")
     status, error = run_cli(["generate", "--snapshot", str(tmp_path / "notes.keras"), "--out", str(out)], capsys)
-    assert status == 2 and "Could not load" in error
+    # A text file is not a zip archive: the message says the snapshot is damaged, in one line.
+    assert status == 2 and "notes.keras is damaged" in error and error.count("\n") == 1
     assert not out.exists()
 
 
