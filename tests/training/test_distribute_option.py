@@ -219,3 +219,16 @@ def test_an_unknown_strategy_is_refused(tmp_path, capsys):
 def test_runs_from_before_the_option_had_no_strategy():
     assert NEWER_OPTIONS["distribute"] == "none"
     assert DCGANOptions.from_dict({"model": "dcgan"}).distribute == "none"
+
+
+def test_multiworker_without_tf_config_is_one_sentence_and_exit_2(tmp_path, mnist_npz, capsys, monkeypatch):
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    outdir = tmp_path / "results"
+    status = main([
+        "train", "dcgan", "--dataset", str(mnist_npz), "--outdir", str(outdir), "--distribute",
+        "multiworker",
+    ])  # fmt: skip
+    assert status == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert error[-1].startswith("kerasgan: error: --distribute multiworker needs TF_CONFIG")
+    assert not outdir.exists()
