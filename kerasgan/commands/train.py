@@ -61,6 +61,8 @@ def run_training(args):
     run = train(
         args.model, dataset, outdir=args.outdir, resume=args.resume, verbose=args.verbose, **options
     )
+    if run is None:
+        return 0  # a multi-worker run's non-chief worker: the chief writes the run folder
     print(f"Run folder: {run.path}")
     for line in recipe.next_steps(run):
         print(line)

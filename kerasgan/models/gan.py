@@ -463,7 +463,20 @@ class GAN(keras.Model):
         self.real_sign_tracker.update_state(ops.mean(ops.sign(ops.cast(real_logits, "float32"))))
         if self.loss_name == "wgan-gp":
             self.gradient_penalty_tracker.update_state(penalty)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.step_logs()
+
+    def step_logs(self):
+        """The step's logs: each tracker's value, a plain number for the progress bar.
+
+        Across several machines (a multi-worker `tf.distribute` strategy) Keras averages
+        them with `strategy.reduce("MEAN", value, axis=0)`, which needs an axis to average
+        over (keras-team/keras#20585): there each becomes shape (1,), and the average is
+        again a plain number.
+        """
+        logs = {metric.name: metric.result() for metric in self.metrics}
+        if _under_multi_worker_strategy():
+            logs = {name: ops.reshape(value, (1,)) for name, value in logs.items()}
+        return logs
 
     def _scaled(self, optimizer, loss):
         """The loss as its gradients should see it.
@@ -523,3 +536,14 @@ def _with_loss_scaling(optimizer):
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return optimizer
     return keras.optimizers.LossScaleOptimizer(optimizer)
+
+
+def _under_multi_worker_strategy():
+    """Whether this step runs under a multi-worker strategy: Keras's own test for averaging
+    the step's logs with `strategy.reduce(..., axis=0)`."""
+    if not tf.distribute.has_strategy():
+        return False
+    strategy = tf.distribute.get_strategy()
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and bool(
+        strategy.extended._in_multi_worker_mode()
+    )

@@ -43,7 +43,13 @@ class FixedLatentGrid:
         return {"fixed_latents": self.latents}
 
     def grid(self, model):
-        generated = sampling_generator(model).predict(self.latents, verbose=0, batch_size=64)
+        # The generator itself, not predict(): under a multi-worker strategy predict() would
+        # share the latent batch out among the workers.
+        generator = sampling_generator(model)
+        generated = np.concatenate([
+            keras.ops.convert_to_numpy(generator(self.latents[start:start + 64], training=False))
+            for start in range(0, len(self.latents), 64)
+        ]).astype("float32")  # fmt: skip
         return images.make_grid(generated, columns=self.columns)
 
 
@@ -128,6 +134,9 @@ class RunFolderCallback(keras.callbacks.Callback):
         evaluators: callables `(model) -> dict` whose results join the stats line
             (quality scores); run every `evaluate_every` intervals.
         verbose: print a line per interval.
+        writes_files: False in a multi-worker run's non-chief workers: they draw the grid and
+            run the evaluators as the chief does (any collective operation in them must
+            happen on every worker) but write nothing; `run` may then be None.
     """
 
     def __init__(
@@ -141,6 +150,7 @@ class RunFolderCallback(keras.callbacks.Callback):
         evaluators=(),
         evaluate_every=1,
         verbose=True,
+        writes_files=True,
     ):
         super().__init__()
         self.run = run
@@ -152,14 +162,17 @@ class RunFolderCallback(keras.callbacks.Callback):
         self.evaluators = list(evaluators)
         self.evaluate_every = max(1, int(evaluate_every))
         self.verbose = verbose
+        self.writes_files = writes_files
         self.stopped_on_nan = False
-        self.tensorboard = TensorBoardLog(Path(run.path) / "logs")
+        self.tensorboard = TensorBoardLog(Path(run.path) / "logs") if writes_files else None
         self._interval_started = None
         self._step_at_start = 0
 
     def on_train_begin(self, logs=None):
         # A resumed run starts at its checkpoint's step: the logs of any later step come from
         # an interval the kill cut short, and that interval is about to be trained again.
+        if not self.writes_files:
+            return
         self.tensorboard.forget_after(int(self.model.generator_optimizer.iterations.numpy()))
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -173,6 +186,8 @@ class RunFolderCallback(keras.callbacks.Callback):
             # Keep the last good checkpoint and snapshot; writing this state would lose them.
             self.stopped_on_nan = True
             self.model.stop_training = True
+            if not self.writes_files:
+                return
             print(
                 f"Stopping: a loss became NaN or infinite in interval {interval} ({logs}). "
                 f"The last good snapshot and checkpoint in {self.run.path} are kept; try a lower "
@@ -186,8 +201,13 @@ class RunFolderCallback(keras.callbacks.Callback):
         steps_done = step - self._step_at_start
 
         grid = self.sampler.grid(model)
-        images.save_image(self.run.grid_path(interval), grid)
         is_last = self.total_intervals is not None and interval >= self.total_intervals
+        if not self.writes_files:
+            if interval % self.evaluate_every == 0 or is_last:
+                for evaluator in self.evaluators:
+                    evaluator(model)
+            return
+        images.save_image(self.run.grid_path(interval), grid)
         if interval % self.snapshot_every == 0 or is_last:
             from kerasgan.files import atomic_path
 

@@ -269,6 +269,13 @@ class TrainingOptions:
         0, "with --resume-from: keep the discriminator's first N layers fixed",
         check=whole_number(minimum=0),
     )  # fmt: skip
+    # Several GPUs, machines or a TPU (kerasgan/training/distribute.py). --batch-size stays
+    # the global batch, split over the replicas, and the learning rate is not rescaled.
+    distribute: str = option(
+        "none", "train on none (one device), mirrored (this machine's GPUs), multiworker "
+        "(machines listed in TF_CONFIG) or tpu",
+        check=one_of("none", "mirrored", "multiworker", "tpu"),
+    )  # fmt: skip
 
     # ------------------------------------------------------------- making one
 
@@ -377,7 +384,7 @@ NEWER_OPTIONS = {
     name: default_of(TrainingOptions, name)
     for name in (
         "augment", "augment_p", "ada_target", "ema_decay", "resume_from",
-        "freeze_discriminator_layers", "deterministic",
+        "freeze_discriminator_layers", "deterministic", "distribute",
     )
 }  # fmt: skip
 

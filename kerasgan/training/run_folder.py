@@ -25,8 +25,9 @@ from kerasgan.training.options import NEWER_OPTIONS
 
 RUN_FOLDER_PATTERN = re.compile(r"^(\d{5})-")
 
-# Options that may change between the first command and the one that resumes it.
-OPTIONS_THAT_MAY_CHANGE = ("epochs", "kimg", "outdir", "resume", "verbose")
+# Options that may change between the first command and the one that resumes it (a run
+# started on two GPUs may go on on one: the batch is the global batch either way).
+OPTIONS_THAT_MAY_CHANGE = ("epochs", "kimg", "outdir", "resume", "verbose", "distribute")
 
 
 class TrainingRun:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from kerasgan import images
-from kerasgan.training import checkpoint, configs
+from kerasgan.training import checkpoint, configs, distribute
 from kerasgan.training.recipe import GRID_SIZE
 from kerasgan.training.recipes import recipe_for
 from kerasgan.training.run_folder import TrainingRun
@@ -62,7 +62,8 @@ def train(
         resume: "auto" (continue the newest run with the same options, if any), "none"
             (always start a new run), or the path of a run folder to continue.
         verbose: 0 silent, 1 progress bar, 2 one line per interval.
-        strategy: a `tf.distribute` strategy to train under (default: none).
+        strategy: a `tf.distribute` strategy to train under (default: the one the
+            `distribute` option names, see kerasgan/training/distribute.py).
         evaluators: callables `(model) -> dict` of scores added to stats.jsonl (besides
             the recipe's own, such as pix2pix's held-out L1 and PSNR).
         evaluate_every: run the evaluators every this many intervals.
@@ -78,16 +79,28 @@ def train(
     run = kerasgan.train("dcgan", dataset="mnist", epochs=5)
     print(run.latest_snapshot())
     ```
+
+    Returns None in a multi-worker run's non-chief workers, which write no run folder.
     """
     recipe = recipe_for(model)
     options = recipe.options.resolve(model, dataset, options)
+    if strategy is None:
+        # First: a multi-worker strategy must exist before TensorFlow runs anything.
+        strategy = distribute.make_strategy(options.distribute)
+    writes = distribute.writes_files(strategy)
     if options.deterministic:
         _make_deterministic(options.seed)
     data = _load_data(recipe, dataset, options)
     schedule = _Schedule.plan(options, data)
     # Build the model before making a run folder: bad options fail without leaving one behind.
     gan, fine_tuning_note = _build_model(recipe, options, data, strategy, verbose)
-    run = _choose_run(outdir, resume, options, model, dataset)
+    run = _choose_run(outdir, resume, options, model, dataset, writes)
+    if not writes:
+        # A non-chief worker: the same steps as the chief (the collective operations must
+        # match), from the same checkpoint, without writing a file.
+        return _train_without_writing(
+            run, recipe, options, data, gan, schedule, strategy, evaluators, evaluate_every, verbose
+        )
     if verbose:
         print(
             f"{data.description}\nTraining for {schedule.length(options)} "
@@ -214,8 +227,11 @@ def _dataset_label(name, dataset):
     return path.stem if path.is_file() else path.name
 
 
-def _choose_run(outdir, resume, options, model, dataset):
-    """The run folder to continue (`resume` auto or a path), or a new numbered one."""
+def _choose_run(outdir, resume, options, model, dataset, writes=True):
+    """The run folder to continue (`resume` auto or a path), or a new numbered one.
+
+    A worker that does not write (`writes` False) makes no folder: None when there is none to continue.
+    """
     if resume in (None, "none"):
         run = None
     elif resume == "auto":
@@ -227,6 +243,8 @@ def _choose_run(outdir, resume, options, model, dataset):
                 f"There is no checkpoint to resume in {resume}: pass a run folder that holds "
                 "checkpoint.npz, or --resume auto."
             )
+    if not writes:
+        return run
     if run is None:
         run = TrainingRun.create(outdir, f"{model}-{_dataset_label(options.dataset, dataset)}")
     removed = run.clean_up_after_kill()
@@ -280,14 +298,14 @@ def _build_model(recipe, options, data, strategy, verbose=1):
     return gan, fine_tuning_note
 
 
-def _restore(run, gan, options, fine_tuning_note, verbose):
+def _restore(run, gan, options, fine_tuning_note, verbose, writes=True):
     """Loads the run's checkpoint into `gan`, if it has one.
 
     Returns:
         (the interval and the step to start after, the arrays the checkpoint kept for
         the sampler).
     """
-    if not run.checkpoint_path.exists():
+    if run is None or not run.checkpoint_path.exists():
         if fine_tuning_note and verbose:
             print(fine_tuning_note, flush=True)
         return 0, 0, {}
@@ -299,7 +317,8 @@ def _restore(run, gan, options, fine_tuning_note, verbose):
         _explain_mismatch(run, options, error)
         raise
     start_interval = progress["interval"]
-    run.forget_stats_after(start_interval)
+    if writes:
+        run.forget_stats_after(start_interval)
     if verbose:
         print(
             f"Resuming {run.path.name} after interval {start_interval} "
@@ -349,7 +368,9 @@ def _first_pictures(run, recipe, options, data, gan, sampler):
 # ----------------------------------------------------------------------- 5. fit
 
 
-def _run_folder_callback(run, sampler, options, schedule, evaluators, evaluate_every, verbose):
+def _run_folder_callback(
+    run, sampler, options, schedule, evaluators, evaluate_every, verbose, writes_files=True
+):
     from kerasgan.training.callbacks import RunFolderCallback
 
     return RunFolderCallback(
@@ -362,6 +383,7 @@ def _run_folder_callback(run, sampler, options, schedule, evaluators, evaluate_e
         evaluators=evaluators,
         evaluate_every=evaluate_every,
         verbose=verbose == 2,
+        writes_files=writes_files,
     )
 
 
@@ -386,6 +408,34 @@ def _fit(gan, data, schedule, start_interval, start_step, callback, verbose, opt
         callbacks=[StopAtStep(schedule.total_steps - start_step), callback],
         verbose=verbose,
     )
+
+
+def _train_without_writing(
+    run, recipe, options, data, gan, schedule, strategy, evaluators, evaluate_every, verbose
+):
+    """A non-chief worker's run: restores and trains as the chief does; writes nothing."""
+    start_interval, start_step, saved_arrays = _restore(run, gan, options, None, verbose=0, writes=False)
+    if verbose:
+        task = strategy.cluster_resolver.task_type, strategy.cluster_resolver.task_id
+        print(f"Worker {task[0]} {task[1]}: training with the chief, which writes the run folder.", flush=True)
+    sampler = recipe.sampler(gan, data, options, saved_arrays)
+    if start_interval == 0:
+        # The chief draws reals.png and fakes_init.png here: the same draws, unwritten.
+        next(iter(data.dataset))
+        sampler.grid(gan)
+    elif options.deterministic:
+        next(iter(data.dataset))  # as the chief does after a resume (see train())
+    if start_step >= schedule.total_steps:
+        return None
+    schedule.total_intervals = start_interval + math.ceil(
+        (schedule.total_steps - start_step) / schedule.interval_steps
+    )
+    evaluators = list(evaluators) + list(recipe.evaluators(data, options) if recipe.evaluators else [])
+    callback = _run_folder_callback(
+        run, sampler, options, schedule, evaluators, evaluate_every, verbose=0, writes_files=False
+    )
+    _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options)
+    return None
 
 
 class _null_scope:

@@ -122,10 +122,11 @@ def test_one_row_in_the_table_adds_a_model_with_its_flags(monkeypatch):
 
 
 def test_older_options_files_still_match(tmp_path):
-    # The fixture (written at bc770d8) reads into today's options as it is.
+    # The fixture (written at bc770d8) reads into today's options as it is, with the options
+    # added since at the value it had in effect.
     old = json.loads((FIXTURES / "00000-dcgan-digits" / "training_options.json").read_text())
-    # (--deterministic came later: NEWER_OPTIONS gives its value for older runs.)
-    assert DCGANOptions.from_dict(old).to_dict() == {**old, "deterministic": False}
+    # (--deterministic and --distribute came later: NEWER_OPTIONS gives their values for older runs.)
+    assert DCGANOptions.from_dict(old).to_dict() == {**old, "deterministic": False, "distribute": "none"}
 
     # A pix2pix run stored options it never used (latent_dim, upsampling), and an older
     # one lacked the augmentation options: both still match the same command today.
