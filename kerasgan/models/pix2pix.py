@@ -387,7 +387,7 @@ class Pix2Pix(GAN):
         self.real_sign_tracker.update_state(ops.mean(ops.sign(ops.cast(real_logits, "float32"))))
         if self.loss_name == "wgan-gp":
             self.gradient_penalty_tracker.update_state(penalty)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.step_logs()
 
     # ------------------------------------------------------------------ saving
 
