@@ -31,7 +31,7 @@ CONFIGS = {
                   discriminator_architecture="orig"),
     # A CPU: 64 maps at most, z and w of 64, no float16.
     "small": dict(batch_size=32, mbstd_group_size=4, channel_base=512, channel_max=64,
-                  learning_rate=0.0025, r1_gamma=1.0, ema_kimg=10.0, ema_rampup=0.2,
+                  learning_rate=0.0025, r1_gamma=0.01, ema_kimg=10.0, ema_rampup=0.05,
                   mapping_layers=2, latent_dim=64, w_dim=64, num_fp16_res=0),
     "auto": None,  # derived by `stylegan2_config`
 }
