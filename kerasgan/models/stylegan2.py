@@ -399,7 +399,7 @@ class StyleGAN2(GAN):
             self.path_length_tracker.update_state(
                 path_length_penalty, sample_weight=ops.cast(run_path_length, "float32")
             )
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.step_logs()
 
     def update_generator_average(self, global_batch=None):
         """G_ema = G + beta * (G_ema - G), beta = 0.5 ** (batch / (ema_kimg * 1000)).
