@@ -37,10 +37,9 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
     import keras
 
     # Registers the kerasgan layers a snapshot may hold (the conditional generator's
-    # ClassLabels, the pix2pix generator's InputModeTag, StyleGAN2's mapping and synthesis
-    # networks), and nothing more: loading a generator needs no trainer or data code.
+    # ClassLabels, the pix2pix generator's InputModeTag), and nothing more: loading a
+    # generator needs no trainer or data code.
     import kerasgan.models.layers  # noqa: F401
-    import kerasgan.models.stylegan2_networks  # noqa: F401
 
     damage = _zip_damage(path)
     if damage:
@@ -49,10 +48,25 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
             "short, changed after it was saved, or is another kind of file; pick another snapshot "
             "from the run folder, or save the model again."
         )
+    if _holds_stylegan2_networks(path):
+        # A StyleGAN2 generator is built of its own layers (mapping, synthesis, modulated
+        # convolutions): registered only for the snapshots that hold them.
+        import kerasgan.models.stylegan2_networks  # noqa: F401
     try:
         return keras.models.load_model(path, compile=False)
     except Exception as error:  # a foreign model, a class kerasgan does not know
         raise ValueError(f"Could not load {path} as a Keras model ({error}).") from error
+
+
+def _holds_stylegan2_networks(path):
+    """Whether the model in the .keras archive at `path` uses StyleGAN2's registered layers."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        if "config.json" not in archive.namelist():
+            return False
+        config = archive.read("config.json").decode("utf-8", errors="replace")
+    return "kerasgan>MappingNetwork" in config or "kerasgan>SynthesisNetwork" in config
 
 
 def _zip_damage(path):

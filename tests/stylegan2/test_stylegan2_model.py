@@ -199,6 +199,18 @@ def test_a_saved_generator_samples_in_a_fresh_interpreter(trained, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     np.testing.assert_allclose(np.load(tmp_path / "out.npy"), expected, atol=1e-6)
 
+    # kerasgan's snapshot loader (generate, export, project) registers StyleGAN2's layers itself.
+    script = (
+        "import numpy as np; from kerasgan.sampling import load_snapshot; "
+        f"m = load_snapshot({str(path)!r}); "
+        f"z = np.load({str(tmp_path / 'z.npy')!r}); "
+        f"np.save({str(tmp_path / 'out2.npy')!r}, np.asarray(m([z, np.array([2, 0, 1], 'int32')])))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    np.testing.assert_allclose(np.load(tmp_path / "out2.npy"), expected, atol=1e-6)
+
 
 def test_options_that_stylegan2_replaces_are_a_clear_error():
     with pytest.raises(ValueError, match="label_smoothing=0.1 is not one of its options"):
