@@ -74,21 +74,9 @@ def report_samples(outputs, context):
 
 def checks(image_shape, with_quality):
     """The checks of a conditional GAN assignment with images of `image_shape`."""
-    shape = ", ".join(str(size) for size in image_shape)
     points = {"discriminator_output": 5, "generator_loss": 5} if with_quality else {}
     listed = [
-        Check(
-            "generator_output",
-            f"make_generator: float32 images shaped (N, {shape})",
-            10,
-            gan_checks.generator_output(image_shape),
-        ),
-        Check(
-            "generator_range",
-            "make_generator: pixels stay in [-1, 1], even for large latent vectors",
-            10,
-            gan_checks.generator_range,
-        ),
+        *gan_checks.generator_checks(image_shape),
         Check(
             "generator_uses_labels",
             "make_generator: another label gives another image",

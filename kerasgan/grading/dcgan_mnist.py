@@ -56,18 +56,7 @@ def report_samples(outputs, context):
 
 
 CHECKS = [
-    Check(
-        "generator_output",
-        "make_generator: float32 images shaped (N, 28, 28, 1)",
-        10,
-        gan_checks.generator_output((28, 28, 1)),
-    ),
-    Check(
-        "generator_range",
-        "make_generator: pixels stay in [-1, 1], even for large latent vectors",
-        10,
-        gan_checks.generator_range,
-    ),
+    *gan_checks.generator_checks((28, 28, 1)),
     Check(
         "discriminator_output",
         "make_discriminator: one float32 logit per image, shaped (N, 1)",

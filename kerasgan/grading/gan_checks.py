@@ -288,6 +288,25 @@ def generator_loss(outputs, context):
     )
 
 
+def generator_checks(image_shape, points=10):
+    """The two checks of what a latent generator draws: the images' shape, and their range."""
+    shape = ", ".join(str(size) for size in image_shape)
+    return [
+        Check(
+            "generator_output",
+            f"make_generator: float32 images shaped (N, {shape})",
+            points,
+            generator_output(image_shape),
+        ),
+        Check(
+            "generator_range",
+            "make_generator: pixels stay in [-1, 1], even for large latent vectors",
+            points,
+            generator_range,
+        ),
+    ]
+
+
 def loss_checks(discriminator_points=10, generator_points=10):
     """The two loss checks of the DCGAN and conditional GAN assignments: BCE on logits."""
     return [
@@ -501,6 +520,7 @@ __all__ = [
     "generator_output",
     "range_check",
     "generator_range",
+    "generator_checks",
     "compare_losses",
     "discriminator_output",
     "discriminator_loss",

@@ -29,7 +29,7 @@ and the steps take the labels just before the latent vectors:
 import numpy as np
 
 from probe_tools import before_each, prepare  # the harness calls them through probes.py
-from probe_tools import determinism_probe, step_probe, training_probe
+from probe_tools import determinism_probe, gan_probes, training_probe
 from probe_tools import images_in_range, run_training, tensors, to_numpy
 
 __all__ = ["PROBES", "prepare", "before_each"]
@@ -195,12 +195,11 @@ def determinism_samples(generator, inputs, request):
     return _samples(generator, inputs["latents"], inputs["labels"], request)
 
 
-PROBES = [
-    ("generator", probe_generator),
-    ("discriminator", probe_discriminator),
-    ("losses", probe_losses),
-    ("discriminator_step", step_probe("discriminator_step", step_networks_and_arguments)),
-    ("generator_step", step_probe("generator_step", step_networks_and_arguments)),
-    ("training", training_probe(train, "samples", evaluation_samples, also=_probe_replay)),
-    ("determinism", determinism_probe(train, determinism_samples)),
-]
+PROBES = gan_probes(
+    probe_generator,
+    probe_discriminator,
+    probe_losses,
+    step_networks_and_arguments,
+    training=training_probe(train, "samples", evaluation_samples, also=_probe_replay),
+    determinism=determinism_probe(train, determinism_samples),
+)

@@ -16,7 +16,7 @@ kerasgan/grading/starters/pix2pix.py):
 import numpy as np
 
 from probe_tools import before_each, prepare  # the harness calls them through probes.py
-from probe_tools import determinism_probe, step_probe, training_probe
+from probe_tools import determinism_probe, gan_probes, training_probe
 from probe_tools import images_in_range, run_training, tensors, to_numpy
 
 __all__ = ["PROBES", "prepare", "before_each"]
@@ -86,12 +86,11 @@ def determinism_samples(generator, inputs, request):
     return to_numpy(generator(tensors(images_in_range(inputs["inputs"])), training=False))
 
 
-PROBES = [
-    ("generator", probe_generator),
-    ("discriminator", probe_discriminator),
-    ("losses", probe_losses),
-    ("discriminator_step", step_probe("discriminator_step", step_networks_and_arguments)),
-    ("generator_step", step_probe("generator_step", step_networks_and_arguments)),
-    ("training", training_probe(train, "outputs", evaluation_outputs)),
-    ("determinism", determinism_probe(train, determinism_samples)),
-]
+PROBES = gan_probes(
+    probe_generator,
+    probe_discriminator,
+    probe_losses,
+    step_networks_and_arguments,
+    training=training_probe(train, "outputs", evaluation_outputs),
+    determinism=determinism_probe(train, determinism_samples),
+)

@@ -132,6 +132,26 @@ def training_probe(train, outputs_key, outputs, also=None):
     return probe
 
 
+def gan_probes(generator, discriminator, losses, networks_and_arguments, training, determinism):
+    """The probes of a GAN assignment, named and in the order the grader reads them.
+
+    Args:
+        generator, discriminator, losses: the probes of the student's three functions.
+        networks_and_arguments: what `step_probe` needs to call the two update steps.
+        training, determinism: the probes of the short run (`training_probe`,
+            `determinism_probe` made with the assignment's `train`).
+    """
+    return [
+        ("generator", generator),
+        ("discriminator", discriminator),
+        ("losses", losses),
+        ("discriminator_step", step_probe("discriminator_step", networks_and_arguments)),
+        ("generator_step", step_probe("generator_step", networks_and_arguments)),
+        ("training", training),
+        ("determinism", determinism),
+    ]
+
+
 def determinism_probe(train, samples):
     """The probe of determinism: two short runs from one seed, both recorded to be compared.
 
