@@ -1,11 +1,17 @@
 """With --deterministic, a run killed and resumed is bit for bit the run that never stopped.
 
-A tiny DCGAN trains 2N steps straight in one process; in two more, the same
-command trains N steps, is killed with SIGKILL just after the checkpoint of
-step N, and is run again to finish. Every array of the final checkpoints (both
-networks, both optimizers, the random generator states, the fixed latents) must
-be equal bit for bit: the RNG state, the data pipeline's position in its
-shuffled epochs and the fixed latents are all restored.
+A tiny model trains straight in one process; in two more, the same command
+trains part of the way, is killed with SIGKILL just after a checkpoint, and is
+run again to finish. Every array of the final checkpoints (both networks, both
+optimizers, the random generator states, the fixed latents) must be equal bit
+for bit: the RNG state, the data pipeline's position in its shuffled epochs and
+the fixed latents are all restored.
+
+Two models: a DCGAN, and a StyleGAN2 whose run is long enough that its lazy
+regularizers run on both sides of the kill (R1 every 16 discriminator steps:
+steps 0 and 16; path length every 4 generator steps: 0, 4, 8 and 12, 16), with
+style mixing, the generator average and ADA's augmentation probability p, all
+of which must come back from the checkpoint as they were.
 """
 
 import os
@@ -13,23 +19,36 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from killing_child import CHILD
 
 from kerasgan.training import checkpoint
 
-BATCH_SIZE = 8
 INTERVAL_STEPS = 3  # an interval that does not divide the 5-step epoch: resumes mid-epoch
+STEPS_PER_EPOCH = 5
+
+# model: (batch size, epochs, the checkpoint to kill after, the model's own options)
+RUNS = {
+    "dcgan": (8, 3, 2, [
+        "--latent-dim", "8", "--generator-filters", "8", "--discriminator-filters", "8",
+        "--augment", "translation,cutout",
+    ]),
+    # 20 steps, killed after step 9: R1 runs at steps 0 and 16, path length at 0, 4, 8, 12, 16.
+    "stylegan2": (4, 4, 3, [
+        "--cfg", "small", "--image-size", "32", "--latent-dim", "16",
+        "--augment", "translation", "--augment-p", "ada",
+    ]),
+}  # fmt: skip
 
 
-
-def arguments(dataset, outdir):
+def arguments(model, dataset, outdir):
+    batch_size, epochs, _, model_options = RUNS[model]
     return [
-        "train", "dcgan", "--dataset", str(dataset), "--outdir", str(outdir),
-        "--epochs", "3", "--batch-size", str(BATCH_SIZE),
-        "--interval-steps", str(INTERVAL_STEPS), "--latent-dim", "8",
-        "--generator-filters", "8", "--discriminator-filters", "8",
-        "--augment", "translation,cutout", "--deterministic", "--verbose", "2",
-    ]
+        "train", model, "--dataset", str(dataset), "--outdir", str(outdir),
+        "--epochs", str(epochs), "--batch-size", str(batch_size),
+        "--interval-steps", str(INTERVAL_STEPS), *model_options,
+        "--deterministic", "--verbose", "2",
+    ]  # fmt: skip
 
 
 def run(argv, kill_after=0):
@@ -48,25 +67,39 @@ def final_arrays(outdir):
     return header, arrays
 
 
-def test_killed_and_resumed_equals_straight_bit_for_bit(mnist_npz, tmp_path):
+def variable(header, arrays, ending):
+    """The saved value of the one model variable whose path ends with `ending`."""
+    (key,) = [key for key, path in header["variable_paths"].items() if path.endswith(ending)]
+    return arrays[key]
+
+
+@pytest.mark.parametrize("model", sorted(RUNS))
+def test_killed_and_resumed_equals_straight_bit_for_bit(model, mnist_npz, tmp_path):
+    batch_size, epochs, kill_after, _ = RUNS[model]
     with np.load(mnist_npz) as archive:
-        digits = {key: archive[key][: 5 * BATCH_SIZE + 3] for key in archive.files}
+        digits = {key: archive[key][: STEPS_PER_EPOCH * batch_size + 3] for key in archive.files}
     dataset = tmp_path / "digits.npz"
     np.savez(dataset, **digits)
 
-    straight = run(arguments(dataset, tmp_path / "straight"))
+    straight = run(arguments(model, dataset, tmp_path / "straight"))
     assert straight.returncode == 0, straight.stdout[-2000:] + straight.stderr[-2000:]
 
-    killed = run(arguments(dataset, tmp_path / "resumed"), kill_after=2)
-    assert killed.returncode == -9 and "killed after checkpoint 2" in killed.stdout
-    resumed = run(arguments(dataset, tmp_path / "resumed"))
+    killed = run(arguments(model, dataset, tmp_path / "resumed"), kill_after=kill_after)
+    assert killed.returncode == -9 and f"killed after checkpoint {kill_after}" in killed.stdout
+    resumed = run(arguments(model, dataset, tmp_path / "resumed"))
     assert resumed.returncode == 0, resumed.stdout[-2000:] + resumed.stderr[-2000:]
-    assert "after interval 2 (step 6" in resumed.stdout
+    assert f"after interval {kill_after} (step {kill_after * INTERVAL_STEPS}" in resumed.stdout
 
     straight_header, straight_arrays = final_arrays(tmp_path / "straight")
     resumed_header, resumed_arrays = final_arrays(tmp_path / "resumed")
-    assert straight_header["progress"]["step"] == resumed_header["progress"]["step"] == 15
+    total_steps = epochs * STEPS_PER_EPOCH
+    assert straight_header["progress"]["step"] == resumed_header["progress"]["step"] == total_steps
     assert sorted(straight_arrays) == sorted(resumed_arrays)
     generator_keys = straight_header["networks"]["generator"]
     for key in generator_keys + sorted(straight_arrays):
         np.testing.assert_array_equal(straight_arrays[key], resumed_arrays[key], err_msg=key)
+    if model == "stylegan2":
+        # The regularizers ran on both sides of the kill (so their state crossed it).
+        assert float(variable(resumed_header, resumed_arrays, "r1_runs")) == 2  # steps 0, 16
+        assert float(variable(resumed_header, resumed_arrays, "path_length_runs")) == 5
+        assert float(variable(resumed_header, resumed_arrays, "path_length_mean")) > 0
