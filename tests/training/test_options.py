@@ -156,3 +156,14 @@ def test_every_example_in_the_recipes_is_a_command_line_that_parses():
     for line in lines:
         arguments = parser.parse_args(shlex.split(line)[1:])
         assert arguments.command in ("train", "generate"), line
+
+
+def test_stylegan2_with_ada_alone_augments_with_ada_own_pipeline():
+    stylegan2 = recipes.recipe_for("stylegan2").options
+    alone = stylegan2.resolve("stylegan2", "mnist", {"augment_p": "ada"})
+    assert (alone.augment, alone.augment_p) == ("bgc", "ada")
+    chosen = stylegan2.resolve("stylegan2", "mnist", {"augment_p": "ada", "augment": "translation"})
+    assert chosen.augment == "translation"
+    # The other models keep DiffAugment's four for --augment-p ada alone.
+    dcgan = DCGANOptions.resolve("dcgan", "mnist", {"augment_p": "ada"})
+    assert dcgan.augment == "flip,translation,color,cutout"

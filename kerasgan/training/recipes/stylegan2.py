@@ -6,6 +6,8 @@ generator average from the resolution, as SG2-ADA's `--cfg auto`; `small` trains
 CPU; `cifar`, `paper256`, `paper512`, `paper1024` and `stylegan2` are the paper's. Options
 given on the command line (`--batch-size`, `--learning-rate`) win over the row.
 The grid after each interval draws one fixed latent batch with the generator average.
+`--augment-p ada` alone augments with ADA's own pipeline (`bgc`), as SG2-ADA does; on a CPU
+its geometric resampling is slow, and `--augment translation,cutout` is a cheaper choice.
 """
 
 import dataclasses
@@ -16,6 +18,7 @@ from kerasgan.training.recipe import Recipe, fixed_latents, gan_arguments
 EXAMPLES = """\
 examples:
   kerasgan train stylegan2 --dataset datasets/NAME --cfg auto --image-size 64 --augment-p ada --kimg 5000
+  kerasgan train stylegan2 --dataset datasets/NAME --cfg small --augment translation,cutout --augment-p ada
   kerasgan train stylegan2 --dataset mnist --cfg small --image-size 32 --kimg 100
   kerasgan train stylegan2 --dataset cifar10 --cfg cifar --augment-p ada
   kerasgan train stylegan2 --dataset my_photos/ --cfg small --resume-from results/00003-stylegan2-mnist --freeze-discriminator-layers 2
@@ -60,6 +63,9 @@ class StyleGAN2Options(TrainingOptions):
             self.kimg = 200 if self.dataset == "mnist" else 2000
 
     def check_together(self):
+        if self.augment is None and str(self.augment_p).strip().lower() == "ada":
+            # --augment-p ada alone: ADA's own pipeline, as StyleGAN2-ADA's default (augpipe bgc).
+            self.augment = "bgc"
         super().check_together()
         # StyleGAN2 has its own loss, regularizers and generator average (--cfg sets them).
         replaced = {"loss": "bce", "label_smoothing": 0.0, "instance_noise": 0.0,
