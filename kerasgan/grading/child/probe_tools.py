@@ -173,6 +173,39 @@ def determinism_probe(train, samples):
     return probe
 
 
+# How far the latents of the replay probe are nudged, and the keyframe pairs and steps of its walks.
+REPLAY_NUDGE, REPLAY_PAIRS, REPLAY_STEPS = 0.01, 8, 9
+
+
+def replay_probe(draw, inputs, request, record):
+    """Samples near the first evaluation latents, for the grader's replay check (grading/replay.py).
+
+    The first 64 evaluation latents nudged a little, and straight walks between
+    pairs of them: a generator is continuous in z, a table looked up by z is not.
+    They are drawn in one shuffled batch, so they look like any other latents.
+
+    Args:
+        draw: `draw(latents, labels)` -> images as a NumPy array, from the trained generator
+            (an unconditional assignment ignores the labels).
+    """
+    latents, labels = inputs["evaluation_latents"][:64], inputs["evaluation_labels"][:64]
+    random = np.random.default_rng(int(request["seed"]) + 1)
+    nudged = latents + REPLAY_NUDGE * random.standard_normal(latents.shape).astype(np.float32)
+    fractions = np.linspace(0.0, 1.0, REPLAY_STEPS, dtype=np.float32)[:, None]
+    starts, ends = latents[:REPLAY_PAIRS], latents[REPLAY_PAIRS : 2 * REPLAY_PAIRS]
+    walks = [start + fractions * (end - start) for start, end in zip(starts, ends)]
+    walk_labels = np.repeat(labels[:REPLAY_PAIRS], REPLAY_STEPS)
+    batch = np.concatenate([nudged, *walks]).astype(np.float32)
+    batch_labels = np.concatenate([labels, walk_labels])
+    order = random.permutation(len(batch))
+    shuffled = draw(batch[order], batch_labels[order])
+    drawn = np.empty_like(shuffled)
+    drawn[order] = shuffled
+    record("replay_nudged", drawn[: len(latents)])
+    record("replay_nudged_latents", nudged)
+    record("replay_walks", drawn[len(latents) :].reshape(REPLAY_PAIRS, REPLAY_STEPS, *drawn.shape[1:]))
+
+
 def images_in_range(images):
     """float32 images in [-1, 1] from uint8 pixels, with a channel axis."""
     images = np.asarray(images)
