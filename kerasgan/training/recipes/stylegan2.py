@@ -31,6 +31,13 @@ def _config_names():
     return tuple(CONFIGS)
 
 
+def _resolution(name, value):
+    """A side StyleGAN2 draws: a power of two from 32 to 1024 (the sentence lists them)."""
+    from kerasgan.models.stylegan2_networks import check_resolution
+
+    return check_resolution(value)
+
+
 @dataclasses.dataclass
 class StyleGAN2Options(TrainingOptions):
     """StyleGAN2-ADA's options: the shared ones, plus the named configuration."""
@@ -39,6 +46,10 @@ class StyleGAN2Options(TrainingOptions):
 
     cfg: str = option("auto", "named configuration: auto, small, cifar, paper256, paper512, "
                       "paper1024 or stylegan2", check=one_of(*_config_names()))
+    image_size: int = option(
+        None, "square image size: a power of two from 32 to 1024", check=_resolution, kind=int,
+        default_text="from the data; 32 for mnist and cifar10",
+    )  # fmt: skip
     kimg: int = option(None, "thousands of training images to show", check=whole_number(),
                        kind=int, default_text="200 for mnist, 2000 otherwise")
     latent_dim: int = option(None, "length of z", kind=int, default_text="the config's")
