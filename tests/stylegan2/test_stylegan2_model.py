@@ -95,7 +95,10 @@ def test_r1_penalty_equals_a_finite_difference_gradient_norm():
         gradient = (up.astype(np.float64) - down) / (2 * step)
         squared_norms.append(np.sum(gradient**2))
     assert penalty > 0
-    assert penalty == pytest.approx(np.mean(squared_norms), rel=1e-2)
+    # The discriminator answers in float32 and its gradients here are small (|grad|^2 ~ 3e-4),
+    # so the differences carry roundoff of about 1% (1.2% measured on one machine); a wrong
+    # factor (gamma / 2, a sum for a mean, the augmented images) would be off by 2x or more.
+    assert penalty == pytest.approx(np.mean(squared_norms), rel=3e-2)
 
 
 def conditional_batches(count=28, batch_size=4):
