@@ -19,6 +19,7 @@ run the same command again and training continues from the checkpoint, with the
 same step count, optimizer state, random state and fixed latent batch.
 """
 
+import contextlib
 import dataclasses
 import math
 import sys
@@ -273,7 +274,7 @@ def _build_model(recipe, options, data, strategy, verbose=1):
         if verbose:
             print(choice.sentence(), flush=True)
         keras.mixed_precision.set_global_policy(choice.policy)
-    scope = strategy.scope() if strategy is not None else _null_scope()
+    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
     try:
         with scope:
             gan = recipe.build(options, data)
@@ -436,14 +437,6 @@ def _train_without_writing(
     )
     _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options)
     return None
-
-
-class _null_scope:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 __all__ = ["train", "resolve_options"]
