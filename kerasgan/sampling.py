@@ -124,14 +124,18 @@ def is_generator(model):
 def generator_family(model):
     """What kind of generator a snapshot holds, for messages: "StyleGAN2", "conditional GAN",
     "DCGAN" (any other z -> image model), "pix2pix" (image -> image), or None."""
-    kinds = {type(layer).__name__ for layer in getattr(model, "layers", [])}
+    kinds = {layer.name: type(layer).__name__ for layer in getattr(model, "layers", [])}
     if is_generator(model):
-        if {"MappingNetwork", "SynthesisNetwork"} <= kinds:
+        # kerasgan's StyleGAN2 generator: its "mapping" and "synthesis" networks are used alone.
+        if kinds.get("mapping") == "MappingNetwork" and kinds.get("synthesis") == "SynthesisNetwork":
             return "StyleGAN2"
         return "conditional GAN" if is_conditional(model) else "DCGAN"
     inputs, outputs = getattr(model, "inputs", None), getattr(model, "outputs", None)
-    if inputs and outputs and len(inputs) == 1 and len(inputs[0].shape) == 4:
-        return "pix2pix"
+    if inputs and outputs and len(inputs) == 1 and len(outputs) == 1:
+        input_shape, output_shape = inputs[0].shape, outputs[0].shape
+        # Images in, images of the same size out (a PatchGAN discriminator's are smaller).
+        if len(input_shape) == 4 and tuple(output_shape[1:3]) == tuple(input_shape[1:3]):
+            return "pix2pix"
     return None
 
 

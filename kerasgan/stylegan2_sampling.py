@@ -20,6 +20,7 @@ noise at every call) or "none".
 Example:
 
 ```python
+import numpy as np
 from kerasgan import sampling, stylegan2_sampling as sg2
 
 generator = sampling.load_snapshot("results/00004-stylegan2-faces/generator-000200.keras")
@@ -44,9 +45,8 @@ DEFAULT_STYLES = "0-6"  # as NVIDIA's style_mixing.py: the coarse styles (4 to 3
 
 
 def is_stylegan2(model):
-    """True for a StyleGAN2 generator: a model with a "mapping" and a "synthesis" network."""
-    kinds = {layer.name: type(layer).__name__ for layer in getattr(model, "layers", [])}
-    return kinds.get("mapping") == "MappingNetwork" and kinds.get("synthesis") == "SynthesisNetwork"
+    """True for a StyleGAN2 generator: z (and a label) through a mapping and a synthesis network."""
+    return sampling.generator_family(model) == "StyleGAN2"
 
 
 def num_ws(generator):

@@ -285,6 +285,7 @@ def test_stylegan2_flags_on_other_generators_are_one_sentence_and_their_own_flag
 ):
     from kerasgan.models.conditional_gan import conditional_generator
     from kerasgan.models.dcgan import dcgan_generator
+    from kerasgan.models.pix2pix import unet_generator
 
     dcgan = tmp_path / "dcgan.keras"
     dcgan_generator((28, 28, 1), latent_dim=8, base_filters=8).save(dcgan)
@@ -305,3 +306,9 @@ def test_stylegan2_flags_on_other_generators_are_one_sentence_and_their_own_flag
     assert ("--noise-mode applies to StyleGAN2 snapshots; this is a conditional GAN generator"
             in capsys.readouterr().err)
     assert generate(cgan, "--class", 1, "--num", 4, "--out", tmp_path / "c.png") == 0
+
+    pix2pix = tmp_path / "pix2pix.keras"
+    unet_generator(64, input_channels=1, output_channels=1, base_filters=4).save(pix2pix)
+    assert generate(pix2pix, "--projected-w", tmp_path / "w.npy", "--out", out) == 2
+    assert ("--projected-w applies to StyleGAN2 snapshots; this is a pix2pix generator"
+            in capsys.readouterr().err)
