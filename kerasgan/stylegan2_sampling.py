@@ -35,7 +35,6 @@ frames = sg2.synthesize(generator, sg2.walk_in_w(np.concatenate([ws, me]), 24))
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 

@@ -352,7 +352,7 @@ def _run_stylegan2(args, generator, seeds, latent_dim):
         parts += [sg2.load_projected_ws(path, generator) for path in args.projected_w or []]
         keyframes = np.concatenate(parts)
         if args.interpolate:
-            return _write_walk(args, keyframes, sg2.walk_in_w, draw_ws, "ws")
+            return _write_walk(args, keyframes, sg2.walk_in_w, draw_ws, in_w=True)
         return _write_projected(args, draw_ws(keyframes))
 
     def morph_frames(start, end, latents):
@@ -422,14 +422,17 @@ def chosen_latents(args, seeds, latent_dim):
     return np.concatenate(parts) if parts else None
 
 
-def _write_walk(args, keyframes, walk, draw, space="latents"):
-    """An animation through `keyframes`: `walk(keyframes, steps, method, loop)`, then `draw`."""
+def _write_walk(args, keyframes, walk, draw, in_w=False):
+    """An animation through `keyframes`: `walk(keyframes, steps, method, loop)`, then `draw`.
+
+    The keyframes are latent vectors z, or with `in_w` a StyleGAN2's ws.
+    """
     from kerasgan import images
 
     frames = draw(walk(keyframes, args.steps, method=args.method, loop=args.loop))
     images.save_animation(args.out, frames, fps=args.fps)
     ending = "looping back to the first" if args.loop else "ending on the last"
-    where = " in W" if space == "ws" else ""
+    where = " in W" if in_w else ""
     print(
         f"Wrote {len(frames)} frames through {len(keyframes)} keyframes{where} ({args.method}, "
         f"{ending}) to {args.out}"
