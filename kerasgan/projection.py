@@ -231,6 +231,29 @@ def pixel_error(image, target):
     return mse, peak_signal_to_noise(mse)
 
 
+def check_target(generator, image, label):
+    """The target as float32, and whether the generator is conditional, or a one-sentence ValueError.
+
+    The target must have the generator's image shape, and `label` must be given exactly
+    when the generator is conditional.
+    """
+    from kerasgan import sampling
+
+    image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
+    target = np.asarray(image, dtype="float32")
+    if target.shape != image_shape:
+        raise ValueError(
+            f"The target is {target.shape} but the generator draws {image_shape}: "
+            "read it with load_target, which crops and resizes it."
+        )
+    conditional = sampling.is_conditional(generator)
+    if conditional and label is None:
+        raise ValueError("This is a conditional generator: pass the class to search in (label=).")
+    if not conditional and label is not None:
+        raise ValueError("This generator draws no classes: leave label out.")
+    return target, conditional
+
+
 def project(
     generator,
     image,
@@ -279,19 +302,7 @@ def project(
         )
     if steps < 1 or starts < 1 or frame_every < 1:
         raise ValueError("steps, starts and frame_every must each be at least 1.")
-    image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
-    target = np.asarray(image, dtype="float32")
-    if target.shape != image_shape:
-        raise ValueError(
-            f"The target is {target.shape} but the generator draws {image_shape}: "
-            "read it with load_target, which resizes it."
-        )
-    conditional = sampling.is_conditional(generator)
-    if conditional and label is None:
-        raise ValueError("This is a conditional generator: pass the class to search in (label=).")
-    if not conditional and label is not None:
-        raise ValueError("This generator draws no classes: leave label out.")
-
+    target, conditional = check_target(generator, image, label)
     distance_per_start = image_distance(target, perceptual, perceptual_weight)
     labels = tf.fill([starts], int(label)) if conditional else None
     latent_dim = sampling.generator_latent_dim(generator)

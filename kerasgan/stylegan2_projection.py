@@ -9,6 +9,8 @@ to walk in. Two spaces can be searched (`space=`):
   Faithful to the model, so walks and style mixing from it behave well.
 - "w+": one w per layer (`num_ws` of them). Far more freedom, so far closer to the
   picture, but the found ws can leave the region the generator was trained on.
+  The search runs in W for the first half of the steps, then lets each layer's w
+  refine on its own (from the start, the layers pull apart and settle on a poor image).
 
 The method is NVIDIA's StyleGAN2 projector (Karras et al. 2020, section 5,
 https://arxiv.org/abs/1912.04958; `projector.py` of StyleGAN2-ADA):
@@ -25,6 +27,9 @@ https://arxiv.org/abs/1912.04958; `projector.py` of StyleGAN2-ADA):
    its neighbours to zero, at every scale of a pyramid, and each noise image is scaled
    back to mean 0 and standard deviation 1 after every step.
 
+NVIDIA's projector searches W only. In W+, the second half (each layer's own w) is a
+second such search from where the first ended, with its own ramp and without noise on w.
+
 The distance is kerasgan's own (`kerasgan.projection.image_distance`): pixels plus
 multiscale edges by default, or LPIPS-style VGG16 features with `perceptual="vgg"`.
 
@@ -36,9 +41,10 @@ Example:
 
 ```python
 from kerasgan.projection import load_target
+from kerasgan.sampling import load_generator
 from kerasgan.stylegan2_projection import project_stylegan2
 
-generator = kerasgan.sampling.load_generator("generator-000100.keras")
+generator = load_generator("generator-000100.keras")
 target, note = load_target("face.jpg", generator.outputs[0].shape[1:])
 result = project_stylegan2(generator, target, space="w+", steps=1000)
 np.save("projected_w.npy", result.ws)  # (num_ws, w_dim)
@@ -163,8 +169,8 @@ def project_stylegan2(
         generator: a StyleGAN2 generator (`stylegan2_generator` or a loaded snapshot).
         image: the target, float (H, W, C) in [-1, 1] with the generator's image shape
             (`kerasgan.projection.load_target` reads and fits a file).
-        space: "w" (one w for every layer) or "w+" (one w per layer).
-        steps: Adam steps (NVIDIA's default is 1000).
+        space: "w" (one w for every layer) or "w+" (one w per layer, after half the steps in W).
+        steps: Adam steps in all (NVIDIA's default is 1000).
         label: the class (an integer) for a conditional generator, None otherwise.
         perceptual: "multiscale" (also "edges"), "vgg" or "none" (see `kerasgan.projection`).
         perceptual_weight: how much the feature distance counts against the pixels.
@@ -184,8 +190,6 @@ def project_stylegan2(
     import keras
     import tensorflow as tf
 
-    from kerasgan import sampling
-
     if not is_stylegan2(generator):
         raise ValueError(
             f"{getattr(generator, 'name', generator)} is not a StyleGAN2 generator (it has no "
@@ -195,94 +199,92 @@ def project_stylegan2(
         raise ValueError(f"space must be 'w' or 'w+'; got {space!r}.")
     if steps < 1 or frame_every < 1:
         raise ValueError(f"steps and frame_every must each be at least 1; got {steps} and {frame_every}.")
+    target, _ = projection.check_target(generator, image, label)
     synthesis = generator.get_layer("synthesis")
-    image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
-    target = np.asarray(image, dtype="float32")
-    if target.shape != image_shape:
-        raise ValueError(
-            f"The target is {target.shape} but the generator draws {image_shape}: "
-            "read it with kerasgan.projection.load_target, which crops and resizes it."
-        )
-    conditional = sampling.is_conditional(generator)
-    if conditional and label is None:
-        raise ValueError("This is a conditional generator: pass the class to search in (label=).")
-    if not conditional and label is not None:
-        raise ValueError("This generator draws no classes: leave label out.")
 
     distance_to_target = projection.image_distance(target, perceptual, perceptual_weight)
     w_mean, w_std = w_statistics(generator, label)
     num_ws = synthesis.num_ws
-    # W: one w, repeated for every layer when drawn. W+: every layer's w is its own variable.
-    start = w_mean[np.newaxis, np.newaxis]
-    if space == "w+":
-        start = np.repeat(start, num_ws, axis=1)
-    w_search = tf.Variable(start)
     noise_variables = []
     if optimize_noise:
         noise_variables = [
             layer.noise_const for layer in synthesis.conv0_layers + synthesis.conv1_layers
         ]
     snapshot_noise = [variable.numpy() for variable in noise_variables]
-    searched = [w_search] + noise_variables
-    optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.9, beta_2=0.999)
-
-    def draw(ws):
-        if space == "w":
-            ws = tf.repeat(ws, num_ws, axis=1)
-        return synthesis(ws, noise_mode="const")
-
-    @tf.function
-    def search_step(noise_on_w):
-        # The noise images are kept out of training (trainable=False), so the tape is told to watch them.
-        noise_images = [variable.value for variable in noise_variables]
-        with tf.GradientTape() as tape:
-            tape.watch(noise_images)
-            generated = draw(w_search + noise_on_w)
-            distance = distance_to_target(generated)[0]
-            loss = distance
-            if noise_images:
-                loss += noise_weight * noise_regularization(noise_images)
-        gradients = tape.gradient(loss, [w_search] + noise_images)
-        optimizer.apply(gradients, searched)
-        # Back to mean 0 and standard deviation 1: the noise may move, not grow or drift.
-        for variable in noise_variables:
-            centred = variable - tf.reduce_mean(variable)
-            variable.assign(centred * tf.math.rsqrt(tf.reduce_mean(tf.square(centred))))
-        return distance, generated[0]
-
     random = np.random.default_rng(seed)
     distances, frames, frame_steps = [], [], []
+
+    def search(stage_space, start, stage_steps, first_step, noise_fraction):
+        """One Adam search with its own learning rate ramp, from `start` (1, 1 or num_ws, w_dim)."""
+        # W: one w, repeated for every layer when drawn. W+: every layer's w is its own variable.
+        if stage_space == "w+":
+            start = np.repeat(start, num_ws // start.shape[1], axis=1)
+        w_search = tf.Variable(start)
+        searched = [w_search] + noise_variables
+        optimizer = keras.optimizers.Adam(learning_rate, beta_1=0.9, beta_2=0.999)
+
+        @tf.function
+        def search_step(noise_on_w):
+            # The noise images are not trainable weights, so the tape is told to watch them.
+            noise_images = [variable.value for variable in noise_variables]
+            with tf.GradientTape() as tape:
+                tape.watch(noise_images)
+                ws = w_search + noise_on_w
+                generated = synthesis(tf.repeat(ws, num_ws // ws.shape[1], axis=1),
+                                      noise_mode="const")
+                distance = distance_to_target(generated)[0]
+                loss = distance
+                if noise_images:
+                    loss += noise_weight * noise_regularization(noise_images)
+            gradients = tape.gradient(loss, [w_search] + noise_images)
+            optimizer.apply(gradients, searched)
+            # Back to mean 0 and standard deviation 1: the noise may move, not grow or drift.
+            for variable in noise_variables:
+                centred = variable - tf.reduce_mean(variable)
+                variable.assign(centred * tf.math.rsqrt(tf.reduce_mean(tf.square(centred))))
+            return distance, generated[0]
+
+        for step in range(stage_steps):
+            t = step / stage_steps
+            scale = w_std * noise_fraction * max(0.0, 1.0 - t / 0.75) ** 2
+            noise_on_w = (scale * random.standard_normal(start.shape)).astype("float32")
+            optimizer.learning_rate = learning_rate * learning_rate_ramp(step, stage_steps)
+            distance, generated = search_step(tf.constant(noise_on_w))
+            distances.append(float(distance))
+            if (first_step + step) % frame_every == 0:
+                frames.append(generated.numpy())
+                frame_steps.append(first_step + step)
+            if progress is not None:
+                progress(first_step + step + 1, distances[-1])
+        return w_search.numpy()
+
+    # W+ starts as a W search for half the steps: with one w per layer from the start, the
+    # layers pull apart and the search settles on a poor image (measured on the tiny test
+    # generator: 20 dB against 62 dB this way). Then every layer's w refines on its own,
+    # without noise on w, which served to find the right region and would now shake it.
+    shared_steps = steps if space == "w" else steps // 2
     try:
         # NVIDIA's projector starts from fresh noise images, not the snapshot's.
         for variable in noise_variables:
             variable.assign(random.standard_normal(variable.shape).astype("float32"))
-        for step in range(steps):
-            t = step / steps
-            scale = w_std * w_noise * max(0.0, 1.0 - t / 0.75) ** 2
-            noise_on_w = (scale * random.standard_normal(start.shape)).astype("float32")
-            optimizer.learning_rate = learning_rate * learning_rate_ramp(step, steps)
-            distance, generated = search_step(tf.constant(noise_on_w))
-            distances.append(float(distance))
-            if step % frame_every == 0:
-                frames.append(generated.numpy())
-                frame_steps.append(step)
-            if progress is not None:
-                progress(step + 1, distances[-1])
+        ws = w_mean[np.newaxis, np.newaxis]
+        if shared_steps:
+            ws = search("w", ws, shared_steps, 0, w_noise)
+        if space == "w+":
+            ws = search("w+", ws, steps - shared_steps, shared_steps, 0.0)
     finally:
         # The snapshot's own noise goes back, even after a Ctrl-C: the model is left as it came.
         for variable, values in zip(noise_variables, snapshot_noise):
             variable.assign(values)
 
-    ws = w_search.numpy()[0]
-    if space == "w":
-        ws = np.repeat(ws, num_ws, axis=0)
+    ws = np.repeat(ws[0], num_ws // ws.shape[1], axis=0).astype("float32")
     final = synthesis(ws[np.newaxis], noise_mode="const")
     result_image = np.asarray(final)[0]
     frames.append(result_image)
     frame_steps.append(steps)
     pixel_mse, psnr = projection.pixel_error(result_image, target)
     return StyleGAN2Projection(
-        ws=ws.astype("float32"),
+        ws=ws,
         image=result_image,
         frames=np.stack(frames),
         frame_steps=frame_steps,
