@@ -27,15 +27,17 @@ examples:
   kerasgan project --snapshot G.keras --image photo.png --perceptual vgg        # downloads VGG16 weights
   kerasgan project --snapshot results/00001-cgan-mnist/generator-000010.keras --image seven.png --class 7
 
-StyleGAN2 snapshots (W+ by default; --space w keeps one w for every layer):
-  kerasgan project --snapshot results/00002-stylegan2-faces/generator-000200.keras \
-      --target face.jpg --space w+ --steps 1000 --outdir projections/face
-  kerasgan project --snapshot G.keras --target face.jpg --space w --perceptual vgg --outdir out
-  kerasgan generate --snapshot G.keras --projected-w projections/face/projected_w.npy --out face.png
-
 then walk from the found latent to another one:
   kerasgan generate --snapshot G.keras --latents projections/a/latent.npy projections/b/latent.npy \\
       --interpolate --out walk.gif
+
+StyleGAN2 snapshots (W+ by default; --space w keeps one w for every layer):
+  kerasgan project --snapshot results/00002-stylegan2-faces/generator-000200.keras \\
+      --target face.jpg --space w+ --steps 1000 --outdir projections/face
+  kerasgan project --snapshot G.keras --target face.jpg --space w --perceptual vgg --outdir out
+
+then draw the projected w again:
+  kerasgan generate --snapshot G.keras --projected-w projections/face/projected_w.npy --out face.png
 """
 
 # Small images are enlarged for viewing (nearest neighbour, so pixels stay sharp) to at least this.
@@ -188,10 +190,8 @@ def _run_stylegan2(args, generator, label, target, note, out):
     space = args.space or "w+"
     steps = args.steps or 1000
     every = args.progress_every or max(1, steps // 10)
-    print(
-        f"Searching {'one w for every layer' if space == 'w' else 'one w per layer'} "
-        f"({space}) for {steps} steps ({args.perceptual} features)..."
-    )
+    how = "one w for every layer" if space == "w" else "one w, then one w per layer from half way"
+    print(f"Searching {steps} steps in {space.upper()}: {how} ({args.perceptual} features)...")
 
     def progress(step, distance):
         if step % every == 0 or step == steps:

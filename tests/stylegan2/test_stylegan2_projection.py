@@ -10,6 +10,7 @@ from PIL import Image
 
 from kerasgan import images, projection
 from kerasgan.cli import main
+from kerasgan.models.dcgan import dcgan_generator
 from kerasgan.models.stylegan2_networks import stylegan2_generator
 from kerasgan.stylegan2_projection import (
     learning_rate_ramp,
@@ -164,6 +165,15 @@ def test_bad_input_to_a_stylegan2_projection_is_one_sentence(snapshot, tmp_path,
         assert status == 2
         assert capsys.readouterr().err == f"kerasgan: error: {sentence}\n"
         assert not out.exists()
+    # --space means nothing to a generator without W: said, not ignored.
+    dcgan = tmp_path / "dcgan.keras"
+    dcgan_generator((32, 32, 3), latent_dim=8, base_filters=4).save(dcgan)
+    status = main(["project", "--snapshot", str(dcgan), "--target", str(gray), "--space", "w"])
+    assert status == 2
+    assert capsys.readouterr().err == (
+        f"kerasgan: error: --space is for StyleGAN2 snapshots, and {dcgan} is not one: "
+        "drop --space.\n"
+    )
 
 
 def test_vgg_without_a_download_is_one_sentence_for_stylegan2(monkeypatch, snapshot):
