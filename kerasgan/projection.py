@@ -184,7 +184,7 @@ def vgg_features(weights="imagenet"):
 
 
 def feature_function(perceptual):
-    """The feature extractor for `perceptual` ("multiscale" or its other name "edges", "vgg", "none")."""
+    """The feature extractor for `perceptual` ("multiscale", also "edges", "vgg" or "none")."""
     if perceptual in ("multiscale", "edges"):
         return multiscale_features
     if perceptual == "vgg":
@@ -225,14 +225,14 @@ def image_distance(target, perceptual="multiscale", perceptual_weight=1.0):
 
 
 def pixel_error(image, target):
-    """Mean squared pixel error on the 0-1 scale, and the PSNR in dB, of an image against the target."""
+    """Mean squared pixel error of an image against the target (0-1 scale), and the PSNR in dB."""
     # Images in [-1, 1] span 2, so squared errors on the 0-1 scale are 4 times smaller.
     mse = float(np.mean(np.square(np.asarray(image) - np.asarray(target))) / 4.0)
     return mse, peak_signal_to_noise(mse)
 
 
 def check_target(generator, image, label):
-    """The target as float32, and whether the generator is conditional, or a one-sentence ValueError.
+    """The target as float32 and whether the generator is conditional, or a one-sentence error.
 
     The target must have the generator's image shape, and `label` must be given exactly
     when the generator is conditional.

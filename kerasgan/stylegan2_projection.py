@@ -9,8 +9,7 @@ to walk in. Two spaces can be searched (`space=`):
   Faithful to the model, so walks and style mixing from it behave well.
 - "w+": one w per layer (`num_ws` of them). Far more freedom, so far closer to the
   picture, but the found ws can leave the region the generator was trained on.
-  The search runs in W for the first half of the steps, then lets each layer's w
-  refine on its own (from the start, the layers pull apart and settle on a poor image).
+  The search runs in W for the first half of the steps (see below).
 
 The method is NVIDIA's StyleGAN2 projector (Karras et al. 2020, section 5,
 https://arxiv.org/abs/1912.04958; `projector.py` of StyleGAN2-ADA):
@@ -27,8 +26,10 @@ https://arxiv.org/abs/1912.04958; `projector.py` of StyleGAN2-ADA):
    its neighbours to zero, at every scale of a pyramid, and each noise image is scaled
    back to mean 0 and standard deviation 1 after every step.
 
-NVIDIA's projector searches W only. In W+, the second half (each layer's own w) is a
-second such search from where the first ended, with its own ramp and without noise on w.
+NVIDIA's projector searches W only. A W+ search from the start lets the layers pull
+apart and settle on a poor image, so here W+ is two searches: W for half the steps,
+then each layer's own w from where the first ended, with its own ramp and without
+noise on w (it served to find the right region and would now shake the result).
 
 The distance is kerasgan's own (`kerasgan.projection.image_distance`): pixels plus
 multiscale edges by default, or LPIPS-style VGG16 features with `perceptual="vgg"`.
@@ -198,7 +199,9 @@ def project_stylegan2(
     if space not in SPACES:
         raise ValueError(f"space must be 'w' or 'w+'; got {space!r}.")
     if steps < 1 or frame_every < 1:
-        raise ValueError(f"steps and frame_every must each be at least 1; got {steps} and {frame_every}.")
+        raise ValueError(
+            f"steps and frame_every must each be at least 1; got {steps} and {frame_every}."
+        )
     target, _ = projection.check_target(generator, image, label)
     synthesis = generator.get_layer("synthesis")
 
@@ -229,8 +232,8 @@ def project_stylegan2(
             noise_images = [variable.value for variable in noise_variables]
             with tf.GradientTape() as tape:
                 tape.watch(noise_images)
-                ws = w_search + noise_on_w
-                generated = synthesis(tf.repeat(ws, num_ws // ws.shape[1], axis=1),
+                noisy = w_search + noise_on_w
+                generated = synthesis(tf.repeat(noisy, num_ws // noisy.shape[1], axis=1),
                                       noise_mode="const")
                 distance = distance_to_target(generated)[0]
                 loss = distance
@@ -258,10 +261,8 @@ def project_stylegan2(
                 progress(first_step + step + 1, distances[-1])
         return w_search.numpy()
 
-    # W+ starts as a W search for half the steps: with one w per layer from the start, the
-    # layers pull apart and the search settles on a poor image (measured on the tiny test
-    # generator: 20 dB against 62 dB this way). Then every layer's w refines on its own,
-    # without noise on w, which served to find the right region and would now shake it.
+    # W+ is a W search for half the steps, then each layer's own (see the module docstring):
+    # on the tests' tiny generator, W+ from the start ended at 20 dB, this way at 62 dB.
     shared_steps = steps if space == "w" else steps // 2
     try:
         # NVIDIA's projector starts from fresh noise images, not the snapshot's.

@@ -153,7 +153,8 @@ def test_bad_input_to_a_stylegan2_projection_is_one_sentence(snapshot, tmp_path,
     images.save_image(gray, target.mean(axis=-1, keepdims=True))
     cases = [
         (["--target", str(gray)],
-         f"{gray} is a grayscale picture but the generator draws colour images: pass a colour photo."),
+         f"{gray} is a grayscale picture but the generator draws colour images: "
+         "pass a colour photo."),
         (["--target", str(tmp_path / "missing.jpg")],
          f"There is no image at {tmp_path / 'missing.jpg'}: pass a PNG or JPEG file."),
         (["--target", str(gray), "--starts", "4"],
