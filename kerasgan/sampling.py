@@ -95,7 +95,11 @@ def load_generator(path):
     Returns:
         The `keras.Model`. `generator_latent_dim(model)` gives its latent size.
     """
-    model = load_snapshot(path)
+    return check_generator(load_snapshot(path), path)
+
+
+def check_generator(model, path):
+    """`model` if it is a generator (see `is_generator`), else one sentence saying what it maps."""
     if not is_generator(model):
         raise ValueError(
             f"{path} is not a generator: it maps {_describe_shapes(model.inputs)} to "
@@ -115,6 +119,24 @@ def is_generator(model):
         return False  # a conditional generator's second input is one integer label per image
     image_shape = outputs[0].shape
     return len(inputs[0].shape) == 2 and len(image_shape) == 4 and image_shape[-1] in (1, 3)
+
+
+def generator_family(model):
+    """What kind of generator a snapshot holds, for messages: "StyleGAN2", "conditional GAN",
+    "DCGAN" (any other z -> image model), "pix2pix" (image -> image), or None."""
+    kinds = {layer.name: type(layer).__name__ for layer in getattr(model, "layers", [])}
+    if is_generator(model):
+        # kerasgan's StyleGAN2 generator: its "mapping" and "synthesis" networks are used alone.
+        if kinds.get("mapping") == "MappingNetwork" and kinds.get("synthesis") == "SynthesisNetwork":
+            return "StyleGAN2"
+        return "conditional GAN" if is_conditional(model) else "DCGAN"
+    inputs, outputs = getattr(model, "inputs", None), getattr(model, "outputs", None)
+    if inputs and outputs and len(inputs) == 1 and len(outputs) == 1:
+        input_shape, output_shape = inputs[0].shape, outputs[0].shape
+        # Images in, images of the same size out (a PatchGAN discriminator's are smaller).
+        if len(input_shape) == 4 and tuple(output_shape[1:3]) == tuple(input_shape[1:3]):
+            return "pix2pix"
+    return None
 
 
 def is_conditional(model):
@@ -233,15 +255,7 @@ def load_latents(path, latent_dim):
 
     A file holds one vector (latent_dim,) or several (N, latent_dim); each is a keyframe.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"There is no latent file at {path}: pass a .npy file.")
-    try:
-        # allow_pickle=False: a .npy from someone else must not run code when it is opened.
-        latents = np.load(path, allow_pickle=False)
-    except ValueError as error:
-        raise ValueError(f"Could not read {path} as a NumPy .npy array ({error}).") from error
-    latents = np.asarray(latents, dtype="float32")
+    latents = read_npy(path, "latent")
     if latents.ndim == 1:
         latents = latents[np.newaxis]
     if latents.ndim != 2 or latents.shape[1] != latent_dim or len(latents) == 0:
@@ -250,6 +264,25 @@ def load_latents(path, latent_dim):
             f"vectors of length {latent_dim}: save one ({latent_dim},) or (N, {latent_dim}) array."
         )
     return latents
+
+
+def read_npy(path, what):
+    """A float32 array saved with `np.save`, with one sentence for a missing or unreadable file.
+
+    `what` names the file in the message: "latent" (kerasgan project's latent.npy),
+    "projected w" (its projected_w.npy for a StyleGAN2 snapshot).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"There is no {what} file at {path}: pass a .npy file.")
+    try:
+        # allow_pickle=False: a .npy from someone else must not run code when it is opened.
+        values = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        raise ValueError(f"Could not read {path} as a NumPy .npy array ({error}).") from error
+    if not isinstance(values, np.ndarray) or not np.issubdtype(values.dtype, np.number):
+        raise ValueError(f"{path} does not hold one array of numbers: save it with np.save.")
+    return np.asarray(values, dtype="float32")
 
 
 def latent_batch(count, latent_dim, seed=0):
@@ -288,7 +321,8 @@ def walk(keyframes, steps_between, method="slerp", loop=True):
     """
     if len(keyframes) < 2:
         raise ValueError(
-            "An interpolation needs at least two keyframes: e.g. --seeds 0-3, or two --latents files."
+            "An interpolation needs at least two keyframes: e.g. --seeds 0-3, or two --latents "
+            "(or, for StyleGAN2, --projected-w) files."
         )
     if method not in ("slerp", "lerp"):
         raise ValueError(f"method must be 'slerp' or 'lerp'; got {method!r}.")
@@ -301,8 +335,8 @@ def walk(keyframes, steps_between, method="slerp", loop=True):
     return np.concatenate(legs).astype("float32")
 
 
-def parse_seeds(text):
-    """'0-3,7' -> [0, 1, 2, 3, 7]."""
+def parse_seeds(text, what="seeds"):
+    """'0-3,7' -> [0, 1, 2, 3, 7]; `what` names the numbers in the message (seeds, styles)."""
     seeds = []
     for part in str(text).split(","):
         part = part.strip()
@@ -316,8 +350,8 @@ def parse_seeds(text):
                 seeds.append(int(part))
         except ValueError:
             raise ValueError(
-                f"Cannot read seeds {text!r}: write numbers and ranges such as 0-15 or 1,5,9."
+                f"Cannot read {what} {text!r}: write numbers and ranges such as 0-15 or 1,5,9."
             ) from None
     if not seeds:
-        raise ValueError(f"No seeds in {text!r}: write numbers and ranges such as 0-15 or 1,5,9.")
+        raise ValueError(f"No {what} in {text!r}: write numbers and ranges such as 0-15 or 1,5,9.")
     return seeds
