@@ -8,9 +8,9 @@ generator's weights never change: only z does. The start that ends closest wins.
 What "closest" means matters. Pixel distance alone rewards a blurry average, so
 the distance here adds a feature distance (`perceptual=`):
 
-- "multiscale" (the default): pixels and edges (Sobel gradients) at half and
-  quarter size, plus edges at full size. It needs no trained network, so it
-  works offline and for any image size, colour or greyscale.
+- "multiscale" (the default, also called "edges"): pixels and edges (Sobel
+  gradients) at half and quarter size, plus edges at full size. It needs no
+  trained network, so it works offline and for any image size, colour or greyscale.
 - "vgg": LPIPS-style features of ImageNet VGG16, the usual choice for photos.
   Keras downloads the weights on first use (about 60 MB); where that is not
   possible (no internet) it stops with one sentence. Good for Colab, not needed
@@ -38,6 +38,9 @@ result = project(generator, target, steps=300)
 result.latent      # (latent_dim,), e.g. np.save("latent.npy", result.latent)
 result.pixel_mse   # mean squared error on the 0-1 scale; result.psnr in dB
 ```
+
+A StyleGAN2 generator is searched in its W space instead, with the same distance:
+see `kerasgan.stylegan2_projection`.
 """
 
 import math
@@ -46,7 +49,8 @@ from pathlib import Path
 
 import numpy as np
 
-PERCEPTUAL_CHOICES = ("multiscale", "vgg", "none")
+# "edges" is another name for "multiscale" (pixels and edges at three sizes).
+PERCEPTUAL_CHOICES = ("multiscale", "edges", "vgg", "none")
 
 
 @dataclass
@@ -74,11 +78,14 @@ class Projection:
     start: int
 
 
-def load_target(path, image_shape):
+def load_target(path, image_shape, require_color=False):
     """Reads a picture and fits it to the generator's image shape.
 
     A picture that is not square is center-cropped, and one of another size is
     resized; the returned note says so (None when the picture already fitted).
+    A colour picture for a grayscale generator is made grayscale; a grayscale one
+    for a colour generator is repeated into three channels, or refused with
+    `require_color=True` (no colour can be found for it).
 
     Returns:
         `(image, note)`: float32 (H, W, C) in [-1, 1], and a sentence or None.
@@ -95,6 +102,12 @@ def load_target(path, image_shape):
         raise ValueError(f"Could not read {path} as an image: pass a PNG or JPEG file.")
     if channels == 3:
         picture = picture[..., ::-1]  # OpenCV reads BGR
+        # OpenCV repeats a grayscale file into three equal channels.
+        if require_color and (picture == picture[..., :1]).all():
+            raise ValueError(
+                f"{path} is a grayscale picture but the generator draws colour images: "
+                "pass a colour photo."
+            )
     original = picture.shape[:2]
     notes = []
     if original[0] != original[1]:
@@ -156,6 +169,10 @@ def vgg_features(weights="imagenet"):
         # VGG's pooling needs room: small images (28x28 digits) are enlarged to 64x64 first.
         if images.shape[1] < 64:
             images = tf.image.resize(images, (64, 64), method="bilinear")
+        # VGG was trained on 224x224 photos: large images (a 1024x1024 face) are averaged
+        # down to 256x256, as NVIDIA's StyleGAN2 projector does, which also saves memory.
+        if images.shape[1] > 256:
+            images = tf.image.resize(images, (256, 256), method="area")
         pixels = keras.applications.vgg16.preprocess_input((images + 1.0) * 127.5)
         outputs = extractor(pixels)
         # LPIPS compares directions, not sizes: each feature vector is scaled to unit length.
@@ -167,14 +184,51 @@ def vgg_features(weights="imagenet"):
 
 
 def feature_function(perceptual):
-    """The feature extractor for `perceptual` ("multiscale", "vgg" or "none")."""
-    if perceptual == "multiscale":
+    """The feature extractor for `perceptual` ("multiscale" or its other name "edges", "vgg", "none")."""
+    if perceptual in ("multiscale", "edges"):
         return multiscale_features
     if perceptual == "vgg":
         return vgg_features()
     if perceptual == "none":
         return lambda images: []
     raise ValueError(f"perceptual must be one of {', '.join(PERCEPTUAL_CHOICES)}; got {perceptual!r}.")
+
+
+def image_distance(target, perceptual="multiscale", perceptual_weight=1.0):
+    """The distance to `target` that projection minimises, as a function of a batch of images.
+
+    Args:
+        target: (H, W, C) in [-1, 1].
+        perceptual: the feature distance added to the pixel distance (see the module docstring).
+        perceptual_weight: how much the feature distance counts against the pixels.
+
+    Returns:
+        A function from generated images (batch, H, W, C) to one distance per image:
+        mean squared pixel error plus `perceptual_weight` times the mean squared feature error.
+    """
+    import tensorflow as tf
+
+    features = feature_function(perceptual)
+    # Computed once, for a batch of one: it broadcasts against any number of images.
+    targets = tf.constant(np.asarray(target, dtype="float32")[np.newaxis])
+    target_features = features(targets)
+
+    def distance(generated):
+        pixel = tf.reduce_mean(tf.square(generated - targets), axis=[1, 2, 3])
+        feature = tf.zeros_like(pixel)
+        for ours, theirs in zip(features(generated), target_features):
+            axes = list(range(1, len(ours.shape)))
+            feature += tf.reduce_mean(tf.square(ours - theirs), axis=axes)
+        return pixel + perceptual_weight * feature
+
+    return distance
+
+
+def pixel_error(image, target):
+    """Mean squared pixel error on the 0-1 scale, and the PSNR in dB, of an image against the target."""
+    # Images in [-1, 1] span 2, so squared errors on the 0-1 scale are 4 times smaller.
+    mse = float(np.mean(np.square(np.asarray(image) - np.asarray(target))) / 4.0)
+    return mse, peak_signal_to_noise(mse)
 
 
 def project(
@@ -238,9 +292,7 @@ def project(
     if not conditional and label is not None:
         raise ValueError("This generator draws no classes: leave label out.")
 
-    features = feature_function(perceptual)
-    targets = tf.constant(np.repeat(target[np.newaxis], starts, axis=0))
-    target_features = features(targets)
+    distance_per_start = image_distance(target, perceptual, perceptual_weight)
     labels = tf.fill([starts], int(label)) if conditional else None
     latent_dim = sampling.generator_latent_dim(generator)
     latents = tf.Variable(sampling.latent_batch(starts, latent_dim, seed=seed))
@@ -251,15 +303,6 @@ def project(
     def generate(z):
         # training=False: batch norm uses its learned statistics, as when sampling.
         return generator([z, labels] if conditional else z, training=False)
-
-    def distance_per_start(generated):
-        """Pixel distance plus weighted feature distance, one number per start."""
-        pixel = tf.reduce_mean(tf.square(generated - targets), axis=[1, 2, 3])
-        feature = tf.zeros_like(pixel)
-        for ours, theirs in zip(features(generated), target_features):
-            axes = list(range(1, len(ours.shape)))
-            feature += tf.reduce_mean(tf.square(ours - theirs), axis=axes)
-        return pixel + perceptual_weight * feature
 
     @tf.function
     def search_step(noise):
@@ -293,8 +336,7 @@ def project(
     best_image = final_images.numpy()[best]
     frames.append(final_images.numpy())
     frame_steps.append(steps)
-    # Pixel error on the 0-1 scale (images in [-1, 1] span 2, so squared errors shrink by 4).
-    pixel_mse = float(np.mean(np.square(best_image - target)) / 4.0)
+    pixel_mse, psnr = pixel_error(best_image, target)
     return Projection(
         latent=latents.numpy()[best],
         image=best_image,
@@ -302,7 +344,7 @@ def project(
         frames=np.stack([frame[best] for frame in frames]),
         frame_steps=frame_steps,
         pixel_mse=pixel_mse,
-        psnr=peak_signal_to_noise(pixel_mse),
+        psnr=psnr,
         start=best,
     )
 
