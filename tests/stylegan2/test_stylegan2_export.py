@@ -113,13 +113,30 @@ def test_conditional_generator_exports_to_tflite_with_a_truncation_cutoff(snapsh
     assert info["files"] == {"tflite": "generator.tflite"}
 
 
-def test_psi_zero_for_every_layer_exports_one_image_for_every_z(snapshots, tmp_path):
+def test_a_mixed_precision_generator_exports_computing_in_float32(tmp_path):
     from kerasgan.export import export_generator
 
-    paths = export_generator(snapshots["stylegan2"], tmp_path / "average", tflite=False,
-                             truncation_psi=0.0)
-    images = load_saved_model(paths["saved_model"])(latents(3, seed=5))
-    np.testing.assert_allclose(images, np.broadcast_to(images[:1], images.shape), atol=1e-5)
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:  # 16-bit compute in the top two resolutions, as SG2-ADA trains (TFLite takes no bfloat16)
+        mixed = stylegan2_generator(32, 3, num_fp16_res=2, **TINY)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert mixed.get_layer("synthesis").conv1_layers[-1].compute_dtype == "bfloat16"
+    mixed.save(tmp_path / "mixed.keras")
+    paths = export_generator(tmp_path / "mixed.keras", tmp_path / "out", saved_model=False,
+                             truncation_psi=0.5)
+
+    float32 = stylegan2_generator(32, 3, **TINY)
+    float32.set_weights(mixed.get_weights())
+    z = latents(3, seed=6)
+    exported = load_tflite(paths["tflite"])(z)
+    np.testing.assert_allclose(
+        exported, sample_stylegan2(float32, z, truncation_psi=0.5, noise_mode="const"), atol=1e-4
+    )
+    # bfloat16 keeps 8 bits of mantissa: the mixed model differs by its rounding only.
+    np.testing.assert_allclose(
+        exported, sample_stylegan2(mixed, z, truncation_psi=0.5, noise_mode="const"), atol=0.2
+    )
 
 
 def test_bad_truncation_is_one_sentence_and_writes_nothing(snapshots, tmp_path, capsys):
