@@ -139,6 +139,8 @@ def describe_generator(generator, kind, paths):
         info["latent_distribution"] = "standard normal"
         if sampling.is_conditional(generator):
             info["class_names"] = sampling.generator_class_names(generator)
+    from kerasgan.stylegan2_sampling import is_stylegan2
+
     if is_stylegan2(generator):
         mapping, synthesis = generator.get_layer("mapping"), generator.get_layer("synthesis")
         info["stylegan2"] = {
@@ -158,6 +160,8 @@ def exportable_generator(generator, truncation_psi=None, truncation_cutoff=None)
     The CLI checks the exported files against this model. For a StyleGAN2 generator it
     draws what `sample_stylegan2(generator, z, truncation_psi=..., noise_mode="const")` draws.
     """
+    from kerasgan.stylegan2_sampling import check_truncation, is_stylegan2
+
     if not is_stylegan2(generator):
         if truncation_psi is not None or truncation_cutoff is not None:
             raise ValueError(
@@ -182,26 +186,6 @@ def exportable_generator(generator, truncation_psi=None, truncation_cutoff=None)
     copy = generator.__class__.from_config(config)
     copy.set_weights(generator.get_weights())
     return copy
-
-
-def is_stylegan2(model):
-    """True for a StyleGAN2 generator: a model with a "mapping" and a "synthesis" network."""
-    kinds = {layer.name: type(layer).__name__ for layer in getattr(model, "layers", [])}
-    return kinds.get("mapping") == "MappingNetwork" and kinds.get("synthesis") == "SynthesisNetwork"
-
-
-def check_truncation(truncation_psi, truncation_cutoff, num_ws):
-    """One sentence for a psi outside [0, 1] or a cutoff outside 1 to `num_ws`."""
-    if truncation_psi is not None and not 0.0 <= float(truncation_psi) <= 1.0:
-        raise ValueError(
-            f"The truncation psi must be between 0 (the average image) and 1 (no truncation); "
-            f"got {truncation_psi}: choose e.g. 0.7."
-        )
-    if truncation_cutoff is not None and not 1 <= int(truncation_cutoff) <= num_ws:
-        raise ValueError(
-            f"The truncation cutoff counts ws from the first: this generator has {num_ws} ws, "
-            f"so it must be between 1 and {num_ws}; got {truncation_cutoff}."
-        )
 
 
 def _with_layer_settings(config, settings_by_layer):

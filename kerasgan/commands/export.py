@@ -58,10 +58,10 @@ def run(args):
     from kerasgan.export import (
         export_generator,
         exportable_generator,
-        is_stylegan2,
         largest_differences,
         load_exportable_generator,
     )
+    from kerasgan.stylegan2_sampling import is_stylegan2
 
     generator = load_exportable_generator(args.generator)
     # Checked before anything is written: a --trunc the generator cannot take is one sentence.
