@@ -21,12 +21,24 @@ Two kinds of generator are exported the same way:
 Both return the generated batch in [-1, 1], in inference mode (no dropout, batch norm's
 running statistics), exactly as `generator(inputs, training=False)` does.
 
+A StyleGAN2 generator is sampled with choices that are arguments of its layers, not
+inputs: the truncation psi (and cutoff) of its mapping network, the noise mode of its
+synthesis network. An exported function has only its inputs, so the choices are baked in
+when it is exported: the truncation psi asked for (`truncation_psi=0.7`, `--trunc 0.7`;
+none by default), constant noise (the same z always gives the same image, as NVIDIA's
+`generate.py --noise-mode const`), and the unfused modulated convolution (the fused one is
+a grouped convolution, which neither TensorFlow's CPU kernels nor TFLite run). The
+exported function is z [+ label] -> image, like the other latent generators, and
+generator.json records the choices.
+
 Example:
 
 ```python
 from kerasgan.export import export_generator, load_saved_model, load_tflite
 
 paths = export_generator("results/00002-pix2pix-bikes/generator-000040.keras", "exported")
+paths = export_generator("results/00003-stylegan2-faces/generator-000100.keras", "faces",
+                         truncation_psi=0.7)  # z -> image, truncation and constant noise built in
 outputs = load_tflite(paths["tflite"])(inputs)  # NumPy in, NumPy out
 images = load_saved_model("exported")([z, labels])  # a conditional generator: a list, model order
 ```
@@ -44,7 +56,8 @@ from kerasgan import files
 FORMATS = ("savedmodel", "tflite")
 
 
-def export_generator(generator, folder, tflite=True, saved_model=True):
+def export_generator(generator, folder, tflite=True, saved_model=True, truncation_psi=None,
+                     truncation_cutoff=None):
     """Writes a generator as a SavedModel (and a TFLite file) into `folder`.
 
     Args:
@@ -53,6 +66,9 @@ def export_generator(generator, folder, tflite=True, saved_model=True):
         tflite: also convert to `generator.tflite`.
         saved_model: keep the `saved_model/` folder (TFLite is converted from one either
             way; with False it is built in a temporary folder and removed).
+        truncation_psi, truncation_cutoff: StyleGAN2 generators only: the truncation
+            built into the export (psi from 0 to 1; the cutoff, the number of ws it
+            applies to, all when None). None keeps the generator's own (1: none).
 
     Returns:
         A dict of paths: "saved_model" and "tflite" (those written), "info".
@@ -66,7 +82,7 @@ def export_generator(generator, folder, tflite=True, saved_model=True):
     kind = generator_kind(generator)
     if kind is None:
         raise ValueError(f"{generator.name} is not a generator: {_not_a_generator(generator)}")
-    generator = float32_copy(generator)
+    generator = exportable_generator(generator, truncation_psi, truncation_cutoff)
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -123,7 +139,64 @@ def describe_generator(generator, kind, paths):
         info["latent_distribution"] = "standard normal"
         if sampling.is_conditional(generator):
             info["class_names"] = sampling.generator_class_names(generator)
+    from kerasgan.stylegan2_sampling import is_stylegan2
+
+    if is_stylegan2(generator):
+        mapping, synthesis = generator.get_layer("mapping"), generator.get_layer("synthesis")
+        info["stylegan2"] = {
+            "truncation_psi": mapping.truncation_psi,
+            "truncation_cutoff": mapping.truncation_cutoff,
+            "noise_mode": synthesis.noise_mode,
+            "num_ws": synthesis.num_ws,
+            "w_dim": synthesis.w_dim,
+        }
     return info
+
+
+def exportable_generator(generator, truncation_psi=None, truncation_cutoff=None):
+    """The model an export is made from: the generator computing in float32 and, for a
+    StyleGAN2 generator, with its truncation and constant noise built in.
+
+    The CLI checks the exported files against this model. For a StyleGAN2 generator it
+    draws what `sample_stylegan2(generator, z, truncation_psi=..., noise_mode="const")` draws.
+    """
+    from kerasgan.stylegan2_sampling import check_truncation, is_stylegan2
+
+    if not is_stylegan2(generator):
+        if truncation_psi is not None or truncation_cutoff is not None:
+            raise ValueError(
+                f"Truncation (--trunc, --trunc-cutoff) is for StyleGAN2 generators, and "
+                f"{generator.name} is another kind of generator: export it without them."
+            )
+        return float32_copy(generator)
+    synthesis = generator.get_layer("synthesis")
+    check_truncation(truncation_psi, truncation_cutoff, synthesis.num_ws)
+    mapping_settings = {}
+    if truncation_psi is not None:
+        mapping_settings["truncation_psi"] = float(truncation_psi)
+    if truncation_cutoff is not None:
+        mapping_settings["truncation_cutoff"] = int(truncation_cutoff)
+    config = _with_layer_settings(
+        _with_float32_policies(generator.get_config()),
+        {
+            "mapping": mapping_settings,
+            "synthesis": {"noise_mode": "const", "fused_modconv": "unfused"},
+        },
+    )
+    copy = generator.__class__.from_config(config)
+    copy.set_weights(generator.get_weights())
+    return copy
+
+
+def _with_layer_settings(config, settings_by_layer):
+    """A functional model's config with some of its layers' settings replaced."""
+    layers = []
+    for layer in config["layers"]:
+        settings = settings_by_layer.get(layer["name"])
+        if settings:
+            layer = {**layer, "config": {**layer["config"], **settings}}
+        layers.append(layer)
+    return {**config, "layers": layers}
 
 
 def float32_copy(generator):
@@ -288,6 +361,7 @@ def largest_differences(generator, paths, batch_size=4):
 
 __all__ = [
     "export_generator",
+    "exportable_generator",
     "load_saved_model",
     "load_tflite",
     "generator_kind",

@@ -66,7 +66,8 @@ def biggan_standin(tmp_path, monkeypatch):
     return folder
 
 
-# What each notebook prints when it has done its work. dcgan_mnist runs in the resume test below.
+# What each notebook prints when it has done its work. The notebooks in RESUMED run in the
+# resume test below instead: its second run executes every cell in quick mode.
 FINISHED = {
     "dcgan_cifar10": "Frechet distance",
     "conditional_gan_mnist": "morph:",
@@ -78,8 +79,27 @@ FINISHED = {
 }
 
 
+# Notebooks that train in a run folder on the Drive stand-in: (their --data fixture, the
+# training steps of a quick interval, what they print when they have done their work, the
+# files they write there after training).
+RESUMED = {
+    "dcgan_mnist": ("mnist_npz", 20, "confidently recognised", []),
+    "stylegan2_own_dataset": (
+        "mnist_npz", 40, "Wrote the week's pictures to",
+        ["week/truncation_0.7.png", "week/style_mix.png", "week/walk.gif",
+         "week/projection/projected_w.npy", "week/projected_again.png",
+         "week/exported/saved_model/saved_model.pb", "week/exported/generator.json"],
+    ),
+}
+
+
+def checkpoints(drive_folder):
+    """The checkpoints of the run folders in the Drive folder itself (--outdir) or in its results/ (--workdir)."""
+    return list(drive_folder.glob("*/checkpoint.npz")) + list(drive_folder.glob("results/*/checkpoint.npz"))
+
+
 def test_every_notebook_is_run_here():
-    assert sorted([*FINISHED, "dcgan_mnist"]) == sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+    assert sorted([*FINISHED, *RESUMED]) == sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
 
 
 @pytest.mark.parametrize("name", sorted(FINISHED))
@@ -106,17 +126,19 @@ def test_notebook_runs_in_quick_mode(name, tmp_path, monkeypatch, request):
     assert any(outdir.iterdir()), "the notebook wrote nothing to its KERASGAN_OUTDIR folder"
 
 
+@pytest.mark.parametrize("name", sorted(RESUMED))
 def test_a_notebook_run_with_a_drive_folder_that_holds_a_run_resumes_it(
-    tmp_path, monkeypatch, mnist_npz
+    name, tmp_path, monkeypatch, request
 ):
     """A disconnect kills the kernel in the middle of training; the next run continues the run."""
+    data_fixture, interval_steps, finished, written = RESUMED[name]
     drive_folder = tmp_path / "drive"
     monkeypatch.setenv("KERASGAN_QUICK", "1")
     monkeypatch.setenv("KERASGAN_OUTDIR", str(drive_folder))
-    monkeypatch.setenv("KERASGAN_ARGS", f"--data {mnist_npz}")
+    monkeypatch.setenv("KERASGAN_ARGS", f"--data {request.getfixturevalue(data_fixture)}")
 
     # 1. The first run, killed like a Colab disconnect as soon as the first checkpoint is saved.
-    first = notebook_client("dcgan_mnist", tmp_path)
+    first = notebook_client(name, tmp_path)
     errors = []
 
     def execute_until_killed():
@@ -128,34 +150,36 @@ def test_a_notebook_run_with_a_drive_folder_that_holds_a_run_resumes_it(
     thread = threading.Thread(target=execute_until_killed)
     thread.start()
     deadline = time.monotonic() + 300
-    while not list(drive_folder.glob("*/checkpoint.npz")):
+    while not checkpoints(drive_folder):
         assert time.monotonic() < deadline, "the first run saved no checkpoint in 5 minutes"
         assert thread.is_alive(), f"the first run ended before its first checkpoint: {errors}"
         time.sleep(0.05)
     os.kill(first.km.provisioner.pid, signal.SIGKILL)
     thread.join(timeout=60)
     assert errors, "the first run finished before it could be killed"
-    (run_folder,) = drive_folder.iterdir()
+    (checkpoint,) = checkpoints(drive_folder)
+    run_folder = checkpoint.parent
     first_interval = (run_folder / "stats.jsonl").read_text().splitlines()[0]
 
     # 2. The same notebook again, with the same Drive folder: it resumes, it does not restart.
-    second = notebook_client("dcgan_mnist", tmp_path)
+    second = notebook_client(name, tmp_path)
     second.execute()
     printed = printed_text(second.nb)
 
-    assert [path.name for path in drive_folder.iterdir()] == [run_folder.name]  # no new run
+    assert [path.name for path in run_folder.parent.iterdir()] == [run_folder.name]  # no new run
     stats = [json.loads(line) for line in (run_folder / "stats.jsonl").read_text().splitlines()]
-    # Quick mode: one epoch in intervals of 20 steps; 6 intervals on the 3,678 offline digits,
-    # the last one cut short where the epoch ends (training stops at the length asked for).
+    # Quick mode: a short run in intervals of a few steps, the last one cut short where the
+    # run ends (training stops at the length asked for: one epoch, or one kimg).
     assert [line["interval"] for line in stats] == list(range(1, len(stats) + 1))
     steps = [line["step"] for line in stats]
-    assert steps[:-1] == [20 * line["interval"] for line in stats[:-1]]
-    assert 20 * (len(stats) - 1) < steps[-1] <= 20 * len(stats)
+    assert steps[:-1] == [interval_steps * line["interval"] for line in stats[:-1]]
+    assert interval_steps * (len(stats) - 1) < steps[-1] <= interval_steps * len(stats)
     resumed = re.search(r"Resuming (\S+) after interval (\d+) \(step (\d+)", printed)
     assert resumed, printed[-3000:]
     assert resumed.group(1) == run_folder.name
     interval, step = int(resumed.group(2)), int(resumed.group(3))
-    assert 1 <= interval < len(stats) and step == 20 * interval  # the step count continued
+    assert 1 <= interval < len(stats) and step == interval_steps * interval  # the step count continued
     # The interval trained before the disconnect was kept as it was, not trained again.
     assert (run_folder / "stats.jsonl").read_text().splitlines()[0] == first_interval
-    assert "confidently recognised" in printed
+    assert finished in printed, printed[-3000:]
+    assert [path for path in written if not (drive_folder / path).is_file()] == []
