@@ -125,6 +125,7 @@ def side_by_side(pictures, panel_size):
 
     panels = []
     for picture in pictures:
+        picture = picture[..., :3] if picture.ndim == 3 else picture  # inpaint: not the mask
         if picture.ndim == 2 or picture.shape[-1] == 1:
             picture = np.repeat(picture.reshape(*picture.shape[:2], 1), 3, axis=-1)
         shrinking = picture.shape[0] > panel_size

@@ -11,6 +11,25 @@ modes here are the "something made from a frame":
 | "grayscale" | the grey picture (the model learns to colour it)            | 1        |
 | "downscale" | grey, shrunk by `downscale_factor` (area), blown up bicubic | 1        |
 | "posterize" | every colour channel rounded to `posterize_levels` values   | 3        |
+| "inpaint"   | the picture with rectangular holes of `hole_fill` grey, and | 4        |
+|             | the hole mask (255 in the holes, 0 elsewhere) as channel 4  |          |
+
+Two of them are classic image restoration tasks. "downscale" is **super-resolution**
+(with colourisation: the small picture is grey): the model draws the detail and the
+colour that a picture `downscale_factor` times smaller lost. "inpaint" is **inpainting**:
+`holes` rectangles per picture, each side a random fraction of the picture's side
+between the two numbers of `hole_size` (0.25-0.5: a quarter to a half), are painted
+over, and the model fills them from what is around (Pathak et al. 2016, "Context
+Encoders", https://arxiv.org/abs/1604.07379; pix2pix's loss is theirs, L1 plus a GAN
+term). The mask channel says where the holes are, so a pixel of the same grey as the fill
+is not mistaken for one.
+
+The holes are random: each training pair gets new ones (its seed comes from the
+`tf.data` pipeline, as the jitter's does), the held-out pairs always the same ones. Called
+without a seed, `apply` draws the holes of seed 0, so `kerasgan live` paints the same
+holes into every frame (holes that moved every frame would flicker) and the model fills
+them as the scene moves. A program feeding an exported inpainting generator can make its
+own input: the picture with any holes set to `hole_fill`, and the mask as a 4th channel.
 
 Training (`kerasgan/data/paired.py`, inside a `tf.data` pipeline) and live use
 (`kerasgan/live.py`, on camera frames) call the very same `InputMode.apply`, written with
@@ -25,6 +44,7 @@ Example:
 ```python
 mode = InputMode("edges")
 edges = mode.apply(frame)  # uint8 (H, W, 1), 255 on edges
+holes = InputMode("inpaint", hole_size=(0.25, 0.5)).apply(frame, seed=7)  # uint8 (H, W, 4)
 ```
 """
 
@@ -32,7 +52,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-INPUT_MODES = ("edges", "grayscale", "downscale", "posterize")
+INPUT_MODES = ("edges", "grayscale", "downscale", "posterize", "inpaint")
 
 
 @dataclass(frozen=True)
@@ -40,12 +60,18 @@ class InputMode:
     """One way of making a pix2pix input from an RGB picture, with its settings.
 
     Args:
-        name: "edges", "grayscale", "downscale" or "posterize" (see the module's table).
+        name: "edges", "grayscale", "downscale", "posterize" or "inpaint" (see the
+            module's table).
         downscale_factor: for "downscale": how many times smaller the picture is made
             before it is blown up again (8: a 256-pixel frame becomes 32 x 32 pixels).
         edge_thresholds: for "edges": Canny's low and high thresholds on 0-255 gradients.
             Lower values find more, fainter edges.
         posterize_levels: for "posterize": values kept per colour channel (2 to 64).
+        hole_size: for "inpaint": (smallest, largest) side of a hole as a fraction of the
+            picture's side, each above 0 and at most 1; a hole's width and height are
+            drawn independently from that range. `parse_hole_size` reads "0.25-0.5".
+        holes: for "inpaint": rectangles cut out of each picture (they may overlap).
+        hole_fill: for "inpaint": the grey (0-255) the holes are painted with.
 
     Example:
 
@@ -61,6 +87,9 @@ class InputMode:
     downscale_factor: int = 8
     edge_thresholds: tuple = (100, 200)
     posterize_levels: int = 4
+    hole_size: tuple = (0.25, 0.5)
+    holes: int = 1
+    hole_fill: int = 128
 
     def __post_init__(self):
         if self.name not in INPUT_MODES:
@@ -80,21 +109,34 @@ class InputMode:
             )
         if not 2 <= int(self.posterize_levels) <= 64:
             raise ValueError(f"posterize_levels must be from 2 to 64; got {self.posterize_levels}.")
+        if int(self.holes) < 1:
+            raise ValueError(
+                f"holes must be 1 or more (holes cut out of each picture); got {self.holes}."
+            )
+        if not 0 <= int(self.hole_fill) <= 255:
+            raise ValueError(
+                f"hole_fill must be a grey from 0 to 255 (128 is mid-grey); got {self.hole_fill}."
+            )
         # Frozen dataclass: normalise the types once (a JSON config gives lists and floats).
         object.__setattr__(self, "downscale_factor", int(self.downscale_factor))
         object.__setattr__(self, "edge_thresholds", (low, high))
         object.__setattr__(self, "posterize_levels", int(self.posterize_levels))
+        object.__setattr__(self, "hole_size", parse_hole_size(self.hole_size))
+        object.__setattr__(self, "holes", int(self.holes))
+        object.__setattr__(self, "hole_fill", int(self.hole_fill))
 
     @property
     def channels(self):
-        """Channels of the input this mode makes: 3 for "posterize", 1 otherwise."""
-        return 3 if self.name == "posterize" else 1
+        """Channels of the input this mode makes: 3 for "posterize", 4 for "inpaint", else 1."""
+        return {"posterize": 3, "inpaint": 4}.get(self.name, 1)
 
-    def apply(self, image):
+    def apply(self, image, seed=None):
         """Makes the input from one picture.
 
         Args:
             image: uint8 RGB array (height, width, 3).
+            seed: for "inpaint": where the holes go (an int or a sequence of ints, such as
+                the two of a `tf.data` pair seed); None is seed 0. Other modes ignore it.
 
         Returns:
             uint8 array (height, width, `channels`), the same size as `image`.
@@ -110,6 +152,9 @@ class InputMode:
         image = np.ascontiguousarray(image)
         if self.name == "posterize":
             return posterize(image, self.posterize_levels)
+        if self.name == "inpaint":
+            mask = hole_mask(image.shape[:2], self.hole_size, self.holes, seed)
+            return cut_holes(image, mask, self.hole_fill)
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         if self.name == "grayscale":
             made = gray
@@ -125,6 +170,7 @@ class InputMode:
         """A plain dict (JSON-able) from which `from_config` makes the same mode."""
         config = asdict(self)
         config["edge_thresholds"] = list(self.edge_thresholds)
+        config["hole_size"] = list(self.hole_size)
         return config
 
     @classmethod
@@ -139,6 +185,10 @@ class InputMode:
             return f"downscale (grey, {self.downscale_factor}x smaller)"
         if self.name == "posterize":
             return f"posterize ({self.posterize_levels} levels per channel)"
+        if self.name == "inpaint":
+            noun = "hole" if self.holes == 1 else "holes"
+            size = format_hole_size(self.hole_size)
+            return f"inpaint ({self.holes} {noun} of {size} of the side)"
         return "grayscale"
 
 
@@ -163,7 +213,77 @@ def posterize(image, levels):
     return (steps * 255 // (levels - 1)).astype(np.uint8)
 
 
-def input_mode(name, downscale_factor=8, edge_thresholds=(100, 200), posterize_levels=4):
+def parse_hole_size(value):
+    """(smallest, largest) hole side as fractions of the picture's side, from "0.25-0.5".
+
+    Accepts a string "MIN-MAX" or "SIZE" (every hole that size), a number, or a pair of
+    numbers; raises a ValueError naming the value when it is not 0 < MIN <= MAX <= 1.
+    """
+    try:
+        if isinstance(value, str):
+            parts = [float(part) for part in value.strip().split("-")]
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            parts = [float(value)]
+        else:
+            parts = [float(part) for part in value]
+    except (TypeError, ValueError):
+        parts = []
+    if len(parts) == 1:
+        parts = parts * 2
+    if len(parts) != 2 or not 0 < parts[0] <= parts[1] <= 1:
+        raise ValueError(
+            f"hole_size must be a fraction of the picture's side, or two joined by a dash, "
+            f"from above 0 to 1 with the smaller first; got {value!r}: pass e.g. --hole-size "
+            "0.25-0.5 (holes a quarter to a half of the side)."
+        )
+    return (parts[0], parts[1])
+
+
+def format_hole_size(hole_size):
+    """(0.25, 0.5) -> "0.25-0.5", the way `--hole-size` is written."""
+    smallest, largest = parse_hole_size(hole_size)
+    return f"{smallest:g}" if smallest == largest else f"{smallest:g}-{largest:g}"
+
+
+def hole_mask(shape, hole_size, holes=1, seed=None):
+    """A boolean (height, width) mask, True inside `holes` random rectangles.
+
+    Each rectangle's width and height are drawn independently and uniformly from
+    `hole_size` (fractions of the width and of the height, rounded to whole pixels, at
+    least 1), its corner uniformly among the places where it fits inside the picture.
+    The same seed gives the same mask.
+    """
+    height, width = shape
+    smallest, largest = parse_hole_size(hole_size)
+    # np.uint64 keeps the negative int64 numbers of a tf.data seed valid for SeedSequence.
+    entropy = 0 if seed is None else np.asarray(seed).astype(np.uint64).ravel().tolist()
+    generator = np.random.default_rng(entropy)
+    mask = np.zeros((height, width), dtype=bool)
+    for _ in range(int(holes)):
+        hole_height = _hole_side(generator, height, smallest, largest)
+        hole_width = _hole_side(generator, width, smallest, largest)
+        top = generator.integers(0, height - hole_height + 1)
+        left = generator.integers(0, width - hole_width + 1)
+        mask[top : top + hole_height, left : left + hole_width] = True
+    return mask
+
+
+def _hole_side(generator, side, smallest, largest):
+    low = max(1, int(np.ceil(smallest * side - 1e-9)))
+    high = max(low, int(np.floor(largest * side + 1e-9)))
+    return int(generator.integers(low, high + 1))
+
+
+def cut_holes(image, mask, fill=128):
+    """The inpainting input: `image` with `fill` where `mask` is True, the mask (0/255) as channel 4."""
+    holed = np.where(mask[..., np.newaxis], np.uint8(fill), image)
+    return np.concatenate([holed, (mask * 255).astype(np.uint8)[..., np.newaxis]], axis=-1)
+
+
+def input_mode(
+    name, downscale_factor=8, edge_thresholds=(100, 200), posterize_levels=4,
+    hole_size=(0.25, 0.5), holes=1,
+):  # fmt: skip
     """An `InputMode`, or None for "paired" (the data already holds the inputs)."""
     if name in (None, "paired"):
         return None
@@ -172,7 +292,19 @@ def input_mode(name, downscale_factor=8, edge_thresholds=(100, 200), posterize_l
             f"Unknown input mode {name!r}: choose paired (the data holds the inputs) or one of "
             f"{', '.join(INPUT_MODES)}."
         )
-    return InputMode(name, downscale_factor, tuple(edge_thresholds), posterize_levels)
+    return InputMode(
+        name, downscale_factor, tuple(edge_thresholds), posterize_levels, hole_size, holes
+    )
 
 
-__all__ = ["INPUT_MODES", "InputMode", "downscale", "posterize", "input_mode"]
+__all__ = [
+    "INPUT_MODES",
+    "InputMode",
+    "cut_holes",
+    "downscale",
+    "format_hole_size",
+    "hole_mask",
+    "input_mode",
+    "parse_hole_size",
+    "posterize",
+]

@@ -8,8 +8,9 @@ in three shapes:
    left half the input and the right half the target; "BtoA" swaps them.
 2. **Two folders matched by file name**: `inputs/0001.png` pairs with `targets/0001.jpg`.
 3. **A folder of targets only**, such as the frames of a video: the input is made from
-   each target by an input mode (edges, grayscale, downscale, posterize; see
-   `kerasgan/data/input_modes.py`), the "Learning to See" setup.
+   each target by an input mode (edges, grayscale, downscale, posterize, inpaint; see
+   `kerasgan/data/input_modes.py`), the "Learning to See" setup, super-resolution
+   (downscale) and inpainting.
 
 A folder with `train/` and `test/` subfolders (what `kerasgan dataset video` writes,
 next to manifest.json and contact_sheet.jpg) trains on `train/`; `test/` (or `val/`, as in
@@ -30,7 +31,9 @@ Python `random.randint` inside the pipeline would run once, when TensorFlow trac
 function, and every step would get the same "random" crop.
 
 With an input mode, the input is made *after* the jitter, from the jittered target: that
-is also how `kerasgan live` makes it from a camera frame, at the model's own size.
+is also how `kerasgan live` makes it from a camera frame, at the model's own size. The
+inpaint mode's holes take the pair's seed too, so each pair gets new holes every epoch and
+the held-out pairs (same seeds, no jitter) always the same ones.
 """
 
 import sys
@@ -92,7 +95,8 @@ class PairedData(TrainingData):
     Attributes (besides those of `TrainingData`):
         dataset: one epoch of `(inputs, targets)` batches, float32 in [-1, 1].
         image_shape: (size, size, 3), the shape of a target.
-        input_channels: channels of an input (1 for edges, grayscale and downscale).
+        input_channels: channels of an input (1 for edges, grayscale and downscale, 4 for
+            inpaint: the holed picture and the hole mask).
         input_mode: the `InputMode` that makes the inputs, or None when the data holds them.
         pairs: the `PairFiles` behind the dataset.
     """
@@ -129,6 +133,8 @@ def load_paired_data(
     direction="AtoB",
     target_folder=None,
     downscale_factor=8,
+    hole_size=(0.25, 0.5),
+    holes=1,
     jitter=True,
     shuffle=True,
     seed=0,
@@ -142,10 +148,13 @@ def load_paired_data(
         image_size: side of the square images: 64, 128, 256 or 512 for `unet_generator`.
         batch_size: pairs per batch (the paper uses 1; see the pix2pix training defaults).
         input_mode: "paired" (the data holds the inputs), or "edges", "grayscale",
-            "downscale", "posterize" to make each input from its target.
+            "downscale" (super-resolution), "posterize", "inpaint" to make each input
+            from its target.
         direction: "AtoB" or "BtoA", for side-by-side images.
         target_folder: a second folder of targets, matched to `source`'s inputs by name.
         downscale_factor: for the "downscale" input mode.
+        hole_size, holes: for the "inpaint" input mode: (smallest, largest) side of a
+            hole as a fraction of the picture's side (or "0.25-0.5"), holes per picture.
         jitter: enlarge, random crop and mirror every pair (pix2pix's augmentation).
         shuffle: a new order every epoch.
         seed: seed of the shuffle and of the jitter.
@@ -162,7 +171,7 @@ def load_paired_data(
     test_inputs, test_targets = data.test_pairs(8)
     ```
     """
-    mode = input_modes.input_mode(input_mode, downscale_factor)
+    mode = input_modes.input_mode(input_mode, downscale_factor, hole_size=hole_size, holes=holes)
     pairs = find_pairs(source, mode, direction, target_folder)
     check_batch_options(len(pairs.train), batch_size, True, what=f"pairs in {pairs.train_folder}")
     dataset = pair_dataset(
@@ -283,8 +292,8 @@ def _check_side_by_side(path):
         raise ValueError(
             f"{path} is {width}x{height} pixels, not two pictures side by side (width = 2 x "
             "height). For a folder of single pictures such as video frames, make the inputs "
-            "with --input-mode edges, grayscale, downscale or posterize; for inputs and targets "
-            "in two folders, pass the targets with --target-data."
+            "with --input-mode edges, grayscale, downscale, posterize or inpaint; for inputs and "
+            "targets in two folders, pass the targets with --target-data."
         )
 
 
@@ -341,15 +350,19 @@ def random_jitter(images, seed, image_size):
     return tf.split(stacked, channels, axis=-1)
 
 
-def make_input(target, input_mode):
+def make_input(target, input_mode, seed):
     """Makes the input of a uint8 target inside a tf.data pipeline, with `InputMode.apply`.
 
     `tf.numpy_function` runs the same NumPy/OpenCV code that `kerasgan live` runs on
-    camera frames, so training and live inputs match exactly.
+    camera frames, so training and live inputs match exactly. `seed` (the pair's int64
+    seed tensor) places the inpaint mode's holes; the other modes ignore it.
     """
     import tensorflow as tf
 
-    made = tf.numpy_function(input_mode.apply, [target], tf.uint8, stateful=False)
+    made = tf.numpy_function(
+        lambda image, image_seed: input_mode.apply(image, seed=image_seed),
+        [target, seed], tf.uint8, stateful=False,
+    )  # fmt: skip
     return tf.ensure_shape(made, (*target.shape[:2], input_mode.channels))
 
 
@@ -403,7 +416,7 @@ def pair_dataset(
             target = images
             if jitter:
                 (target,) = random_jitter([target], pair_seed, image_size)
-            return make_input(target, pairs.input_mode), target
+            return make_input(target, pairs.input_mode, pair_seed), target
         input_image, target = images
         if jitter:
             input_image, target = random_jitter([input_image, target], pair_seed, image_size)
@@ -412,10 +425,23 @@ def pair_dataset(
     dataset = dataset.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
     dataset = dataset.map(
-        lambda inputs, targets: (scale_batch(inputs), scale_batch(targets)),
+        lambda inputs, targets: (scale_inputs(inputs), scale_batch(targets)),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def scale_inputs(inputs):
+    """uint8 input batch -> float32 in [-1, 1], every channel kept.
+
+    `scale_batch` takes a 4th channel for alpha and drops it; the inpaint mode's 4th
+    channel is its hole mask, which the model needs.
+    """
+    if inputs.shape[-1] == 4:
+        import tensorflow as tf
+
+        return tf.cast(inputs, tf.float32) / 127.5 - 1.0
+    return scale_batch(inputs)
 
 
 def decode_side_by_side(file_path, image_size, direction="AtoB"):

@@ -218,7 +218,8 @@ class Pix2Pix(GAN):
 
     Args:
         image_size: 64, 128, 256 or 512.
-        input_channels: channels of the inputs (1 for edges, grayscale, downscale).
+        input_channels: channels of the inputs (1 for edges, grayscale, downscale; 4 for
+            inpaint: the holed picture and its hole mask).
         output_channels: channels of the targets and outputs.
         l1_weight: weight of the L1 distance to the target (100 in the paper). With 0 the
             outputs are sharp but need not match the input; without the GAN loss (a very

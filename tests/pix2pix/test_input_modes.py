@@ -18,7 +18,7 @@ def test_every_mode_keeps_the_size_and_gives_its_channels(frame):
         made = InputMode(name).apply(frame)
         assert made.dtype == np.uint8
         assert made.shape == (128, 128, InputMode(name).channels), name
-    assert [InputMode(name).channels for name in INPUT_MODES] == [1, 1, 1, 3]
+    assert [InputMode(name).channels for name in INPUT_MODES] == [1, 1, 1, 3, 4]
 
 
 def test_grayscale_is_the_luma_of_the_frame(frame):

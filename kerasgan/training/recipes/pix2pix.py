@@ -4,6 +4,12 @@ pix2pix learns from pairs: its data is a paired folder (side-by-side A|B picture
 folders matched by file name, or pictures plus an input mode that makes the inputs),
 its grid shows fixed held-out pairs as input | output | target, and after every
 interval the held-out L1 error and PSNR join stats.jsonl.
+
+Two input modes are classic restoration tasks: `--input-mode downscale` is
+super-resolution (a grey picture `--downscale-factor` times smaller -> the full colour
+picture), `--input-mode inpaint` is inpainting (random holes of `--hole-size` -> the
+picture whole); with inpaint, stats.jsonl also gets `test_hole_l1`, the held-out L1
+error inside the holes alone, where the model has to invent what it cannot see.
 """
 
 import dataclasses
@@ -11,6 +17,7 @@ import dataclasses
 import numpy as np
 
 from kerasgan import images
+from kerasgan.data.input_modes import format_hole_size
 from kerasgan.training.options import TrainingOptions, number_in, one_of, option, whole_number
 from kerasgan.training.recipe import Recipe, gan_arguments
 
@@ -20,7 +27,8 @@ SCORED_PAIRS = 256  # held-out pairs scored after each interval (at most)
 EXAMPLES = """\
 examples:
   kerasgan train pix2pix --data datasets/bikes --input-mode edges --image-size 256
-  kerasgan train pix2pix --data datasets/bikes --input-mode downscale --downscale-factor 16
+  kerasgan train pix2pix --data datasets/bikes --input-mode downscale --downscale-factor 4
+  kerasgan train pix2pix --data datasets/bikes --input-mode inpaint --hole-size 0.2-0.5 --holes 2
   kerasgan train pix2pix --data datasets/facades --direction BtoA --epochs 200
   kerasgan train pix2pix --data sketches/ --target-data photos/ --image-size 128 --batch-size 4
 
@@ -28,7 +36,19 @@ examples:
 train/; test/ (or val/) gives the input | output | target grids and the held-out L1 and
 PSNR in stats.jsonl. The input mode is saved in every generator snapshot, so
 `kerasgan live --generator results/.../generator-000010.keras --source 0` needs nothing else.
+
+super-resolution: --input-mode downscale shrinks each picture --downscale-factor times
+(grey) and the model learns to draw the full-size colour picture back.
+inpainting: --input-mode inpaint paints --holes grey rectangles into each picture, each
+side --hole-size of the picture's side (0.25-0.5: a quarter to a half; one number: that
+size), new ones every epoch, and the model learns to fill them; its input has a 4th
+channel, the hole mask. Live, the same holes of seed 0 are cut into every frame.
 """
+
+
+def hole_fractions(name, value):
+    """A --hole-size in standard form, "MIN-MAX" (or "SIZE"), or a one-sentence ValueError."""
+    return format_hole_size(value)
 
 
 @dataclasses.dataclass
@@ -54,8 +74,9 @@ class Pix2PixOptions(TrainingOptions):
     # step normalizes a few pictures together.
     batch_size: int = option(4, "pairs per step (the paper uses 1)", check=whole_number())
     input_mode: str = option(
-        "paired", "paired (the data holds the inputs), edges, grayscale, downscale or posterize"
-    )
+        "paired", "paired (the data holds the inputs), edges, grayscale, downscale "
+        "(super-resolution), posterize or inpaint (fill holes)",
+    )  # fmt: skip
     direction: str = option(
         "AtoB", "AtoB (left half -> right half) or BtoA, for side-by-side images",
         check=one_of("AtoB", "BtoA"),
@@ -66,6 +87,13 @@ class Pix2PixOptions(TrainingOptions):
     )  # fmt: skip
     downscale_factor: int = option(
         8, "how many times smaller the downscale input mode makes a picture", check=whole_number()
+    )
+    hole_size: str = option(
+        "0.25-0.5", "with --input-mode inpaint: side of a hole as a fraction of the picture's "
+        "side, MIN-MAX or one size", check=hole_fractions,
+    )  # fmt: skip
+    holes: int = option(
+        1, "with --input-mode inpaint: holes cut into each picture", check=whole_number()
     )
     l1_weight: float = option(
         100.0, "weight of the L1 loss next to the GAN loss (100 in the paper)", check=number_in(0)
@@ -85,21 +113,49 @@ def translate(generator, inputs, batch_size=16):
     return generator.predict(inputs, batch_size=batch_size, verbose=0)
 
 
-def pair_scores(generator, inputs, targets):
-    """Held-out L1 error and PSNR of a generator on (inputs, targets) in [-1, 1].
+def image_scores(outputs, targets, masks=None):
+    """L1 error and PSNR of images against their targets, all in [-1, 1].
+
+    Args:
+        outputs, targets: (N, H, W, C) batches.
+        masks: optional boolean (N, H, W, 1) hole masks (`hole_masks`), for the L1 error
+            inside the holes too.
 
     Returns:
         {"test_l1": mean absolute error in [-1, 1] units (the L1 of the loss),
          "test_psnr": mean peak signal-to-noise ratio over the images, in dB, pixels in
-         [0, 1] (higher is better; +6 dB is half the error)}.
+         [0, 1] (higher is better; +6 dB is half the error),
+         and with masks "test_hole_l1": the mean absolute error over the hole pixels}.
     """
-    outputs = translate(generator, inputs).astype("float64")
+    outputs = np.asarray(outputs, "float64")
     targets = np.asarray(targets, "float64")
-    l1 = float(np.mean(np.abs(outputs - targets)))
+    errors = np.abs(outputs - targets)
+    l1 = float(np.mean(errors))
     # In [0, 1] units the squared error is a quarter of the one in [-1, 1] units.
     mse = np.mean(np.square(outputs - targets), axis=(1, 2, 3)) / 4.0
     psnr = float(np.mean(10.0 * np.log10(1.0 / np.maximum(mse, 1e-10))))
-    return {"test_l1": round(l1, 6), "test_psnr": round(psnr, 4)}
+    scores = {"test_l1": round(l1, 6), "test_psnr": round(psnr, 4)}
+    if masks is not None:
+        in_holes = np.broadcast_to(np.asarray(masks, bool), errors.shape)
+        scores["test_hole_l1"] = round(float(errors[in_holes].mean()), 6)
+    return scores
+
+
+def pair_scores(generator, inputs, targets, masks=None):
+    """Held-out L1 error and PSNR (and L1 in the holes) of a generator on (inputs, targets).
+
+    See `image_scores`; inputs and targets in [-1, 1], the generator run in inference mode.
+    """
+    return image_scores(translate(generator, inputs), targets, masks)
+
+
+def hole_masks(inputs):
+    """Where the holes of inpaint inputs in [-1, 1] are: boolean (N, H, W, 1).
+
+    The inpaint input mode's 4th channel is 255 in the holes and 0 elsewhere, so 1 and -1
+    once scaled.
+    """
+    return np.asarray(inputs)[..., 3:4] > 0
 
 
 class PairScores:
@@ -107,22 +163,25 @@ class PairScores:
 
     Args:
         inputs, targets: held-out pairs, float32 in [-1, 1] (`PairedData.test_pairs()`).
+        masks: hole masks of inpaint inputs (`hole_masks`), for `test_hole_l1`; or None.
     """
 
-    def __init__(self, inputs, targets):
-        self.inputs, self.targets = inputs, targets
+    def __init__(self, inputs, targets, masks=None):
+        self.inputs, self.targets, self.masks = inputs, targets, masks
 
     def __call__(self, model):
         from kerasgan.training.callbacks import sampling_generator
 
-        return pair_scores(sampling_generator(model), self.inputs, self.targets)
+        return pair_scores(sampling_generator(model), self.inputs, self.targets, self.masks)
 
 
 def held_out_scores(data, options):
     """[A `PairScores` on up to SCORED_PAIRS test pairs], or [] when the data has no test folder."""
     if not data.pairs.test:
         return []
-    return [PairScores(*data.test_pairs(SCORED_PAIRS))]
+    inputs, targets = data.test_pairs(SCORED_PAIRS)
+    inpainting = data.input_mode is not None and data.input_mode.name == "inpaint"
+    return [PairScores(inputs, targets, hole_masks(inputs) if inpainting else None)]
 
 
 # -------------------------------------------------------------------- grids
@@ -151,6 +210,8 @@ class PairGrid:
 
 def side_by_side_grid(*columns):
     """One grid row per example, the given batches side by side (input | output | target)."""
+    # An inpaint input shows its holed picture; its 4th channel, the mask, is left out.
+    columns = [column[..., :3] for column in columns]
     channels = max(column.shape[-1] for column in columns)
     # Grey inputs beside colour outputs are repeated to RGB, to fit in one grid.
     columns = [np.repeat(c, channels // c.shape[-1], axis=-1) for c in columns]
@@ -179,6 +240,8 @@ def load_data(dataset, options):
         direction=options.direction,
         target_folder=options.target_data,
         downscale_factor=options.downscale_factor,
+        hole_size=options.hole_size,
+        holes=options.holes,
         seed=options.seed,
     )
 
@@ -212,6 +275,8 @@ def next_steps(run):
     stats = run.stats()
     if stats and "test_l1" in stats[-1]:
         lines.append(f"Held-out L1 {stats[-1]['test_l1']:.4f}, PSNR {stats[-1]['test_psnr']:.2f} dB")
+        if "test_hole_l1" in stats[-1]:
+            lines.append(f"Held-out L1 inside the holes {stats[-1]['test_hole_l1']:.4f}")
     snapshot = run.latest_snapshot()
     if snapshot is not None:
         lines.append(f"Latest generator: {snapshot}")
