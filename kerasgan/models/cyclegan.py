@@ -1,0 +1,500 @@
+"""CycleGAN: translation between two sets of images that come without pairs (Zhu et al. 2017).
+
+Paper: https://arxiv.org/abs/1703.10593 (the authors' code: junyanz/pytorch-CycleGAN-and-pix2pix)
+
+pix2pix learns from pairs; a summer video and a winter video, or photos and paintings,
+have none. CycleGAN trains two generators and two discriminators at once:
+
+- `generator_a2b` (G) turns domain A into domain B, `generator_b2a` (F) turns B into A;
+- `discriminator_b` tells real B images from G's, `discriminator_a` real A from F's;
+- the **cycle-consistency** term asks F(G(a)) = a and G(F(b)) = b (L1, weight 10):
+  without it G could draw any B image at all, with it G must keep what F needs to go
+  back, which is the content (the digit, the layout of the street);
+- the **identity** term asks G(b) = b and F(a) = a (L1, half the cycle weight): a
+  generator shown an image of its own output domain should leave it alone, which keeps
+  colours from drifting (section 5.2 of the paper).
+
+The generators are ResNets (Johnson et al. 2016): two stride-2 convolutions down, 6 or 9
+residual blocks at a quarter of the size, two transposed convolutions up, with reflection
+padding and instance normalization. The discriminators are pix2pix's 70 x 70 PatchGAN
+judging one image, with instance normalization. The loss is least squares (LSGAN), as in
+the paper; the discriminators learn from a pool of 50 earlier fakes each
+(`kerasgan/models/image_pool.py`), and the learning rates fall linearly to zero over the
+second half of training (`LinearDecay`).
+
+A saved generator is a plain Keras model from images to images, like pix2pix's, so
+`kerasgan live` and `kerasgan export` take it as it is.
+"""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from kerasgan import losses
+from kerasgan.models.gan import _under_multi_worker_strategy, _with_loss_scaling, default_gan_optimizer
+from kerasgan.models.image_pool import FakeImagePool
+from kerasgan.models.layers import ReflectionPadding2D
+from kerasgan.models.pix2pix import patchgan_discriminator
+
+RESIDUAL_BLOCKS = (6, 9)  # the paper's: 6 blocks for 128-pixel images, 9 for 256 and more
+
+
+def check_image_size(image_size):
+    """`image_size` as an int if the ResNet generator takes it (a multiple of 4, 28 or more)."""
+    size = int(image_size)
+    if size < 28 or size % 4:
+        raise ValueError(
+            f"CycleGAN takes square images whose side is a multiple of 4, from 28 pixels up; "
+            f"got {image_size}. Choose --image-size 128 or 256 (32 for small tests)."
+        )
+    return size
+
+
+def _instance_norm():
+    # Instance normalization is group normalization with one group per channel: each
+    # image's statistics alone, so one picture's contrast does not leak into another's.
+    return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5)
+
+
+def _initializer():
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)  # as pix2pix and DCGAN
+
+
+def _convolution(x, filters, kernel_size, strides=1, padding="same"):
+    return keras.layers.Conv2D(
+        filters, kernel_size, strides=strides, padding=padding, use_bias=False,
+        kernel_initializer=_initializer(),
+    )(x)  # fmt: skip
+
+
+def _residual_block(x, filters):
+    """x + (reflect-pad, 3x3 conv, instance norm, ReLU, reflect-pad, 3x3 conv, instance norm)."""
+    shortcut = x
+    for last in (False, True):
+        x = ReflectionPadding2D(1)(x)
+        x = _instance_norm()(_convolution(x, filters, 3, padding="valid"))
+        if not last:
+            x = keras.layers.ReLU()(x)
+    return keras.layers.Add()([shortcut, x])
+
+
+def resnet_generator(
+    image_size=256, channels=3, base_filters=64, residual_blocks=9, name="generator"
+):
+    """CycleGAN's ResNet generator: c7s1-64, d128, d256, R256 x blocks, u128, u64, c7s1-3.
+
+    Args:
+        image_size: side of the square images, a multiple of 4 (256 in the paper).
+        channels: channels of the input and output images (1 grey, 3 RGB).
+        base_filters: filters of the first convolution (64); the two down-sampling
+            convolutions double them, the residual blocks keep 4 x base_filters.
+        residual_blocks: 6 or 9 in the paper (9 for 256-pixel images); fewer for tiny tests.
+        name: the model's name.
+
+    Returns:
+        A functional `keras.Model` from (size, size, channels) images in [-1, 1] to images
+        of the same shape in [-1, 1] (tanh).
+
+    Example:
+
+    ```python
+    generator = resnet_generator(128, residual_blocks=6)
+    winter = generator(summer_batch)  # (batch, 128, 128, 3)
+    ```
+    """
+    size = check_image_size(image_size)
+    if int(residual_blocks) < 1:
+        raise ValueError(f"residual_blocks must be 1 or more (6 or 9 in the paper); got {residual_blocks}.")
+    inputs = keras.Input(shape=(size, size, channels), name="input_image")
+    # c7s1-64: a 7x7 convolution over reflected borders sees a wide neighbourhood at once.
+    x = ReflectionPadding2D(3)(inputs)
+    x = keras.layers.ReLU()(_instance_norm()(_convolution(x, base_filters, 7, padding="valid")))
+    # d128, d256: two stride-2 convolutions to a quarter of the size.
+    for level in (1, 2):
+        x = _convolution(x, base_filters * 2**level, 3, strides=2)
+        x = keras.layers.ReLU()(_instance_norm()(x))
+    # The residual blocks change the picture's style at that size; the shortcuts keep it.
+    for _ in range(int(residual_blocks)):
+        x = _residual_block(x, base_filters * 4)
+    # u128, u64: two transposed convolutions back to the full size.
+    for level in (1, 0):
+        x = keras.layers.Conv2DTranspose(
+            base_filters * 2**level, 3, strides=2, padding="same", use_bias=False,
+            kernel_initializer=_initializer(),
+        )(x)  # fmt: skip
+        x = keras.layers.ReLU()(_instance_norm()(x))
+    x = ReflectionPadding2D(3)(x)
+    x = keras.layers.Conv2D(channels, 7, padding="valid", kernel_initializer=_initializer())(x)
+    # float32 output even under mixed precision: images and the L1 terms stay exact.
+    outputs = keras.layers.Activation("tanh", dtype="float32", name="output_image")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """A constant learning rate for the first `decay_start` steps, then linearly down to 0.
+
+    CycleGAN trains 100 epochs at 2e-4 and 100 more while the rate falls to zero. The
+    rate is a function of the optimizer's step count alone, which the checkpoint keeps,
+    so a resumed run continues on the same line.
+
+    Args:
+        initial_learning_rate: the rate of the first part (2e-4 in the paper).
+        total_steps: the step at which the rate reaches 0.
+        decay_start: the step at which it starts to fall (default: half of `total_steps`).
+
+    Example:
+
+    ```python
+    optimizer = keras.optimizers.Adam(LinearDecay(2e-4, total_steps=10_000), beta_1=0.5)
+    ```
+    """
+
+    def __init__(self, initial_learning_rate, total_steps, decay_start=None):
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.total_steps = int(total_steps)
+        self.decay_start = self.total_steps // 2 if decay_start is None else int(decay_start)
+        if not 0 <= self.decay_start < self.total_steps:
+            raise ValueError(
+                f"decay_start must be from 0 up to total_steps ({total_steps}); got {decay_start}."
+            )
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32")
+        remaining = (self.total_steps - step) / float(self.total_steps - self.decay_start)
+        return self.initial_learning_rate * ops.clip(remaining, 0.0, 1.0)
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "total_steps": self.total_steps,
+            "decay_start": self.decay_start,
+        }
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class CycleGAN(keras.Model):
+    """Two generators (A -> B, B -> A) and two PatchGAN discriminators, trained without pairs.
+
+    Trains on batches of `(images_a, images_b)`: two unrelated batches, one per domain.
+    Generator loss = GAN loss of both + `cycle_weight` * cycle L1 + `identity_weight` *
+    identity L1; each discriminator's loss compares its real images with fakes from its pool.
+
+    Args:
+        image_size: side of the square images, a multiple of 4 (256 in the paper).
+        channels: channels of the images of both domains (1 or 3).
+        generator_filters: `base_filters` of the ResNet generators (64).
+        residual_blocks: residual blocks of each generator (9 for 256 pixels, 6 for 128).
+        discriminator_filters: `base_filters` of the PatchGANs (64).
+        cycle_weight: weight of the cycle-consistency L1 terms (10 in the paper).
+        identity_weight: weight of the identity L1 terms; default half of `cycle_weight`
+            (the paper's 0.5 x lambda); 0 turns them off.
+        pool_size: earlier fakes each discriminator may be shown (50); 0: only new ones.
+        loss: "lsgan" (the paper's), "bce", "hinge" or "wgan-gp" (kerasgan/losses.py).
+        label_smoothing: one-sided label smoothing for "bce" and "lsgan".
+        gradient_penalty_weight: weight of the gradient penalty with "wgan-gp".
+        total_steps: the training steps of the whole run; `compile` then makes both
+            learning rates a `LinearDecay` to 0 at that step. None: constant rates.
+        decay_start: the step where the decay starts (default: half of `total_steps`).
+        seed: seed of the pools' random choices.
+        generator_a2b, generator_b2a, discriminator_a, discriminator_b: ready-made
+            networks to use instead of the builders'.
+
+    Example:
+
+    ```python
+    data = kerasgan.data.unpaired.load_unpaired_data("datasets/summer", "datasets/winter", 128)
+    model = CycleGAN(image_size=128, residual_blocks=6, total_steps=20_000)
+    model.compile()  # Adam(2e-4, beta_1=0.5) for the generators and the discriminators
+    model.fit(data.dataset.repeat(), steps_per_epoch=1000, epochs=20)
+    model.generator_a2b.save("summer2winter.keras")
+    ```
+    """
+
+    def __init__(
+        self,
+        image_size=256,
+        channels=3,
+        generator_filters=64,
+        residual_blocks=9,
+        discriminator_filters=64,
+        cycle_weight=10.0,
+        identity_weight=None,
+        pool_size=50,
+        loss="lsgan",
+        label_smoothing=0.0,
+        gradient_penalty_weight=10.0,
+        total_steps=None,
+        decay_start=None,
+        seed=None,
+        generator_a2b=None,
+        generator_b2a=None,
+        discriminator_a=None,
+        discriminator_b=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.image_size = check_image_size(image_size)
+        self.channels = int(channels)
+        if self.channels not in (1, 3):
+            raise ValueError(f"channels must be 1 (grey) or 3 (RGB); got {channels}.")
+        self.cycle_weight = float(cycle_weight)
+        self.identity_weight = 0.5 * self.cycle_weight if identity_weight is None else float(identity_weight)
+        if self.cycle_weight < 0 or self.identity_weight < 0:
+            raise ValueError(
+                f"cycle_weight and identity_weight must be 0 or more (10 and 5 in the paper); "
+                f"got {cycle_weight} and {identity_weight}."
+            )
+        self.loss_name = losses.check_loss_name(loss)
+        if label_smoothing and not losses.supports_label_smoothing(loss):
+            raise ValueError(f"label_smoothing applies to bce and lsgan only, not {loss!r}: set it to 0.")
+        self.label_smoothing = float(label_smoothing)
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.total_steps = None if total_steps is None else int(total_steps)
+        self.decay_start = None if decay_start is None else int(decay_start)
+        self.generator_filters = int(generator_filters)
+        self.residual_blocks = int(residual_blocks)
+        self.discriminator_filters = int(discriminator_filters)
+        self.pool_size = int(pool_size)
+        self.seed = seed
+
+        def generator(name):
+            return resnet_generator(
+                self.image_size, self.channels, self.generator_filters, self.residual_blocks, name
+            )
+
+        def discriminator(name):
+            return patchgan_discriminator(
+                self.image_size, 0, self.channels, self.discriminator_filters,
+                normalization="instance", name=name,
+            )  # fmt: skip
+
+        self.generator_a2b = generator_a2b or generator("generator_a2b")
+        self.generator_b2a = generator_b2a or generator("generator_b2a")
+        self.discriminator_a = discriminator_a or discriminator("discriminator_a")
+        self.discriminator_b = discriminator_b or discriminator("discriminator_b")
+        image_shape = (self.image_size, self.image_size, self.channels)
+        # Two seeds from one: the pools make different choices.
+        pool_seeds = (None, None) if seed is None else (int(seed), int(seed) + 1)
+        self.pool_a = FakeImagePool(image_shape, self.pool_size, pool_seeds[0], name="pool_a")
+        self.pool_b = FakeImagePool(image_shape, self.pool_size, pool_seeds[1], name="pool_b")
+        self.seed_generator = keras.random.SeedGenerator(seed)  # the gradient penalty's weights
+        self.ema_generator = None  # no moving average (fine-tuning and grids look for one)
+
+        self.discriminator_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.generator_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.gan_loss_tracker = keras.metrics.Mean(name="g_gan_loss")
+        self.cycle_loss_tracker = keras.metrics.Mean(name="cycle_loss")
+        self.identity_loss_tracker = keras.metrics.Mean(name="identity_loss")
+        self.real_sign_tracker = keras.metrics.Mean(name="d_real_sign")
+        self.discriminator_optimizer = None
+        self.generator_optimizer = None
+        self.built = True
+
+    # The run folder, fine-tuning and `kerasgan live` speak of "the" generator and
+    # discriminator: here those of the A -> B direction.
+    @property
+    def generator(self):
+        return self.generator_a2b
+
+    @property
+    def discriminator(self):
+        return self.discriminator_b
+
+    @property
+    def generators(self):
+        return [self.generator_a2b, self.generator_b2a]
+
+    @property
+    def discriminators(self):
+        return [self.discriminator_a, self.discriminator_b]
+
+    # ------------------------------------------------------------------ setup
+
+    def compile(self, d_optimizer=None, g_optimizer=None, loss=None, **kwargs):
+        """Chooses the optimizers: one for both discriminators, one for both generators.
+
+        Args:
+            d_optimizer, g_optimizer: default Adam(2e-4, beta_1=0.5) each, as in the paper.
+                With `total_steps`, a constant learning rate becomes a `LinearDecay`.
+            loss: overrides the loss given to the constructor.
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`, `run_eagerly`, ...).
+        """
+        super().compile(optimizer=None, **kwargs)
+        if loss is not None:
+            self.loss_name = losses.check_loss_name(loss)
+        d_optimizer = d_optimizer or default_gan_optimizer()
+        g_optimizer = g_optimizer or default_gan_optimizer()
+        if d_optimizer is g_optimizer:
+            raise ValueError("The discriminators and the generators need two separate optimizers.")
+        for optimizer in (d_optimizer, g_optimizer):
+            schedule = getattr(optimizer, "_learning_rate", None)
+            if self.total_steps and not isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+                optimizer.learning_rate = LinearDecay(
+                    float(optimizer.learning_rate), self.total_steps, self.decay_start
+                )
+        if self.dtype_policy.name == "mixed_float16":
+            d_optimizer, g_optimizer = _with_loss_scaling(d_optimizer), _with_loss_scaling(g_optimizer)
+        self.discriminator_optimizer, self.generator_optimizer = d_optimizer, g_optimizer
+        d_optimizer.build(trainable_variables_of(self.discriminators))
+        g_optimizer.build(trainable_variables_of(self.generators))
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.discriminator_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.generator_optimizer),
+            "loss": self.loss_name,
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
+            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
+            loss=config["loss"],
+        )
+
+    @property
+    def metrics(self):
+        return [
+            self.discriminator_loss_tracker,
+            self.generator_loss_tracker,
+            self.gan_loss_tracker,
+            self.cycle_loss_tracker,
+            self.identity_loss_tracker,
+            self.real_sign_tracker,
+        ]
+
+    def call(self, images_a, training=False):
+        """`cyclegan(images_a)` translates A into B, like `cyclegan.generator_a2b(images_a)`."""
+        return self.generator_a2b(images_a, training=training)
+
+    # ------------------------------------------------------------- the algorithm
+
+    def discriminator_loss(self, discriminator, real_images, fake_images):
+        """One discriminator's loss on real images and (pooled) fakes; returns (loss, real logits)."""
+        real_logits = discriminator(real_images, training=True)
+        fake_logits = discriminator(fake_images, training=True)
+        loss = losses.discriminator_loss(
+            self.loss_name, real_logits, fake_logits, 1.0 - self.label_smoothing
+        )
+        if self.loss_name == "wgan-gp":
+            weights = keras.random.uniform(
+                (ops.shape(real_images)[0], 1, 1, 1), seed=self.seed_generator
+            )
+            loss = loss + self.gradient_penalty_weight * losses.gradient_penalty(
+                lambda images: discriminator(images, training=True), real_images, fake_images, weights
+            )
+        return loss, real_logits
+
+    def train_step(self, data):
+        real_a, real_b = data
+
+        with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
+            # 1. Translate each domain into the other, and back again.
+            fake_b = self.generator_a2b(real_a, training=True)
+            fake_a = self.generator_b2a(real_b, training=True)
+            cycled_a = self.generator_b2a(fake_b, training=True)
+            cycled_b = self.generator_a2b(fake_a, training=True)
+
+            # 2. The generators' GAN loss: each tries to make its discriminator say "real".
+            gan_loss = losses.generator_loss(
+                self.loss_name, self.discriminator_b(fake_b, training=True)
+            ) + losses.generator_loss(self.loss_name, self.discriminator_a(fake_a, training=True))
+
+            # 3. Cycle consistency: back where it started, A -> B -> A and B -> A -> B.
+            cycle_loss = l1_distance(cycled_a, real_a) + l1_distance(cycled_b, real_b)
+
+            # 4. Identity: an image already in a generator's output domain should pass
+            #    unchanged (skipped when its weight is 0: two fewer generator passes).
+            identity_loss = ops.zeros(())
+            if self.identity_weight:
+                identity_loss = l1_distance(
+                    self.generator_a2b(real_b, training=True), real_b
+                ) + l1_distance(self.generator_b2a(real_a, training=True), real_a)
+            g_loss = gan_loss + self.cycle_weight * cycle_loss + self.identity_weight * identity_loss
+
+            # 5. The discriminators: real images against fakes from their pools, where,
+            #    once full, half of the fakes are earlier ones (no gradient to the generators).
+            d_loss_a, real_logits_a = self.discriminator_loss(
+                self.discriminator_a, real_a, self.pool_a(fake_a)
+            )
+            d_loss_b, real_logits_b = self.discriminator_loss(
+                self.discriminator_b, real_b, self.pool_b(fake_b)
+            )
+            d_loss = d_loss_a + d_loss_b
+
+            scaled_g_loss = self._scaled(self.generator_optimizer, g_loss)
+            scaled_d_loss = self._scaled(self.discriminator_optimizer, d_loss)
+
+        # 6. Update both discriminators, then both generators, each with its own optimizer:
+        #    the generators' gradients flow through the discriminators, whose weights stay.
+        self._update(self.discriminator_optimizer, discriminator_tape, scaled_d_loss, self.discriminators)
+        self._update(self.generator_optimizer, generator_tape, scaled_g_loss, self.generators)
+
+        # 7. Track the losses for the progress bar and the run's stats.
+        self.discriminator_loss_tracker.update_state(d_loss)
+        self.generator_loss_tracker.update_state(g_loss)
+        self.gan_loss_tracker.update_state(gan_loss)
+        self.cycle_loss_tracker.update_state(cycle_loss)
+        self.identity_loss_tracker.update_state(identity_loss)
+        real_logits = ops.concatenate(
+            [ops.reshape(ops.cast(logits, "float32"), (-1,)) for logits in (real_logits_a, real_logits_b)]
+        )
+        self.real_sign_tracker.update_state(ops.mean(ops.sign(real_logits)))
+        logs = {metric.name: metric.result() for metric in self.metrics}
+        if _under_multi_worker_strategy():  # see GAN.step_logs
+            logs = {name: ops.reshape(value, (1,)) for name, value in logs.items()}
+        return logs
+
+    def _scaled(self, optimizer, loss):
+        # The global mean under tf.distribute; scaled up under float16 (see GAN._scaled).
+        return optimizer.scale_loss(loss / tf.distribute.get_strategy().num_replicas_in_sync)
+
+    def _update(self, optimizer, tape, loss, networks):
+        variables = trainable_variables_of(networks)
+        optimizer.apply(tape.gradient(loss, variables), variables)
+
+    # ------------------------------------------------------------------ saving
+
+    def get_config(self):
+        networks = ("generator_a2b", "generator_b2a", "discriminator_a", "discriminator_b")
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.saving.serialize_keras_object(self.dtype_policy),
+            "image_size": self.image_size,
+            "channels": self.channels,
+            "generator_filters": self.generator_filters,
+            "residual_blocks": self.residual_blocks,
+            "discriminator_filters": self.discriminator_filters,
+            "cycle_weight": self.cycle_weight,
+            "identity_weight": self.identity_weight,
+            "pool_size": self.pool_size,
+            "loss": self.loss_name,
+            "label_smoothing": self.label_smoothing,
+            "gradient_penalty_weight": self.gradient_penalty_weight,
+            "total_steps": self.total_steps,
+            "decay_start": self.decay_start,
+            "seed": self.seed,
+            **{name: keras.saving.serialize_keras_object(getattr(self, name)) for name in networks},
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator_a2b", "generator_b2a", "discriminator_a", "discriminator_b", "dtype"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
+def trainable_variables_of(networks):
+    """The trainable variables of several networks, in order (one optimizer trains them all)."""
+    return [variable for network in networks for variable in network.trainable_variables]
+
+
+def l1_distance(images, targets):
+    """Mean absolute difference, in float32 (the cycle and identity terms)."""
+    return ops.mean(ops.abs(ops.cast(images, "float32") - ops.cast(targets, "float32")))
