@@ -23,7 +23,7 @@ def write_domain(folder, train, test=()):
             continue
         (folder / split).mkdir(parents=True)
         for index, picture in enumerate(pictures):
-            images.save_image(folder / split / f"{index:05d}.png", picture[..., None])
+            images.save_image(folder / split / f"{index:05d}.png", picture[..., None] if picture.ndim == 2 else picture)
     return folder
 
 
