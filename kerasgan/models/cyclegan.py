@@ -31,10 +31,11 @@ import tensorflow as tf
 from keras import ops
 
 from kerasgan import losses
-from kerasgan.models.gan import _under_multi_worker_strategy, _with_loss_scaling, default_gan_optimizer
+from kerasgan.models.gan import GAN, _with_loss_scaling, default_gan_optimizer
 from kerasgan.models.image_pool import FakeImagePool
 from kerasgan.models.layers import ReflectionPadding2D
 from kerasgan.models.pix2pix import patchgan_discriminator
+from kerasgan.models.schedules import LinearDecay
 
 RESIDUAL_BLOCKS = (6, 9)  # the paper's: 6 blocks for 128-pixel images, 9 for 256 and more
 
@@ -128,48 +129,6 @@ def resnet_generator(
     # float32 output even under mixed precision: images and the L1 terms stay exact.
     outputs = keras.layers.Activation("tanh", dtype="float32", name="output_image")(x)
     return keras.Model(inputs, outputs, name=name)
-
-
-@keras.saving.register_keras_serializable(package="kerasgan")
-class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """A constant learning rate for the first `decay_start` steps, then linearly down to 0.
-
-    CycleGAN trains 100 epochs at 2e-4 and 100 more while the rate falls to zero. The
-    rate is a function of the optimizer's step count alone, which the checkpoint keeps,
-    so a resumed run continues on the same line.
-
-    Args:
-        initial_learning_rate: the rate of the first part (2e-4 in the paper).
-        total_steps: the step at which the rate reaches 0.
-        decay_start: the step at which it starts to fall (default: half of `total_steps`).
-
-    Example:
-
-    ```python
-    optimizer = keras.optimizers.Adam(LinearDecay(2e-4, total_steps=10_000), beta_1=0.5)
-    ```
-    """
-
-    def __init__(self, initial_learning_rate, total_steps, decay_start=None):
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.total_steps = int(total_steps)
-        self.decay_start = self.total_steps // 2 if decay_start is None else int(decay_start)
-        if not 0 <= self.decay_start < self.total_steps:
-            raise ValueError(
-                f"decay_start must be from 0 up to total_steps ({total_steps}); got {decay_start}."
-            )
-
-    def __call__(self, step):
-        step = ops.cast(step, "float32")
-        remaining = (self.total_steps - step) / float(self.total_steps - self.decay_start)
-        return self.initial_learning_rate * ops.clip(remaining, 0.0, 1.0)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "total_steps": self.total_steps,
-            "decay_start": self.decay_start,
-        }
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -339,21 +298,9 @@ class CycleGAN(keras.Model):
         d_optimizer.build(trainable_variables_of(self.discriminators))
         g_optimizer.build(trainable_variables_of(self.generators))
 
-    def get_compile_config(self):
-        if not self.compiled:
-            return None
-        return {
-            "d_optimizer": keras.optimizers.serialize(self.discriminator_optimizer),
-            "g_optimizer": keras.optimizers.serialize(self.generator_optimizer),
-            "loss": self.loss_name,
-        }
-
-    def compile_from_config(self, config):
-        self.compile(
-            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
-            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
-            loss=config["loss"],
-        )
+    # Saved in a .keras file and restored as a GAN's are: the two optimizers and the loss.
+    get_compile_config = GAN.get_compile_config
+    compile_from_config = GAN.compile_from_config
 
     @property
     def metrics(self):
@@ -443,14 +390,11 @@ class CycleGAN(keras.Model):
             [ops.reshape(ops.cast(logits, "float32"), (-1,)) for logits in (real_logits_a, real_logits_b)]
         )
         self.real_sign_tracker.update_state(ops.mean(ops.sign(real_logits)))
-        logs = {metric.name: metric.result() for metric in self.metrics}
-        if _under_multi_worker_strategy():  # see GAN.step_logs
-            logs = {name: ops.reshape(value, (1,)) for name, value in logs.items()}
-        return logs
+        return self.step_logs()
 
-    def _scaled(self, optimizer, loss):
-        # The global mean under tf.distribute; scaled up under float16 (see GAN._scaled).
-        return optimizer.scale_loss(loss / tf.distribute.get_strategy().num_replicas_in_sync)
+    # The logs, and the loss as its gradients see it (tf.distribute, float16), as in GAN.
+    step_logs = GAN.step_logs
+    _scaled = GAN._scaled
 
     def _update(self, optimizer, tape, loss, networks):
         variables = trainable_variables_of(networks)
