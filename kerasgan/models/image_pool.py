@@ -38,6 +38,9 @@ class FakeImagePool(keras.layers.Layer):
     """
 
     def __init__(self, image_shape, pool_size=50, seed=None, **kwargs):
+        # float32 under mixed precision too: the generators' outputs are float32, and the
+        # stored images are read back exactly as they were written.
+        kwargs.setdefault("dtype", "float32")
         super().__init__(**kwargs)
         self.image_shape = tuple(int(side) for side in image_shape)
         self.pool_size = int(pool_size)

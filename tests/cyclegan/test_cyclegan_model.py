@@ -185,3 +185,18 @@ def test_every_kerasgan_loss_trains(loss):
     images_a, images_b = batches(count=2)
     history = model.fit(tf.data.Dataset.from_tensors((images_a, images_b)), verbose=0).history
     assert all(np.isfinite(values[0]) for values in history.values())
+
+
+def test_a_step_under_mixed_precision_keeps_the_pool_and_the_outputs_in_float32():
+    previous = keras.config.dtype_policy()
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = tiny(pool_size=4)
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+    model.compile(run_eagerly=True)
+    images_a, images_b = batches(count=2)
+    history = model.fit(tf.data.Dataset.from_tensors((images_a, images_b)), verbose=0).history
+    assert all(np.isfinite(values[0]) for values in history.values())
+    assert model.generator_a2b(images_a).dtype == "float32"
+    assert model.pool_a.images.dtype == "float32" and int(model.pool_a.count.numpy()) == 2
