@@ -88,12 +88,14 @@ if args.quick:
 else:
     from kerasgan.data.video_dataset import build_video_dataset
 
-    folders = []
+    folders, local_files = [], []
     for name, video in (("video_a", args.video_a), ("video_b", args.video_b)):
-        built = build_video_dataset([video], workdir / "datasets" / name, size=256, every_seconds=0.5)
+        folder = workdir / "datasets" / name
+        built = build_video_dataset([video], folder, size=256, every_seconds=0.5)
         if built.failures:
             raise SystemExit(f"could not use {video}: {built.failures[0][1]}")
-        folders.append(workdir / "datasets" / name)
+        folders.append(folder)
+        local_files.append(built.manifest["sources"][0]["file"])  # downloaded, for a URL
     folder_a, folder_b = folders
 print("domain A:", folder_a, "domain B:", folder_b)
 
@@ -135,7 +137,8 @@ else:
 run = kerasgan.train("cyclegan", folder_a, data_b=folder_b, outdir=workdir / "results", verbose=2,
                      **options)  # fmt: skip
 stats = run.stats()
-print(f"cycle loss {stats[0]['cycle_loss']:.3f} after the first interval, {stats[-1]['cycle_loss']:.3f} now")
+first, last = stats[0]["cycle_loss"], stats[-1]["cycle_loss"]
+print(f"cycle loss {first:.3f} after the first interval, {last:.3f} now")
 
 """
 ## Look at the grids
@@ -175,7 +178,7 @@ if args.quick:
     frames = np.stack([np.repeat(digit[..., None], 3, axis=-1) for digit in digits[-16:]])
     images.save_video(clip, frames.repeat(4, axis=1).repeat(4, axis=2), fps=4)
 else:
-    clip = args.video_a
+    clip = local_files[0]  # video A's own frames, test frames and all
 result = run_live(generator, str(clip), grey, output=run.path / "cyclegan.avi", smooth=0.5)
 print(f"{result.frames_written} frames -> {result.output} ({result.frames_per_second:.0f} fps)")
 

@@ -101,9 +101,8 @@ def load_unpaired_data(folder_a, folder_b, image_size=256, batch_size=1, seed=0,
             "term), so convert one folder to the other's colours."
         )
     for domain in (domain_a, domain_b):
-        check_batch_options(
-            len(domain.train), batch_size, True, what=f"images of domain {domain.name} in {domain.train_folder}"
-        )
+        where = f"images of domain {domain.name} in {domain.train_folder}"
+        check_batch_options(len(domain.train), batch_size, True, what=where)
     import tensorflow as tf
 
     steps = max(len(domain_a.train), len(domain_b.train)) // batch_size
@@ -177,7 +176,8 @@ def _load_images(paths, count, image_shape):
     import tensorflow as tf
 
     if count < len(paths):
-        paths = [paths[index] for index in np.linspace(0, len(paths) - 1, count).round().astype(int)]
+        chosen = np.linspace(0, len(paths) - 1, count).round().astype(int)
+        paths = [paths[index] for index in chosen]
     size, channels = image_shape[0], image_shape[-1]
     decoded = [decode_image_file(tf.constant(path), size, channels, "center") for path in paths]
     return scale_batch(tf.stack(decoded)).numpy()
@@ -191,7 +191,8 @@ def _describe(domain_a, domain_b):
     parts = []
     for domain in (domain_a, domain_b):
         held_out = f", {len(domain.test):,} held out" if domain.test else ""
-        parts.append(f"{domain.name}: {len(domain.train):,} images from {domain.train_folder}{held_out}")
+        found = f"{len(domain.train):,} images from {domain.train_folder}"
+        parts.append(f"{domain.name}: {found}{held_out}")
     return "Unpaired domains " + "; ".join(parts)
 
 

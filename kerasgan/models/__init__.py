@@ -8,7 +8,8 @@ from the command line (its options, data, sample grids) is its recipe, in
 
 - `gan.py`: `GAN`, the training algorithm every model shares;
 - `dcgan.py`, `conditional_gan.py`, `pix2pix.py`, `cyclegan.py`: one model each
-  (CycleGAN's pool of earlier fakes in `image_pool.py`, its schedule in `schedules.py`);
+  (CycleGAN's generator in `cyclegan_networks.py`, its pool of earlier fakes in
+  `image_pool.py`, its learning-rate decay in `schedules.py`);
 - `layers.py`: the layers that travel inside saved generators (all that
   `kerasgan.sampling.load_snapshot` needs).
 """

@@ -31,104 +31,14 @@ import tensorflow as tf
 from keras import ops
 
 from kerasgan import losses
+from kerasgan.models.cyclegan_networks import check_image_size, resnet_generator
 from kerasgan.models.gan import GAN, _with_loss_scaling, default_gan_optimizer
 from kerasgan.models.image_pool import FakeImagePool
-from kerasgan.models.layers import ReflectionPadding2D
 from kerasgan.models.pix2pix import patchgan_discriminator
 from kerasgan.models.schedules import LinearDecay
 
-RESIDUAL_BLOCKS = (6, 9)  # the paper's: 6 blocks for 128-pixel images, 9 for 256 and more
-
-
-def check_image_size(image_size):
-    """`image_size` as an int if the ResNet generator takes it (a multiple of 4, 28 or more)."""
-    size = int(image_size)
-    if size < 28 or size % 4:
-        raise ValueError(
-            f"CycleGAN takes square images whose side is a multiple of 4, from 28 pixels up; "
-            f"got {image_size}. Choose --image-size 128 or 256 (32 for small tests)."
-        )
-    return size
-
-
-def _instance_norm():
-    # Instance normalization is group normalization with one group per channel: each
-    # image's statistics alone, so one picture's contrast does not leak into another's.
-    return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5)
-
-
-def _initializer():
-    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)  # as pix2pix and DCGAN
-
-
-def _convolution(x, filters, kernel_size, strides=1, padding="same"):
-    return keras.layers.Conv2D(
-        filters, kernel_size, strides=strides, padding=padding, use_bias=False,
-        kernel_initializer=_initializer(),
-    )(x)  # fmt: skip
-
-
-def _residual_block(x, filters):
-    """x + (reflect-pad, 3x3 conv, instance norm, ReLU, reflect-pad, 3x3 conv, instance norm)."""
-    shortcut = x
-    for last in (False, True):
-        x = ReflectionPadding2D(1)(x)
-        x = _instance_norm()(_convolution(x, filters, 3, padding="valid"))
-        if not last:
-            x = keras.layers.ReLU()(x)
-    return keras.layers.Add()([shortcut, x])
-
-
-def resnet_generator(
-    image_size=256, channels=3, base_filters=64, residual_blocks=9, name="generator"
-):
-    """CycleGAN's ResNet generator: c7s1-64, d128, d256, R256 x blocks, u128, u64, c7s1-3.
-
-    Args:
-        image_size: side of the square images, a multiple of 4 (256 in the paper).
-        channels: channels of the input and output images (1 grey, 3 RGB).
-        base_filters: filters of the first convolution (64); the two down-sampling
-            convolutions double them, the residual blocks keep 4 x base_filters.
-        residual_blocks: 6 or 9 in the paper (9 for 256-pixel images); fewer for tiny tests.
-        name: the model's name.
-
-    Returns:
-        A functional `keras.Model` from (size, size, channels) images in [-1, 1] to images
-        of the same shape in [-1, 1] (tanh).
-
-    Example:
-
-    ```python
-    generator = resnet_generator(128, residual_blocks=6)
-    winter = generator(summer_batch)  # (batch, 128, 128, 3)
-    ```
-    """
-    size = check_image_size(image_size)
-    if int(residual_blocks) < 1:
-        raise ValueError(f"residual_blocks must be 1 or more (6 or 9 in the paper); got {residual_blocks}.")
-    inputs = keras.Input(shape=(size, size, channels), name="input_image")
-    # c7s1-64: a 7x7 convolution over reflected borders sees a wide neighbourhood at once.
-    x = ReflectionPadding2D(3)(inputs)
-    x = keras.layers.ReLU()(_instance_norm()(_convolution(x, base_filters, 7, padding="valid")))
-    # d128, d256: two stride-2 convolutions to a quarter of the size.
-    for level in (1, 2):
-        x = _convolution(x, base_filters * 2**level, 3, strides=2)
-        x = keras.layers.ReLU()(_instance_norm()(x))
-    # The residual blocks change the picture's style at that size; the shortcuts keep it.
-    for _ in range(int(residual_blocks)):
-        x = _residual_block(x, base_filters * 4)
-    # u128, u64: two transposed convolutions back to the full size.
-    for level in (1, 0):
-        x = keras.layers.Conv2DTranspose(
-            base_filters * 2**level, 3, strides=2, padding="same", use_bias=False,
-            kernel_initializer=_initializer(),
-        )(x)  # fmt: skip
-        x = keras.layers.ReLU()(_instance_norm()(x))
-    x = ReflectionPadding2D(3)(x)
-    x = keras.layers.Conv2D(channels, 7, padding="valid", kernel_initializer=_initializer())(x)
-    # float32 output even under mixed precision: images and the L1 terms stay exact.
-    outputs = keras.layers.Activation("tanh", dtype="float32", name="output_image")(x)
-    return keras.Model(inputs, outputs, name=name)
+NETWORKS = ("generator_a2b", "generator_b2a", "discriminator_a", "discriminator_b")
+LearningRateSchedule = keras.optimizers.schedules.LearningRateSchedule
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -198,7 +108,9 @@ class CycleGAN(keras.Model):
         if self.channels not in (1, 3):
             raise ValueError(f"channels must be 1 (grey) or 3 (RGB); got {channels}.")
         self.cycle_weight = float(cycle_weight)
-        self.identity_weight = 0.5 * self.cycle_weight if identity_weight is None else float(identity_weight)
+        self.identity_weight = (
+            0.5 * self.cycle_weight if identity_weight is None else float(identity_weight)
+        )
         if self.cycle_weight < 0 or self.identity_weight < 0:
             raise ValueError(
                 f"cycle_weight and identity_weight must be 0 or more (10 and 5 in the paper); "
@@ -206,7 +118,9 @@ class CycleGAN(keras.Model):
             )
         self.loss_name = losses.check_loss_name(loss)
         if label_smoothing and not losses.supports_label_smoothing(loss):
-            raise ValueError(f"label_smoothing applies to bce and lsgan only, not {loss!r}: set it to 0.")
+            raise ValueError(
+                f"label_smoothing applies to bce and lsgan only, not {loss!r}: set it to 0."
+            )
         self.label_smoothing = float(label_smoothing)
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.total_steps = None if total_steps is None else int(total_steps)
@@ -288,12 +202,13 @@ class CycleGAN(keras.Model):
             raise ValueError("The discriminators and the generators need two separate optimizers.")
         for optimizer in (d_optimizer, g_optimizer):
             schedule = getattr(optimizer, "_learning_rate", None)
-            if self.total_steps and not isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+            if self.total_steps and not isinstance(schedule, LearningRateSchedule):
                 optimizer.learning_rate = LinearDecay(
                     float(optimizer.learning_rate), self.total_steps, self.decay_start
                 )
         if self.dtype_policy.name == "mixed_float16":
-            d_optimizer, g_optimizer = _with_loss_scaling(d_optimizer), _with_loss_scaling(g_optimizer)
+            d_optimizer = _with_loss_scaling(d_optimizer)
+            g_optimizer = _with_loss_scaling(g_optimizer)
         self.discriminator_optimizer, self.generator_optimizer = d_optimizer, g_optimizer
         d_optimizer.build(trainable_variables_of(self.discriminators))
         g_optimizer.build(trainable_variables_of(self.generators))
@@ -319,8 +234,12 @@ class CycleGAN(keras.Model):
 
     # ------------------------------------------------------------- the algorithm
 
+    def fooling_loss(self, discriminator, fake_images):
+        """A generator's GAN loss: how far `discriminator` is from calling its fakes real."""
+        return losses.generator_loss(self.loss_name, discriminator(fake_images, training=True))
+
     def discriminator_loss(self, discriminator, real_images, fake_images):
-        """One discriminator's loss on real images and (pooled) fakes; returns (loss, real logits)."""
+        """One discriminator's loss on real images and pooled fakes: (loss, real logits)."""
         real_logits = discriminator(real_images, training=True)
         fake_logits = discriminator(fake_images, training=True)
         loss = losses.discriminator_loss(
@@ -330,9 +249,9 @@ class CycleGAN(keras.Model):
             weights = keras.random.uniform(
                 (ops.shape(real_images)[0], 1, 1, 1), seed=self.seed_generator
             )
-            loss = loss + self.gradient_penalty_weight * losses.gradient_penalty(
-                lambda images: discriminator(images, training=True), real_images, fake_images, weights
-            )
+            critic = lambda images: discriminator(images, training=True)  # noqa: E731
+            penalty = losses.gradient_penalty(critic, real_images, fake_images, weights)
+            loss = loss + self.gradient_penalty_weight * penalty
         return loss, real_logits
 
     def train_step(self, data):
@@ -346,9 +265,8 @@ class CycleGAN(keras.Model):
             cycled_b = self.generator_a2b(fake_a, training=True)
 
             # 2. The generators' GAN loss: each tries to make its discriminator say "real".
-            gan_loss = losses.generator_loss(
-                self.loss_name, self.discriminator_b(fake_b, training=True)
-            ) + losses.generator_loss(self.loss_name, self.discriminator_a(fake_a, training=True))
+            gan_loss = self.fooling_loss(self.discriminator_b, fake_b)
+            gan_loss += self.fooling_loss(self.discriminator_a, fake_a)
 
             # 3. Cycle consistency: back where it started, A -> B -> A and B -> A -> B.
             cycle_loss = l1_distance(cycled_a, real_a) + l1_distance(cycled_b, real_b)
@@ -357,10 +275,11 @@ class CycleGAN(keras.Model):
             #    unchanged (skipped when its weight is 0: two fewer generator passes).
             identity_loss = ops.zeros(())
             if self.identity_weight:
-                identity_loss = l1_distance(
-                    self.generator_a2b(real_b, training=True), real_b
-                ) + l1_distance(self.generator_b2a(real_a, training=True), real_a)
-            g_loss = gan_loss + self.cycle_weight * cycle_loss + self.identity_weight * identity_loss
+                identity_loss = l1_distance(self.generator_a2b(real_b, training=True), real_b)
+                identity_loss += l1_distance(self.generator_b2a(real_a, training=True), real_a)
+            g_loss = (
+                gan_loss + self.cycle_weight * cycle_loss + self.identity_weight * identity_loss
+            )
 
             # 5. The discriminators: real images against fakes from their pools, where,
             #    once full, half of the fakes are earlier ones (no gradient to the generators).
@@ -377,7 +296,9 @@ class CycleGAN(keras.Model):
 
         # 6. Update both discriminators, then both generators, each with its own optimizer:
         #    the generators' gradients flow through the discriminators, whose weights stay.
-        self._update(self.discriminator_optimizer, discriminator_tape, scaled_d_loss, self.discriminators)
+        self._update(
+            self.discriminator_optimizer, discriminator_tape, scaled_d_loss, self.discriminators
+        )
         self._update(self.generator_optimizer, generator_tape, scaled_g_loss, self.generators)
 
         # 7. Track the losses for the progress bar and the run's stats.
@@ -386,10 +307,10 @@ class CycleGAN(keras.Model):
         self.gan_loss_tracker.update_state(gan_loss)
         self.cycle_loss_tracker.update_state(cycle_loss)
         self.identity_loss_tracker.update_state(identity_loss)
-        real_logits = ops.concatenate(
-            [ops.reshape(ops.cast(logits, "float32"), (-1,)) for logits in (real_logits_a, real_logits_b)]
-        )
-        self.real_sign_tracker.update_state(ops.mean(ops.sign(real_logits)))
+        # E[sign(D(real))] of both discriminators (the same number of patches each).
+        real_logits = (real_logits_a, real_logits_b)
+        signs = [ops.mean(ops.sign(ops.cast(logits, "float32"))) for logits in real_logits]
+        self.real_sign_tracker.update_state(0.5 * (signs[0] + signs[1]))
         return self.step_logs()
 
     # The logs, and the loss as its gradients see it (tf.distribute, float16), as in GAN.
@@ -403,7 +324,6 @@ class CycleGAN(keras.Model):
     # ------------------------------------------------------------------ saving
 
     def get_config(self):
-        networks = ("generator_a2b", "generator_b2a", "discriminator_a", "discriminator_b")
         return {
             "name": self.name,
             "trainable": self.trainable,
@@ -422,13 +342,13 @@ class CycleGAN(keras.Model):
             "total_steps": self.total_steps,
             "decay_start": self.decay_start,
             "seed": self.seed,
-            **{name: keras.saving.serialize_keras_object(getattr(self, name)) for name in networks},
+            **{name: keras.saving.serialize_keras_object(getattr(self, name)) for name in NETWORKS},
         }
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator_a2b", "generator_b2a", "discriminator_a", "discriminator_b", "dtype"):
+        for key in (*NETWORKS, "dtype"):
             if isinstance(config.get(key), dict):
                 config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
@@ -442,3 +362,6 @@ def trainable_variables_of(networks):
 def l1_distance(images, targets):
     """Mean absolute difference, in float32 (the cycle and identity terms)."""
     return ops.mean(ops.abs(ops.cast(images, "float32") - ops.cast(targets, "float32")))
+
+
+__all__ = ["CycleGAN", "LinearDecay", "check_image_size", "resnet_generator"]

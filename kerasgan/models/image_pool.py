@@ -45,7 +45,9 @@ class FakeImagePool(keras.layers.Layer):
         self.image_shape = tuple(int(side) for side in image_shape)
         self.pool_size = int(pool_size)
         if self.pool_size < 0:
-            raise ValueError(f"pool_size must be 0 (no pool) or more (50 in CycleGAN); got {pool_size}.")
+            raise ValueError(
+                f"pool_size must be 0 (no pool) or more (50 in CycleGAN); got {pool_size}."
+            )
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         # "only_first_replica": under tf.distribute every replica keeps the same pool.

@@ -1,4 +1,4 @@
-"""CycleGAN's recipe: `kerasgan train cyclegan --data-a DIR --data-b DIR` and `train("cyclegan", ...)`.
+"""CycleGAN's recipe: `kerasgan train cyclegan --data-a A --data-b B`, `train("cyclegan", ...)`.
 
 CycleGAN learns from two folders that have no pairs between them. Its grid shows fixed
 held-out images of both domains on their way round, A -> B -> A beside B -> A -> B, and
@@ -56,18 +56,28 @@ class CycleGANOptions(TrainingOptions):
         200, "thousands of steps' images of each domain to show (or pass --epochs instead)",
         check=whole_number(),
     )  # fmt: skip
-    image_size: int = option(256, "square images, a multiple of 4 (256 in the paper)", check=whole_number(28))
-    batch_size: int = option(1, "images of each domain per step (1 in the paper)", check=whole_number())
+    image_size: int = option(
+        256, "square images, a multiple of 4 (256 in the paper)", check=whole_number(28)
+    )
+    batch_size: int = option(
+        1, "images of each domain per step (1 in the paper)", check=whole_number()
+    )
     loss: str = option(
         "lsgan", "lsgan (least squares, the paper's), bce, hinge or wgan-gp", check=loss_name
     )
-    generator_filters: int = option(64, "filters of the ResNet generators' first layer", check=whole_number())
+    generator_filters: int = option(
+        64, "filters of the ResNet generators' first layer", check=whole_number()
+    )
     residual_blocks: int = option(
         None, "residual blocks per generator", check=whole_number(), kind=int,
         default_text="9 from 256 pixels, else 6",
     )  # fmt: skip
-    discriminator_filters: int = option(64, "filters of the PatchGANs' first layer", check=whole_number())
-    cycle_weight: float = option(10.0, "weight of the cycle-consistency L1 terms", check=number_in(0))
+    discriminator_filters: int = option(
+        64, "filters of the PatchGANs' first layer", check=whole_number()
+    )
+    cycle_weight: float = option(
+        10.0, "weight of the cycle-consistency L1 terms", check=number_in(0)
+    )
     identity_weight: float = option(
         None, "weight of the identity L1 terms (0: off)", check=number_in(0), kind=float,
         default_text="half of --cycle-weight",
