@@ -29,6 +29,8 @@ _PUBLIC_NAMES = {
     "Pix2Pix": "kerasgan.models.pix2pix",
     "unet_generator": "kerasgan.models.pix2pix",
     "patchgan_discriminator": "kerasgan.models.pix2pix",
+    "CycleGAN": "kerasgan.models.cyclegan",
+    "resnet_generator": "kerasgan.models.cyclegan",
     # StyleGAN2-ADA
     "StyleGAN2": "kerasgan.models.stylegan2",
     "stylegan2_generator": "kerasgan.models.stylegan2_networks",

@@ -16,7 +16,8 @@ Two kinds of generator are exported the same way:
 - latent generators (DCGAN, StyleGAN2): a float32 batch of latent vectors z, shape
   (batch, latent_dim), drawn from a standard normal; a conditional one (cGAN) also takes an
   int32 label per image, shape (batch,). Inputs in the model's order: `[z, label]`.
-- image-to-image generators (pix2pix): a float32 batch (batch, size, size, channels) in [-1, 1].
+- image-to-image generators (pix2pix, and CycleGAN's generator_a2b / generator_b2a): a
+  float32 batch (batch, size, size, channels) in [-1, 1].
 
 Both return the generated batch in [-1, 1], in inference mode (no dropout, batch norm's
 running statistics), exactly as `generator(inputs, training=False)` does.

@@ -45,7 +45,7 @@ CAMERA_FPS = 30.0  # what a written camera video is played back at when the came
 
 
 def load_translator(path):
-    """Loads a pix2pix generator snapshot; returns (generator, InputMode or None).
+    """Loads a pix2pix or CycleGAN generator snapshot; returns (generator, InputMode or None).
 
     Raises a ValueError in one sentence for a file that is not an image-to-image
     generator (a DCGAN snapshot, say).
@@ -53,13 +53,13 @@ def load_translator(path):
     from kerasgan.models.pix2pix import generator_input_mode
     from kerasgan.sampling import load_snapshot
 
-    generator = load_snapshot(path, hint="a generator-*.keras file from a pix2pix run")
+    generator = load_snapshot(path, hint="a generator-*.keras file from a pix2pix (or cyclegan) run")
     if not is_image_translator(generator):
         shapes = " and ".join(str(tuple(tensor.shape)) for tensor in generator.inputs)
         raise ValueError(
             f"{path} is not an image-to-image generator: it maps {shapes} to "
             f"{tuple(generator.outputs[0].shape)}. Pass the generator-*.keras snapshot of a "
-            "pix2pix run (kerasgan train pix2pix)."
+            "pix2pix run, or a generator_a2b-*.keras one of a cyclegan run."
         )
     mode = generator_input_mode(generator)
     return generator, (InputMode.from_config(mode) if mode else None)

@@ -1,6 +1,6 @@
 """`kerasgan live`: a pix2pix generator on a webcam or a video file, frame by frame."""
 
-SUMMARY = "Run a pix2pix generator live on a webcam or a video file (side-by-side video, fps)."
+SUMMARY = "Run a pix2pix or CycleGAN generator live on a webcam or a video file (side-by-side video, fps)."
 
 EXAMPLES = """\
 examples:
@@ -8,6 +8,7 @@ examples:
   kerasgan live --generator G.keras --source 0 --display --output session.mp4 --smooth 0.8
   kerasgan live --generator G.keras --source street.mp4 --output street-pix2pix.mp4
   kerasgan live --generator G.keras --source clip.mp4 --output out.avi --smooth 0 --panel-size 512
+  kerasgan live --generator results/00004-cyclegan-summer/generator_a2b-000040.keras --source winter.mp4
 
 The input is made from each frame as in training (the input mode, such as edges, is
 saved in the generator's .keras file). Each output frame shows frame | input | output.
@@ -16,7 +17,10 @@ Press q in the window (or Ctrl-C) to stop; the video written so far is kept.
 
 
 def add_arguments(parser):
-    parser.add_argument("--generator", required=True, help="a pix2pix generator-*.keras snapshot")
+    parser.add_argument(
+        "--generator", required=True,
+        help="a pix2pix generator-*.keras or CycleGAN generator_a2b-*.keras snapshot",
+    )  # fmt: skip
     parser.add_argument(
         "--source", default="0", help="a camera number (0 is the usual webcam) or a video file"
     )
@@ -53,7 +57,7 @@ def run(args):
     elif input_mode is None:
         print(
             f"kerasgan: {args.generator} records no input mode (it was trained on paired "
-            "images): each frame goes in as it is.",
+            "images, or it is a CycleGAN generator): each frame goes in as it is.",
             file=sys.stderr,
         )
     how = input_mode.describe() if input_mode is not None else "the frame itself"

@@ -7,7 +7,9 @@ from the command line (its options, data, sample grids) is its recipe, in
 `kerasgan/training/recipes/`.
 
 - `gan.py`: `GAN`, the training algorithm every model shares;
-- `dcgan.py`, `conditional_gan.py`, `pix2pix.py`: one model each;
+- `dcgan.py`, `conditional_gan.py`, `pix2pix.py`, `cyclegan.py`: one model each
+  (CycleGAN's generator in `cyclegan_networks.py`, its pool of earlier fakes in
+  `image_pool.py`, its learning-rate decay in `schedules.py`);
 - `layers.py`: the layers that travel inside saved generators (all that
   `kerasgan.sampling.load_snapshot` needs).
 """

@@ -5,7 +5,9 @@ kerasgan's generators carry one layer of their own, whose config records what a
 user of the snapshot needs to know:
 
 - `ClassLabels` (the conditional GAN): the class names, so label 3 means "cat";
-- `InputModeTag` (pix2pix): how an input picture is made from a frame (edges, ...).
+- `InputModeTag` (pix2pix): how an input picture is made from a frame (edges, ...);
+
+and CycleGAN's ResNet generator uses `ReflectionPadding2D`, which Keras does not have.
 
 Loading a snapshot only needs these classes registered with Keras, so this module
 is all `kerasgan.sampling.load_snapshot` imports: no model, trainer or data code.
@@ -89,6 +91,39 @@ class InputModeTag(keras.layers.Layer):
         config = super().get_config()
         config["input_mode"] = self.input_mode
         return config
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class ReflectionPadding2D(keras.layers.Layer):
+    """Pads images by mirroring their border pixels (the edge itself is not repeated).
+
+    Zero padding puts a dark frame around every feature map, and a generator learns to
+    draw it; mirrored borders look like more of the picture (CycleGAN pads this way).
+
+    Args:
+        padding: pixels added on each side.
+
+    Example:
+
+    ```python
+    padded = ReflectionPadding2D(3)(images)  # (batch, height + 6, width + 6, channels)
+    ```
+    """
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = int(padding)
+
+    def call(self, images):
+        p = self.padding
+        return tf.pad(images, [[0, 0], [p, p], [p, p], [0, 0]], mode="REFLECT")
+
+    def compute_output_shape(self, input_shape):
+        grow = lambda side: None if side is None else side + 2 * self.padding
+        return (input_shape[0], grow(input_shape[1]), grow(input_shape[2]), input_shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding}
 
 
 def generator_input_mode(generator):

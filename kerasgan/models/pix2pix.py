@@ -155,6 +155,7 @@ def patchgan_discriminator(
     target_channels=3,
     base_filters=64,
     spectral_norm=False,
+    normalization="batch",
     name="discriminator",
 ):
     """The 70 x 70 PatchGAN: one real/fake logit per overlapping patch of an (input, image) pair.
@@ -165,15 +166,18 @@ def patchgan_discriminator(
     asks for sharp texture everywhere.
 
     Args:
-        image_size: side of the square images (64, 128, 256 or 512).
-        input_channels: channels of the generator's input picture.
+        image_size: side of the square images (64, 128, 256 or 512; CycleGAN: 28 or more).
+        input_channels: channels of the generator's input picture; 0 for an unconditional
+            PatchGAN that judges the image alone (CycleGAN's, taking one image).
         target_channels: channels of the target (and generated) picture.
         base_filters: filters of the first block; each next block has twice as many.
         spectral_norm: wrap every convolution in `keras.layers.SpectralNormalization`.
+        normalization: "batch" (pix2pix) or "instance" (CycleGAN: each image on its own).
         name: the model's name.
 
     Returns:
-        A functional `keras.Model` taking `[input, target]` and returning raw logits of
+        A functional `keras.Model` taking `[input, target]` (or the image alone when
+        `input_channels` is 0) and returning raw logits of
         shape (patches, patches, 1) (no sigmoid: the losses take logits).
 
     Example:
@@ -183,7 +187,12 @@ def patchgan_discriminator(
     logits = discriminator([edges_batch, photos_batch])  # (batch, 30, 30, 1)
     ```
     """
-    size = check_image_size(image_size)
+    size = check_image_size(image_size) if input_channels else int(image_size)
+
+    def normalize():
+        if normalization == "instance":
+            return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5)
+        return _batch_norm()
 
     def convolution(filters, strides, padding="same", **options):
         layer = keras.layers.Conv2D(
@@ -192,22 +201,25 @@ def patchgan_discriminator(
         )  # fmt: skip
         return keras.layers.SpectralNormalization(layer) if spectral_norm else layer
 
-    input_image = keras.Input(shape=(size, size, input_channels), name="input_image")
     target_image = keras.Input(shape=(size, size, target_channels), name="target_image")
-    # The discriminator sees the input too: it judges whether the output fits *this* input.
-    x = keras.layers.Concatenate()([input_image, target_image])
+    inputs, x = target_image, target_image
+    if input_channels:
+        input_image = keras.Input(shape=(size, size, input_channels), name="input_image")
+        # The discriminator sees the input too: it judges whether the output fits *this* input.
+        inputs = [input_image, target_image]
+        x = keras.layers.Concatenate()(inputs)
     for level in range(3):
         x = convolution(_filters(base_filters, level), strides=2, use_bias=level == 0)(x)
         if level > 0:
-            x = _batch_norm()(x)
+            x = normalize()(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
     x = keras.layers.ZeroPadding2D()(x)
     x = convolution(_filters(base_filters, 3), strides=1, padding="valid", use_bias=False)(x)
-    x = _batch_norm()(x)
+    x = normalize()(x)
     x = keras.layers.LeakyReLU(negative_slope=0.2)(x)
     x = keras.layers.ZeroPadding2D()(x)
     logits = convolution(1, strides=1, padding="valid", dtype="float32", name="patch_logits")(x)
-    return keras.Model([input_image, target_image], logits, name=name)
+    return keras.Model(inputs, logits, name=name)
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")

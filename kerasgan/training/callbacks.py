@@ -211,8 +211,12 @@ class RunFolderCallback(keras.callbacks.Callback):
         if interval % self.snapshot_every == 0 or is_last:
             from kerasgan.files import atomic_path
 
-            with atomic_path(self.run.snapshot_path(interval)) as temporary:
-                sampling_generator(model).save(temporary)
+            # One generator-*.keras, or what the sampler names (CycleGAN: its two generators).
+            snapshots = getattr(self.sampler, "snapshots", None)
+            networks = snapshots(model) if snapshots else {"generator": sampling_generator(model)}
+            for prefix, network in networks.items():
+                with atomic_path(self.run.snapshot_path(interval, prefix)) as temporary:
+                    network.save(temporary)
 
         stats = {
             "interval": interval,

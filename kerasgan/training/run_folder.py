@@ -111,8 +111,8 @@ class TrainingRun:
     def grid_path(self, interval):
         return self.path / f"fakes_{interval:06d}.png"
 
-    def snapshot_path(self, interval):
-        return self.path / f"generator-{interval:06d}.keras"
+    def snapshot_path(self, interval, prefix="generator"):
+        return self.path / f"{prefix}-{interval:06d}.keras"
 
     def snapshots(self):
         """All generator snapshots, oldest first."""

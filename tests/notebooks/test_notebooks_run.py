@@ -74,6 +74,7 @@ FINISHED = {
     "conditional_gan_cifar10": "run folder:",
     "youtube_dataset": "one batch: (8, 64, 64, 3)",
     "pix2pix_video": "held-out PSNR",
+    "cyclegan_two_videos": "saved_model: ",
     "biggan_sampling": "Wrote classes.png, truncation.png, blend.png, walk.gif and walk.png",
     "gan_playground": "your own least-squares loss: after",
 }
@@ -114,6 +115,9 @@ def test_notebook_runs_in_quick_mode(name, tmp_path, monkeypatch, request):
         "conditional_gan_cifar10": f"--data {data['cifar10']}",
         "youtube_dataset": "",
         "pix2pix_video": "",
+        "cyclegan_two_videos": (
+            f"--data {request.getfixturevalue('mnist_npz')}" if name == "cyclegan_two_videos" else ""
+        ),
         "gan_playground": "",
         "biggan_sampling": (
             f"--model {request.getfixturevalue('biggan_standin')}" if name == "biggan_sampling" else ""
