@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import write_domain
+from cyclegan_domains import write_domain
 
 from kerasgan.cli import main
 from kerasgan.training import checkpoint

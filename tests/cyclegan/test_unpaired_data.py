@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import write_domain
+from cyclegan_domains import write_domain
 
 from kerasgan.data.unpaired import image_channels, load_unpaired_data
 
