@@ -107,7 +107,7 @@ def load_unpaired_data(folder_a, folder_b, image_size=256, batch_size=1, seed=0,
 
     steps = max(len(domain_a.train), len(domain_b.train)) // batch_size
     streams = [
-        domain_stream(domain, image_size, batch_size, seed + offset, jitter)
+        domain_stream(domain, image_size, batch_size, steps, seed + offset, jitter)
         for offset, domain in enumerate((domain_a, domain_b))
     ]
     dataset = tf.data.Dataset.zip(tuple(streams)).take(steps).prefetch(tf.data.AUTOTUNE)
@@ -150,8 +150,16 @@ def image_channels(paths):
     return 1
 
 
-def domain_stream(domain, image_size, batch_size, seed, jitter=True):
-    """An endless `tf.data` stream of one domain's batches (shuffled anew on every pass)."""
+def domain_stream(domain, image_size, batch_size, steps, seed, jitter=True):
+    """One epoch of one domain: `steps` batches, shuffled anew on every pass over the folder.
+
+    The stream ends after exactly the passes it needs. An endless stream cut short by
+    `take` would let tf.data's read-ahead start further shuffles in the background, and
+    how many it started before the epoch ended would depend on the machine's load: the
+    next epoch's order, and with it exact resume, would too.
+    """
+    import math
+
     import tensorflow as tf
 
     channels = domain.channels
@@ -160,7 +168,10 @@ def domain_stream(domain, image_size, batch_size, seed, jitter=True):
         num_parallel_calls=tf.data.AUTOTUNE,
     )
     images = images.ignore_errors(log_warning=True).cache()
-    images = images.shuffle(len(domain.train), seed=seed, reshuffle_each_iteration=True).repeat()
+    needed = steps * batch_size
+    passes = math.ceil(needed / len(domain.train))
+    images = images.shuffle(len(domain.train), seed=seed, reshuffle_each_iteration=True)
+    images = images.repeat(passes).take(needed)
     if jitter:
         # One stateless seed per image, drawn from a seeded stream: a Python random number
         # here would be drawn once, when TensorFlow traces the function.
