@@ -26,7 +26,7 @@ Example:
 from kerasgan.training.recipes.dcgan import DCGANOptions
 
 options = DCGANOptions.resolve("dcgan", "mnist", {"epochs": 5})
-print(options.batch_size, options.learning_rate)  # 64 0.0004
+print(options.batch_size, options.learning_rate)  # 64 0.0008
 ```
 """
 
