@@ -120,6 +120,18 @@ print("run folder:", run.path)
 print("last class grid:", sorted(run.path.glob("fakes_0*.png"))[-1])
 
 """
+## Watch it in TensorBoard
+
+The run folder has a `logs/` folder for TensorBoard: the losses, the learning rates and
+the sample grid of every interval (one row per class). In the notebook the next cell opens it (run it
+before training, with `--logdir` the results folder, to watch the run as it trains); from
+a terminal: `tensorboard --logdir results`.
+"""
+
+# %load_ext tensorboard
+# %tensorboard --logdir "{run.path}/logs"
+
+"""
 ## Ask for a class by name
 
 The snapshot keeps the class names in a small layer called "class_labels", so a name

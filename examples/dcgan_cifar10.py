@@ -64,6 +64,18 @@ run = kerasgan.train(
 print("run folder:", run.path)
 
 """
+## Watch it in TensorBoard
+
+The run folder has a `logs/` folder for TensorBoard: the losses, the learning rates and
+the sample grid of every interval. In the notebook the next cell opens it (run it
+before training, with `--logdir` the results folder, to watch the run as it trains); from
+a terminal: `tensorboard --logdir results`.
+"""
+
+# %load_ext tensorboard
+# %tensorboard --logdir "{run.path}/logs"
+
+"""
 ## Measure
 
 A CIFAR-10 classifier trained on real photos (about 55% accurate on this small subset,

@@ -108,6 +108,18 @@ run = kerasgan.train("dcgan", dataset=args.data, outdir=args.outdir, verbose=2, 
 print("run folder:", run.path)
 
 """
+## Watch it in TensorBoard
+
+The run folder has a `logs/` folder for TensorBoard: the losses, the learning rates and
+the sample grid of every interval. In the notebook the next cell opens it (run it
+before training, with `--logdir` the results folder, to watch the run as it trains); from
+a terminal: `tensorboard --logdir results`.
+"""
+
+# %load_ext tensorboard
+# %tensorboard --logdir "{run.path}/logs"
+
+"""
 ## Look at the samples
 
 The first grid is the untrained generator (noise); the last one should show digits.

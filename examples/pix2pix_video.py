@@ -174,6 +174,18 @@ print(
 print(f"held-out PSNR {stats[-1]['test_psnr']:.1f} dB (higher is better)")
 
 """
+## Watch it in TensorBoard
+
+The run folder has a `logs/` folder for TensorBoard: the losses, the learning rates and
+the sample grid of every interval, with the held-out L1 and PSNR. In the notebook the next cell opens it (run it
+before training, with `--logdir` the results folder, to watch the run as it trains); from
+a terminal: `tensorboard --logdir results`.
+"""
+
+# %load_ext tensorboard
+# %tensorboard --logdir "{run.path}/logs"
+
+"""
 ## Look at the grids
 
 Each row is one held-out test frame: input | output | target. Early on the outputs are

@@ -5,7 +5,10 @@ student can open it in Colab with one click. The examples follow the keras.io "t
 layout (keras-io `scripts/tutobooks.py`): a header string with Title, Author and
 Description, then code, with `\"\"\"## Section ...\"\"\"` strings between the code as narration.
 Each narration string becomes a markdown cell and the code between two of them a code
-cell. Three cells go before the example's own code:
+cell. A comment line that is a line magic (`# %tensorboard --logdir {run.path}/logs`)
+becomes that magic in the notebook: the script runs as plain Python, where it is a comment,
+and the notebook runs it in IPython, as Colab's TensorBoard cells do. Three cells go
+before the example's own code:
 
 1. install kerasgan (on Colab; where it is installed already, nothing happens);
 2. on Colab, mount Google Drive and keep the run folder there, so a disconnect loses
@@ -30,6 +33,7 @@ import argparse
 import ast
 import hashlib
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -100,7 +104,12 @@ def split_script(source, name="the example"):
     return pieces
 
 
+# "# %name ...": a line magic written as a comment, so the script stays plain Python.
+COMMENTED_MAGIC = re.compile(r"^# (%[A-Za-z_]\w*.*)$")
+
+
 def _add_code(pieces, lines):
+    lines = [COMMENTED_MAGIC.sub(r"\1", line) for line in lines]
     code = "\n".join(lines).strip("\n")
     if code.strip():
         pieces.append(("code", code))

@@ -12,10 +12,13 @@ is made from those fields:
 
 So a default cannot differ between the command line, `train()` and the docs.
 
-Defaults come in three layers, lowest first: the field's default, the dataset's row
+Defaults come in four layers, lowest first: the field's default, the dataset's row
 of `configs.DATASET_DEFAULTS` (MNIST and CIFAR-10 have their own image size, batch
-size, kimg and latent size), and a model's own `fill_defaults` (for options whose
-default depends on others). What the user passes always wins.
+size, kimg and latent size), the model's own row for that dataset
+(`dataset_defaults`, the settings measured best for that model on that data, such as
+the DCGAN's learning rate on MNIST), and a model's own `fill_defaults` (for options
+whose default depends on others). What the user passes always wins, and a resumed run
+keeps the values its training_options.json recorded.
 
 Example:
 
@@ -23,10 +26,11 @@ Example:
 from kerasgan.training.recipes.dcgan import DCGANOptions
 
 options = DCGANOptions.resolve("dcgan", "mnist", {"epochs": 5})
-print(options.batch_size, options.learning_rate)  # 64 0.0002
+print(options.batch_size, options.learning_rate)  # 64 0.0008
 ```
 """
 
+import argparse
 import dataclasses
 from pathlib import Path
 
@@ -170,6 +174,9 @@ class TrainingOptions:
     - `uses_dataset_defaults`: whether `configs.DATASET_DEFAULTS` fills the fields of
       its rows (False for a model whose data is always custom and whose own defaults
       should win, such as pix2pix);
+    - `dataset_defaults`: the model's own defaults per kind of dataset ("mnist",
+      "cifar10", "custom"), applied over the table's row: the settings measured best
+      for this model on that data (each with the measurement in a comment);
     - `fill_defaults(given)`: defaults that depend on other options. It runs after the
       dataset's row is applied, so it may also replace a row's value (a named config's
       batch size, say) for any option not in `given`, the names the user passed;
@@ -183,7 +190,8 @@ class TrainingOptions:
     ```
     """
 
-    uses_dataset_defaults = True  # a class attribute, not a field
+    uses_dataset_defaults = True  # class attributes, not fields
+    dataset_defaults = {}
 
     model: str = option("dcgan", "the model's name in the recipe table", command_line=False)
     dataset: str = option(
@@ -280,14 +288,17 @@ class TrainingOptions:
     # ------------------------------------------------------------- making one
 
     @classmethod
-    def resolve(cls, model, dataset, overrides):
-        """The options of a run: field defaults, the dataset's row, then `overrides`.
+    def resolve(cls, model, dataset, overrides, recorded=None):
+        """The options of a run: field defaults, the dataset's rows, then `overrides`.
 
         Args:
             model: the model's name (stored in the options).
             dataset: the dataset name or path (stored as a name or an absolute path,
                 so a run resumed from another folder still matches).
             overrides: option name -> value; None means "not given".
+            recorded: the options a run folder recorded (its training_options.json), when
+                resuming it: they replace every default, so a run continues with the values
+                it started with even after a default changed; `overrides` still win.
         """
         names = [field.name for field in dataclasses.fields(cls)]
         unknown = sorted(set(overrides) - set(names) - {"model", "dataset"})
@@ -298,9 +309,16 @@ class TrainingOptions:
             )
         given = {name: value for name, value in overrides.items() if value is not None}
         values = {}
+        kind = configs.dataset_kind(dataset)
         if cls.uses_dataset_defaults:
-            row = configs.DATASET_DEFAULTS[configs.dataset_kind(dataset)]
+            row = configs.DATASET_DEFAULTS[kind]
             values.update({name: value for name, value in row.items() if name in names})
+        values.update(cls.dataset_defaults.get(kind, {}))
+        if recorded:
+            kept = {**NEWER_OPTIONS, **recorded}
+            values.update({name: kept[name] for name in names if name in kept})
+            # fill_defaults must not replace what the run recorded either.
+            given = {**{name: kept[name] for name in names if kept.get(name) is not None}, **given}
         values.update(given)
         values.update(model=model, dataset=dataset_identity(dataset))
         options = cls(**values)
@@ -414,7 +432,10 @@ def command_line_options(options_class):
             continue
         text = metadata["help"] + _default_suffix(options_class, field)
         if metadata["kind"] is bool:
-            arguments = {"action": "store_true", "default": None, "help": text}
+            # --flag turns it on; a flag some dataset turns on by default also has --no-flag.
+            on_somewhere = any(row.get(field.name) for row in options_class.dataset_defaults.values())
+            action = argparse.BooleanOptionalAction if on_somewhere else "store_true"
+            arguments = {"action": action, "default": None, "help": text}
         else:
             arguments = {"type": metadata["kind"], "help": text}
             if metadata["required"]:
@@ -424,14 +445,21 @@ def command_line_options(options_class):
 
 
 def _default_suffix(options_class, field):
-    if field.metadata["required"] or field.metadata["kind"] is bool:
+    if field.metadata["required"]:
         return ""
-    if options_class.uses_dataset_defaults and field.name in configs.DATASET_DEFAULTS["custom"]:
-        per_dataset = ", ".join(
-            f"{'others' if kind == 'custom' else kind} {_shown(row[field.name])}"
-            for kind, row in configs.DATASET_DEFAULTS.items()
-        )
-        return f" (default: {per_dataset})"
+    model_rows = options_class.dataset_defaults
+    if field.metadata["kind"] is bool:
+        # A flag that only turns something on: its help names the datasets where it is on.
+        on_for = [kind for kind, row in model_rows.items() if row.get(field.name)]
+        return f" (default: on for {', '.join(on_for)})" if on_for else ""
+    from_table = options_class.uses_dataset_defaults and field.name in configs.DATASET_DEFAULTS["custom"]
+    if from_table or any(field.name in row for row in model_rows.values()):
+        per_dataset = []
+        for kind, row in configs.DATASET_DEFAULTS.items():
+            value = row[field.name] if from_table else field.default
+            value = model_rows.get(kind, {}).get(field.name, value)
+            per_dataset.append(f"{'others' if kind == 'custom' else kind} {_shown(value)}")
+        return f" (default: {', '.join(per_dataset)})"
     shown = field.metadata["default_text"] or _shown(field.default)
     return f" (default: {shown})"
 

@@ -84,7 +84,7 @@ def train(
     Returns None in a multi-worker run's non-chief workers, which write no run folder.
     """
     recipe = recipe_for(model)
-    options = recipe.options.resolve(model, dataset, options)
+    options = recipe.options.resolve(model, dataset, options, recorded=_recorded_options(resume))
     if strategy is None:
         # First: a multi-worker strategy must exist before TensorFlow runs anything.
         strategy = distribute.make_strategy(options.distribute)
@@ -226,6 +226,19 @@ def _dataset_label(name, dataset):
         return kind
     path = Path(dataset)
     return path.stem if path.is_file() else path.name
+
+
+def _recorded_options(resume):
+    """The options a run named by `--resume PATH` recorded (but not how long to train), or None.
+
+    They stand in for today's defaults, which may have changed since the run started.
+    """
+    from kerasgan.training.run_folder import OPTIONS_THAT_MAY_CHANGE
+
+    if resume in (None, "none", "auto") or not TrainingRun(resume).options_path.exists():
+        return None
+    recorded = TrainingRun(resume).options()
+    return {k: v for k, v in recorded.items() if k not in (*OPTIONS_THAT_MAY_CHANGE, "model", "dataset")}
 
 
 def _choose_run(outdir, resume, options, model, dataset, writes=True):

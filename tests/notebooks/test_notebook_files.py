@@ -50,6 +50,20 @@ def test_notebook_is_valid_and_has_no_outputs(script):
     assert all("Title:" not in cell.source for cell in notebook.cells)
 
 
+TRAINING_NOTEBOOKS = ("dcgan_mnist", "dcgan_cifar10", "conditional_gan_mnist", "conditional_gan_cifar10", "pix2pix_video")
+
+
+@pytest.mark.parametrize("name", TRAINING_NOTEBOOKS)
+def test_training_notebooks_open_tensorboard_on_the_run(name):
+    # In the script the magics are comments (it runs as plain Python); in the notebook, magics.
+    script = (REPO_ROOT / "examples" / f"{name}.py").read_text()
+    assert '# %tensorboard --logdir "{run.path}/logs"' in script
+    notebook = nbformat.reads(notebooks.notebook_text(REPO_ROOT / "examples" / f"{name}.py"), as_version=4)
+    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert '%load_ext tensorboard\n%tensorboard --logdir "{run.path}/logs"' in sources
+    assert not any("# %" in source for source in sources)
+
+
 def test_narration_becomes_markdown_and_code_stays_code():
     source = '''"""
 Title: A tiny example

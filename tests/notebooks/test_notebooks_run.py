@@ -27,6 +27,15 @@ NOTEBOOKS = REPO_ROOT / "examples" / "notebooks"
 
 def notebook_client(name, workdir):
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    # `%tensorboard` starts a TensorBoard server that would outlive the test's kernel: here
+    # its cell checks instead that the folder it opens holds the run's logs.
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.source = re.sub(
+                r'(?m)^%tensorboard --logdir "(.*)"$',
+                r'assert __import__("pathlib").Path(f"\1").is_dir(), "no TensorBoard logs at \1"',
+                cell.source,
+            )
     # The kernel starts in workdir, so relative default folders (results/, datasets/) land there.
     return NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}

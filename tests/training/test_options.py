@@ -31,7 +31,7 @@ def help_text(*argv):
 def test_dataset_rows_fill_the_defaults_and_what_is_given_wins():
     mnist = resolve_options("dcgan", "mnist")
     assert (mnist.batch_size, mnist.latent_dim, mnist.kimg, mnist.image_size) == (64, 100, 200, 28)
-    assert (mnist.learning_rate, mnist.beta_1, mnist.loss, mnist.upsampling) == (2e-4, 0.5, "bce", "transpose")
+    assert (mnist.learning_rate, mnist.beta_1, mnist.loss, mnist.upsampling) == (8e-4, 0.5, "bce", "transpose")
     cifar = resolve_options("dcgan", "cifar10", batch_size=16, loss="hinge")
     assert (cifar.batch_size, cifar.latent_dim, cifar.kimg, cifar.loss) == (16, 128, 2000, "hinge")
     cgan = resolve_options("cgan", "mnist", conditioning="channel")
@@ -78,7 +78,7 @@ def test_flags_and_help_are_made_from_the_fields():
     dcgan_help = help_text("train", "dcgan")
     for flag in command_line_options(DCGANOptions):
         assert flag.flag in dcgan_help
-    assert "--learning-rate LEARNING_RATE Adam learning rate of both networks (default: 0.0002)" in dcgan_help
+    assert "--beta-1 BETA_1 Adam's beta_1 (0.5 as the DCGAN paper recommends) (default: 0.5)" in dcgan_help
     assert "--batch-size BATCH_SIZE images per step (default: mnist 64, cifar10 64, others 32)" in dcgan_help
     cgan_flags = {flag.flag for flag in command_line_options(ConditionalGANOptions)}
     assert {"--embedding-dim", "--conditioning", "--latent-dim"} <= cgan_flags
@@ -140,6 +140,52 @@ def test_older_options_files_still_match(tmp_path):
     assert TrainingRun.find_resumable(tmp_path / "results", options).path == run.path
     # A different value of an option it has is a different run.
     assert TrainingRun.find_resumable(tmp_path / "results", {**options, "l1_weight": 10.0}) is None
+
+
+def test_the_dcgan_has_its_own_measured_defaults_per_dataset_and_flags_still_win(tmp_path):
+    # MNIST: the model's own row fills what the table does not; CIFAR-10 keeps the field defaults.
+    mnist = resolve_options("dcgan", "mnist")
+    measured = (8e-4, 0.99, 32, 32, True)
+    names = ("learning_rate", "ema_decay", "generator_filters", "discriminator_filters", "mixed_precision")
+    assert tuple(getattr(mnist, name) for name in names) == measured
+    assert tuple(mnist.to_dict()[name] for name in names) == measured  # training_options.json
+    for dataset in ("cifar10", "my_photos/"):
+        others = resolve_options("dcgan", dataset)
+        assert tuple(getattr(others, name) for name in names) == (2e-4, 0.0, 64, 64, False)
+    # The conditional GAN was not measured: it keeps the field defaults on MNIST too.
+    assert resolve_options("cgan", "mnist").learning_rate == 2e-4
+    # An explicit flag wins over the dataset's default, from the command line as from train().
+    arguments = build_parser().parse_args(["train", "dcgan", "--dataset", "mnist", "--learning-rate", "1e-3"])
+    given = {"learning_rate": arguments.learning_rate, "ema_decay": arguments.ema_decay}
+    assert given == {"learning_rate": 1e-3, "ema_decay": None}
+    chosen = resolve_options("dcgan", "mnist", **given)
+    assert (chosen.learning_rate, chosen.ema_decay) == (1e-3, 0.99)
+    assert resolve_options("dcgan", "mnist", ema_decay=0).ema_decay == 0.0
+    # A flag a dataset turns on can be turned off.
+    assert build_parser().parse_args(["train", "dcgan", "--no-mixed-precision"]).mixed_precision is False
+    assert resolve_options("dcgan", "mnist", mixed_precision=False).mixed_precision is False
+    # --help says each dataset's default.
+    assert "(default: mnist 0.0008, cifar10 0.0002, others 0.0002)" in help_text("train", "dcgan")
+
+
+def test_a_resumed_run_keeps_the_values_it_recorded(tmp_path):
+    from kerasgan.training.trainer import _recorded_options
+
+    # A run started before the MNIST defaults changed recorded 2e-4 and no average.
+    run = TrainingRun.create(tmp_path / "results", "dcgan-mnist")
+    old = resolve_options(
+        "dcgan", "mnist", learning_rate=2e-4, ema_decay=0, generator_filters=64, discriminator_filters=64,
+        mixed_precision=False, kimg=100,
+    ).to_dict()  # fmt: skip
+    run.write_options(old)
+    recorded = _recorded_options(str(run.path))
+    resumed = DCGANOptions.resolve("dcgan", "mnist", {"kimg": 300}, recorded=recorded)
+    assert (resumed.learning_rate, resumed.ema_decay, resumed.kimg) == (2e-4, 0.0, 300)
+    assert (resumed.generator_filters, resumed.mixed_precision) == (64, False)
+    assert resumed.to_dict() == {**old, "kimg": 300}
+    # What the command gives still wins; --resume auto and none record nothing to keep.
+    assert DCGANOptions.resolve("dcgan", "mnist", {"learning_rate": 1e-3}, recorded=recorded).learning_rate == 1e-3
+    assert _recorded_options("auto") is None and _recorded_options("none") is None
 
 
 def test_every_example_in_the_recipes_is_a_command_line_that_parses():

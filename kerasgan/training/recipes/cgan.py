@@ -37,6 +37,10 @@ names, which travel inside every generator snapshot:
 class ConditionalGANOptions(DCGANOptions):
     """The conditional GAN's options: the DCGAN's, plus how the label enters the networks."""
 
+    # Not the DCGAN's per-dataset settings: those were measured for the DCGAN only, and
+    # the conditional GAN keeps the field defaults until it is measured the same way.
+    dataset_defaults = {}
+
     embedding_dim: int = option(8, "length of each class's learned label vector", check=whole_number())
     conditioning: str = option(
         "projection", "how the discriminator takes the label: projection or channel",
