@@ -6,6 +6,12 @@ snapshot (both from the moving average of the generator when the model keeps one
 events in logs/, and last the checkpoint. Writing
 the checkpoint last means that whatever a kill interrupts, the checkpoint
 describes files that are all complete; the interval after it is simply redone.
+
+Its progress line says how far the run is (thousands of images, "kimg", as StyleGAN2-ADA
+counts them), how long the interval ("tick") took, about how long is left, and whether
+the run has stopped changing: courses say "stop when the grids stop changing", so the
+callback measures how much the fixed-latent grid changed since the last interval
+(`grid_change`) and, where the run evaluates, whether the Frechet distance still falls.
 """
 
 import math
@@ -26,6 +32,65 @@ def sampling_generator(model):
     generator when it keeps one (smoother samples, see `GAN.update_generator_average`),
     else its generator. Anything with a `generator` attribute works."""
     return getattr(model, "generator_for_sampling", None) or model.generator
+
+
+# ------------------------------------------------------- is the run still changing?
+
+# The change of the first ticks is the yardstick: the grids move most while the generator
+# first finds its shapes. A tick that changes the grid less than this share of the largest
+# early change, twice in a row, says the pictures are levelling off.
+EARLY_TICKS = 3
+LEVELLING_OFF_SHARE = 0.2
+# The Frechet distance levels off when its last two evaluations are no more than 5% below
+# the best one before them.
+FRECHET_IMPROVEMENT = 0.05
+
+
+def grid_change(previous_grid, grid):
+    """Mean absolute pixel change between two uint8 grids, as a share of the pixel range (0-1).
+
+    Example: two 2x2 grids that differ by 51 (a fifth of 255) in one pixel of four: 0.05.
+    """
+    previous_grid = np.asarray(previous_grid, dtype="float64")
+    grid = np.asarray(grid, dtype="float64")
+    if previous_grid.shape != grid.shape:
+        raise ValueError(
+            f"Grids of different shapes cannot be compared: {previous_grid.shape} and {grid.shape}."
+        )
+    return float(np.mean(np.abs(grid - previous_grid)) / 255.0)
+
+
+def relative_changes(changes):
+    """Each tick's grid change divided by the largest change of the first `EARLY_TICKS` ticks."""
+    early = max(changes[:EARLY_TICKS], default=0.0)
+    return [change / early if early > 0 else 0.0 for change in changes]
+
+
+def grids_levelling_off(changes):
+    """True when the last two ticks each changed the grid less than LEVELLING_OFF_SHARE of the
+    largest early change (and the early ticks are behind us)."""
+    if len(changes) < EARLY_TICKS + 2 or max(changes[:EARLY_TICKS]) <= 0:
+        return False
+    return all(share < LEVELLING_OFF_SHARE for share in relative_changes(changes)[-2:])
+
+
+def frechet_levelling_off(distances):
+    """True when the last two Frechet distances are no more than FRECHET_IMPROVEMENT below the
+    best distance measured before them (at least three evaluations)."""
+    if len(distances) < 3:
+        return False
+    best_before = min(distances[:-2])
+    return min(distances[-2:]) > best_before * (1.0 - FRECHET_IMPROVEMENT)
+
+
+def format_duration(seconds):
+    """A duration as a person reads it: "45s", "12m 05s", "3h 20m"."""
+    seconds = int(round(max(seconds, 0)))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
 
 
 class FixedLatentGrid:
@@ -131,6 +196,7 @@ class RunFolderCallback(keras.callbacks.Callback):
         steps_per_data_epoch: steps in one pass over the training data, to report epochs.
         snapshot_every: write a generator snapshot every this many intervals (and at the end).
         total_intervals: the last interval of the run (it always gets a snapshot).
+        total_steps: the run's last step, for the estimate of the time left (None: no estimate).
         evaluators: callables `(model) -> dict` whose results join the stats line
             (quality scores); run every `evaluate_every` intervals.
         verbose: print a line per interval.
@@ -147,6 +213,7 @@ class RunFolderCallback(keras.callbacks.Callback):
         steps_per_data_epoch,
         snapshot_every=1,
         total_intervals=None,
+        total_steps=None,
         evaluators=(),
         evaluate_every=1,
         verbose=True,
@@ -159,6 +226,7 @@ class RunFolderCallback(keras.callbacks.Callback):
         self.steps_per_data_epoch = steps_per_data_epoch
         self.snapshot_every = max(1, int(snapshot_every))
         self.total_intervals = total_intervals
+        self.total_steps = total_steps
         self.evaluators = list(evaluators)
         self.evaluate_every = max(1, int(evaluate_every))
         self.verbose = verbose
@@ -167,13 +235,25 @@ class RunFolderCallback(keras.callbacks.Callback):
         self.tensorboard = TensorBoardLog(Path(run.path) / "logs") if writes_files else None
         self._interval_started = None
         self._step_at_start = 0
+        # What "is it still changing?" compares with: the last grid, every tick's grid
+        # change and every Frechet distance measured (a resumed run reads them back).
+        self._previous_grid = None
+        self._grid_changes = []
+        self._frechet_distances = []
 
     def on_train_begin(self, logs=None):
-        # A resumed run starts at its checkpoint's step: the logs of any later step come from
-        # an interval the kill cut short, and that interval is about to be trained again.
+        # The grid the first tick is compared with: the untrained model's (fakes_init.png),
+        # or, resumed, the checkpoint's, the same grid the last interval wrote. Every worker
+        # draws it, as every worker draws each interval's grid.
+        self._previous_grid = self.sampler.grid(self.model)
         if not self.writes_files:
             return
+        # A resumed run starts at its checkpoint's step: the logs of any later step come from
+        # an interval the kill cut short, and that interval is about to be trained again.
         self.tensorboard.forget_after(int(self.model.generator_optimizer.iterations.numpy()))
+        earlier = self.run.stats()
+        self._grid_changes = [line["grid_change"] for line in earlier if "grid_change" in line]
+        self._frechet_distances = [line["fid"] for line in earlier if "fid" in line]
 
     def on_epoch_begin(self, epoch, logs=None):
         self._interval_started = time.perf_counter()
@@ -232,6 +312,7 @@ class RunFolderCallback(keras.callbacks.Callback):
             for evaluator in self.evaluators:
                 scores.update(evaluator(model))
         stats.update(scores)
+        stats.update(self._still_changing(grid, scores))
         self.run.append_stats(stats)
         self.run.write_loss_plot()
         self.tensorboard.write(step, tensorboard_scalars(model, logs, scores, stats), grid)
@@ -241,12 +322,44 @@ class RunFolderCallback(keras.callbacks.Callback):
             self.run.checkpoint_path, model, progress, arrays=self.sampler.arrays()
         )
         if self.verbose:
-            losses = ", ".join(f"{k} {v:.4f}" for k, v in logs.items())
-            print(
-                f"interval {interval}: step {step}, epoch {stats['epoch']:.2f}, {losses}, "
-                f"{stats['images_per_second']:.0f} img/s -> {self.run.grid_path(interval).name}",
-                flush=True,
-            )
+            print(self.progress_line(stats, logs, steps_done), flush=True)
+
+    def _still_changing(self, grid, scores):
+        """The stats that say whether the run still changes: grid change, and the FD trend."""
+        found = {}
+        if self._previous_grid is not None:
+            self._grid_changes.append(grid_change(self._previous_grid, grid))
+            found["grid_change"] = round(self._grid_changes[-1], 6)
+            found["grid_change_relative"] = round(relative_changes(self._grid_changes)[-1], 4)
+            found["grids_levelling_off"] = grids_levelling_off(self._grid_changes)
+        self._previous_grid = grid
+        if "fid" in scores:
+            self._frechet_distances.append(float(scores["fid"]))
+            found["fid_levelling_off"] = frechet_levelling_off(self._frechet_distances)
+        return found
+
+    def progress_line(self, stats, logs, steps_done):
+        """One line per tick: kimg done (of the total), the tick's time, the time left, the
+        losses, the speed, how much the grid changed and the grid's file name."""
+        kimg = f"{stats['images_seen'] / 1000:.1f}"
+        time_left = ""
+        if self.total_steps:
+            kimg += f"/{self.total_steps * self.batch_size / 1000:.1f}"
+            steps_left = max(self.total_steps - stats["step"], 0)
+            per_step = stats["seconds"] / max(steps_done, 1)
+            time_left = f", about {format_duration(steps_left * per_step)} left"
+        parts = [
+            f"interval {stats['interval']}: kimg {kimg}, step {stats['step']}, "
+            f"epoch {stats['epoch']:.2f}, tick {format_duration(stats['seconds'])}{time_left}",
+            *(f"{name} {value:.4f}" for name, value in logs.items()),
+            f"{stats['images_per_second']:.0f} img/s",
+        ]
+        if "grid_change" in stats:
+            verdict = "levelling off" if stats["grids_levelling_off"] else "still changing"
+            parts.append(f"grid change {100 * stats['grid_change']:.1f}% ({verdict})")
+        if stats.get("fid_levelling_off"):
+            parts.append("Frechet distance levelling off")
+        return ", ".join(parts) + f" -> {self.run.grid_path(stats['interval']).name}"
 
 
 def tensorboard_scalars(model, logs, scores, stats):
@@ -254,7 +367,8 @@ def tensorboard_scalars(model, logs, scores, stats):
 
     loss/ (d_loss, g_loss, ...), discriminator/d_real_sign (r_t = E[sign(D(real))], what
     adaptive augmentation steers by), augmentation/p, learning_rate/ (both optimizers),
-    evaluation/ (the quality scores of the intervals that are evaluated), speed/.
+    evaluation/ (the quality scores of the intervals that are evaluated), speed/, and
+    progress/grid_change (how much the fixed-latent grid changed since the last interval).
     """
     scalars = {}
     for name, value in logs.items():
@@ -274,6 +388,8 @@ def tensorboard_scalars(model, logs, scores, stats):
         if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
             scalars[f"evaluation/{name}"] = float(value)
     scalars["speed/images_per_second"] = stats["images_per_second"]
+    if "grid_change" in stats:
+        scalars["progress/grid_change"] = stats["grid_change"]
     return scalars
 
 

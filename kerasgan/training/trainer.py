@@ -394,20 +394,24 @@ def _run_folder_callback(
         steps_per_data_epoch=schedule.steps_per_data_epoch,
         snapshot_every=options.snapshot_every,
         total_intervals=schedule.total_intervals,
+        total_steps=schedule.total_steps,
         evaluators=evaluators,
         evaluate_every=evaluate_every,
-        verbose=verbose == 2,
+        verbose=verbose >= 1,  # the progress bar shows the step, this line the run
         writes_files=writes_files,
     )
 
 
 def _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options):
     """Trains from `start_interval` to the last interval; one Keras epoch is one interval."""
+    import keras
     import tensorflow as tf
 
     from kerasgan.training.callbacks import StopAtStep
 
     dataset = data.dataset.repeat()
+    # Keras's progress bar first, so that it ends its line before the run folder's line.
+    progress_bar = [keras.callbacks.ProgbarLogger()] if verbose else []
     if options.deterministic and start_step:
         # The shuffled epochs come in the same order every time (the shuffle is seeded),
         # so skipping the batches already trained on puts a resumed run exactly where
@@ -419,7 +423,7 @@ def _fit(gan, data, schedule, start_interval, start_step, callback, verbose, opt
         initial_epoch=start_interval,
         steps_per_epoch=schedule.interval_steps,
         shuffle=False,  # the tf.data pipeline shuffles already
-        callbacks=[StopAtStep(schedule.total_steps - start_step), callback],
+        callbacks=[StopAtStep(schedule.total_steps - start_step), *progress_bar, callback],
         verbose=verbose,
     )
 

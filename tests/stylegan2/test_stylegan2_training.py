@@ -99,6 +99,11 @@ def test_sigkill_then_the_same_command_continues_exactly(small_npz, tmp_path):
     for interval in range(1, total_steps // INTERVAL_STEPS + 1):
         assert (run_folder / f"fakes_{interval:06d}.png").exists()
         assert (run_folder / f"generator-{interval:06d}.keras").exists()
+    # The resumed run goes on measuring how much the grid changes (from the checkpoint's
+    # grid) and says how far it is in kimg, with the time left.
+    assert all(line["grid_change"] > 0 for line in stats)
+    assert f"interval {total_steps // INTERVAL_STEPS}: kimg 0.1/0.1, step {total_steps}," in second.stdout
+    assert "0s left" in second.stdout and "grid change " in second.stdout
 
     # --resume-from fine-tunes on another dataset, and freezes discriminator layers.
     tuned = subprocess.run(
