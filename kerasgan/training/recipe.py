@@ -57,6 +57,17 @@ def fixed_latents(options, count=GRID_SIZE):
     return sampling.latent_batch(count, options.latent_dim, seed=options.seed)
 
 
+def fixed_latent_sampler(model, data, options, saved_arrays):
+    """A `Recipe.sampler` for z -> image generators: the same latents drawn every interval.
+
+    A resumed run takes the latents its checkpoint kept, so its grids continue the first ones.
+    """
+    from kerasgan.training.callbacks import FixedLatentGrid
+
+    latents = saved_arrays.get("fixed_latents")
+    return FixedLatentGrid(latents if latents is not None else fixed_latents(options))
+
+
 def sample_it(run):
     """The last lines of `kerasgan train` for a generator of latent vectors."""
     snapshot = run.latest_snapshot()

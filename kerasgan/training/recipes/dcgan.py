@@ -7,7 +7,7 @@ interval (`FixedLatentGrid`), so successive grids show the same "people" growing
 import dataclasses
 
 from kerasgan.training.options import TrainingOptions, one_of, option, whole_number
-from kerasgan.training.recipe import Recipe, fixed_latents, gan_arguments
+from kerasgan.training.recipe import Recipe, fixed_latent_sampler, gan_arguments
 
 EXAMPLES = """\
 examples:
@@ -82,17 +82,10 @@ def build(options, data):
     return DCGAN(image_shape=data.image_shape, **network_arguments(options), **gan_arguments(options))
 
 
-def sampler(model, data, options, saved_arrays):
-    from kerasgan.training.callbacks import FixedLatentGrid
-
-    latents = saved_arrays.get("fixed_latents")
-    return FixedLatentGrid(latents if latents is not None else fixed_latents(options))
-
-
 RECIPE = Recipe(
     summary="Deep convolutional GAN on unlabelled images.",
     options=DCGANOptions,
     build=build,
-    sampler=sampler,
+    sampler=fixed_latent_sampler,
     examples=EXAMPLES,
 )

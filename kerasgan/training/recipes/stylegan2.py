@@ -13,7 +13,7 @@ its geometric resampling is slow, and `--augment translation,cutout` is a cheape
 import dataclasses
 
 from kerasgan.training.options import TrainingOptions, number_in, one_of, option, whole_number
-from kerasgan.training.recipe import Recipe, fixed_latents, gan_arguments
+from kerasgan.training.recipe import Recipe, fixed_latent_sampler, gan_arguments
 
 EXAMPLES = """\
 examples:
@@ -129,18 +129,11 @@ def optimizers(options):
     )
 
 
-def sampler(model, data, options, saved_arrays):
-    from kerasgan.training.callbacks import FixedLatentGrid
-
-    latents = saved_arrays.get("fixed_latents")
-    return FixedLatentGrid(latents if latents is not None else fixed_latents(options))
-
-
 RECIPE = Recipe(
     summary="StyleGAN2-ADA (style-based generator, lazy R1, path length, style mixing).",
     options=StyleGAN2Options,
     build=build,
-    sampler=sampler,
+    sampler=fixed_latent_sampler,
     optimizers=optimizers,
     examples=EXAMPLES,
 )
