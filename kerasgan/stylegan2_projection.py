@@ -59,6 +59,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kerasgan import projection
+from kerasgan.stylegan2_sampling import is_stylegan2
 
 SPACES = ("w", "w+")
 
@@ -88,16 +89,6 @@ class StyleGAN2Projection:
     pixel_mse: float
     psnr: float
     space: str
-
-
-def is_stylegan2(generator):
-    """True for a StyleGAN2 generator (it has the "mapping" and "synthesis" networks)."""
-    from kerasgan.models.stylegan2_networks import MappingNetwork, SynthesisNetwork
-
-    names = {layer.name: layer for layer in getattr(generator, "layers", [])}
-    return isinstance(names.get("mapping"), MappingNetwork) and isinstance(
-        names.get("synthesis"), SynthesisNetwork
-    )
 
 
 def w_statistics(generator, label=None, samples=10_000, seed=123):

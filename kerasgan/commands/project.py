@@ -113,7 +113,7 @@ def add_arguments(parser):
 def run(args):
     from pathlib import Path
 
-    from kerasgan import files, projection, sampling, stylegan2_projection
+    from kerasgan import files, projection, sampling, stylegan2_sampling
 
     for option, value in (("--steps", args.steps), ("--starts", args.starts),
                           ("--frame-every", args.frame_every),
@@ -124,7 +124,7 @@ def run(args):
     files.check_output_folder(out, "--out")
     generator = sampling.load_generator(args.snapshot)
     label = _label(args, generator, sampling)
-    stylegan2 = stylegan2_projection.is_stylegan2(generator)
+    stylegan2 = stylegan2_sampling.is_stylegan2(generator)
     _check_options_fit(args, stylegan2)
     image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
     target, note = projection.load_target(args.image, image_shape, require_color=stylegan2)
