@@ -53,7 +53,7 @@ def dcgan_adam():
 
 
 def build_stylegan2(pair, overrides):
-    """(model, batch size, averaged generator) for a StyleGAN2 run, the `small` config plus overrides."""
+    """(model, batch size, averaged generator): `small` with overrides, networks as `pair` says."""
     config = {**stylegan2_config("small", IMAGE_SIZE), **overrides}
     options = model_options(config)
     if pair == "stylegan2-discriminator":
@@ -108,9 +108,9 @@ def learning_curve(name, built, x_train, classifier, checkpoints, chunk):
             steps += chunk
         share, drawn = recognition(averaged, classifier, latents)
         rows.append((share, drawn))
-        print(f"  {name:34s} {steps:5d} steps  {steps * batch / 1000:6.1f} kimg  {spent:6.0f} CPU s"
-              f"  {time.perf_counter() - wall:6.0f} wall s  recognised {share:.2f}  "
-              f"digits drawn {drawn:2d}", flush=True)
+        print(f"  {name:34s} {steps:5d} steps  {steps * batch / 1000:6.1f} kimg  "
+              f"{spent:6.0f} CPU s  {time.perf_counter() - wall:6.0f} wall s  "
+              f"recognised {share:.2f}  digits drawn {drawn:2d}", flush=True)
     return rows
 
 

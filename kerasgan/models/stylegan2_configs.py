@@ -26,8 +26,8 @@ templates against either discriminator. The generator is the part that collapses
 reaches it only through the styles, and nothing in it couples the images of a batch.
 NVIDIA's own networks and loss (stylegan2-ada-pytorch), trained on the same images with the
 same settings by a plain CPU loop, do the same: one template for every z at each of 600,
-800, 1,000 and 1,200 steps, four kinds drawn at most, one or two from 800 steps on. The early collapse
-belongs to StyleGAN2 at these widths, not to this port.
+800, 1,000 and 1,200 steps, four kinds drawn at most, one or two from 800 steps on. The
+early collapse belongs to StyleGAN2 at these widths, not to this port.
 """
 
 # Every row: the model's options (StyleGAN2 arguments) and the training options.
