@@ -34,6 +34,7 @@ import tensorflow as tf  # noqa: E402
 
 from kerasgan.data import array_dataset, load_mnist  # noqa: E402
 from kerasgan.metrics.classifier import domain_classifier  # noqa: E402
+from kerasgan.metrics.recognition import class_recognition_from_probabilities  # noqa: E402
 from kerasgan.models.dcgan import DCGAN, dcgan_discriminator  # noqa: E402
 from kerasgan.models.stylegan2 import StyleGAN2  # noqa: E402
 from kerasgan.models.stylegan2_configs import model_options, stylegan2_config  # noqa: E402
@@ -88,7 +89,9 @@ def recognition(generator, classifier, latents):
     images = np.clip(generator.predict(latents, batch_size=250, verbose=0), -1, 1)
     images = tf.image.resize(images, (28, 28), antialias=True).numpy()  # the classifier's size
     probabilities = classifier.probabilities(images)
-    share = float(np.mean(probabilities.max(axis=1) > CONFIDENCE))
+    share = class_recognition_from_probabilities(probabilities, threshold=CONFIDENCE)[
+        "recognised_share"
+    ]
     digit_shares = np.bincount(probabilities.argmax(axis=1), minlength=10) / len(probabilities)
     return share, int(np.count_nonzero(digit_shares >= MIN_SHARE_PER_DIGIT))
 
