@@ -20,8 +20,9 @@ steps. Without path length and style mixing, trained on to 3,000 steps (96 kimg,
 CPU seconds) it drew nine kinds, 37% of its samples recognised.
 `bench/stylegan2_learning.py` measures this against the DCGAN at equal CPU time and, with
 `--pair`, tells the two networks apart: StyleGAN2's discriminator trains the DCGAN's
-generator to all ten digits (45% recognised after 1,200 steps), but not a DCGAN generator
-without batch normalization (nothing recognised); StyleGAN2's generator hops between
+generator to all ten digits (45% recognised after 1,200 steps); a DCGAN generator without
+batch normalization (measured by hand, not a `--pair`) learned nothing against it in 800
+steps; StyleGAN2's generator hops between
 templates against either discriminator. The generator is the part that collapses: a z
 reaches it only through the styles, and nothing in it couples the images of a batch.
 NVIDIA's own networks and loss (stylegan2-ada-pytorch), trained on the same images with the
