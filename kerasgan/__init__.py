@@ -63,6 +63,7 @@ __all__ = sorted(_PUBLIC_NAMES) + ["__version__"]
 def __getattr__(name):
     if name in _PUBLIC_NAMES:
         module = importlib.import_module(_PUBLIC_NAMES[name])
+        _register_snapshot_layers_if_keras_is_loaded()
         return getattr(module, name)
     # Submodules (kerasgan.losses, kerasgan.metrics, ...) import on first use too.
     try:
@@ -79,11 +80,21 @@ def __dir__():
 
 # `import kerasgan` makes every layer of every family's snapshots loadable by plain
 # `keras.models.load_model`, without importing TensorFlow itself: the layers are
-# registered as soon as Keras is imported (now, if it already is).
+# registered as soon as Keras is imported (now, if it already is). When a kerasgan module
+# is what imports Keras, they are registered once it has loaded (kerasgan.DCGAN and the
+# other public names), and kerasgan's own snapshot loaders register them in any case.
+_registered = False
 
 
 def _register_snapshot_layers():
+    global _registered
     importlib.import_module("kerasgan.snapshots").register_layers()
+    _registered = True
+
+
+def _register_snapshot_layers_if_keras_is_loaded():
+    if not _registered and "keras" in sys.modules and not _kerasgan_is_being_imported():
+        _register_snapshot_layers()
 
 
 def _kerasgan_is_being_imported():
@@ -116,7 +127,6 @@ class _RegisterWhenKerasLoads(importlib.abc.MetaPathFinder):
 
 
 if "keras" in sys.modules:
-    if not _kerasgan_is_being_imported():
-        _register_snapshot_layers()
+    _register_snapshot_layers_if_keras_is_loaded()
 else:
     sys.meta_path.insert(0, _RegisterWhenKerasLoads())

@@ -4,8 +4,8 @@ Each family's module in `kerasgan/snapshots/` (dcgan.py, cgan.py, pix2pix.py,
 cyclegan.py, stylegan2.py) defines `FAMILY`, an instance of a `SnapshotFamily`
 subclass, and `kerasgan/snapshots/__init__.py` lists them in `FAMILIES`. The commands
 (`kerasgan generate`, `project`, `export`, `live`, `evaluate`) load a snapshot, ask
-`kerasgan.snapshots.family_of(generator)` for its family, and call one of its methods;
-they never ask "is this a StyleGAN2?".
+`kerasgan.snapshots.load(path)` for it and its family, and call one of the family's
+methods; they never ask "is this a StyleGAN2?".
 
 What a family implements (the defaults below serve a plain z -> image generator, or
 refuse in one sentence):
@@ -16,12 +16,17 @@ refuse in one sentence):
 - `flags(command, generator)`: which of a command's family flags it takes (see
   `check_flags`); a flag given that it does not take is refused in one sentence.
 - `sample(generator, latents, labels, **choices)`: seeds, latents, labels -> outputs.
-- `write_outputs(path, outputs, **layout)`: an image grid (a sound family writes sound files).
+- `write_outputs(path, outputs, alone, **layout)`: an image grid, or one image (a sound
+  family writes sound files).
 - `walk(keyframes, steps_between, method, loop)`: the path between keyframes.
 - `generate(args, generator)`, `project(args, generator, out)`: the two commands' work.
 - `exportable(generator, choices)` and `describe_export(generator)`: the model an export
   is made from, and what generator.json says about it beyond inputs and outputs.
-- `live_translator(generator)`: (generator, input mode) for `kerasgan live`.
+- `live_translator(generator, path)`: (generator, input mode) for `kerasgan live`.
+- `latents_for_seeds(generator, seeds)`: a seed's latent vector, the same every time.
+
+A flag one family takes and another does not (`--trunc`) is listed by the command in its
+`FAMILY_FLAGS` and by the family in `command_flags`; `check_flags` refuses the rest.
 - `evaluate(generator, dataset, snapshot_path, **options)`: the scores `kerasgan evaluate` prints.
 
 Example:
@@ -46,6 +51,7 @@ class SnapshotFamily:
         title: the name in sentences ("DCGAN", "StyleGAN2").
         kind: "latent" (z [+ label] -> output) or "image-to-image" (picture -> picture).
         makes: what its outputs are, for messages: "images" (a sound family: "sounds").
+        output_suffix: the file suffix of one output (".png"; a sound family: ".wav").
         command_flags: {command: the family flags of that command it takes}, e.g.
             {"generate": {"--trunc"}}. The flags every family takes are not listed here;
             each command names its family flags in its `FAMILY_FLAGS`.
@@ -55,6 +61,7 @@ class SnapshotFamily:
     title = ""
     kind = "latent"
     makes = "images"
+    output_suffix = ".png"
     command_flags = {}
 
     # ------------------------------------------------------------------ flags
@@ -104,11 +111,12 @@ class SnapshotFamily:
         inputs = latents if labels is None else [latents, labels]
         return generator.predict(inputs, batch_size=64, verbose=0)
 
-    def write_outputs(self, path, outputs, **layout):
-        """Writes outputs to `path`: one picture, or a grid of them (`layout`: columns, row_labels)."""
+    def write_outputs(self, path, outputs, alone=False, **layout):
+        """Writes outputs to `path`: a grid of them (`layout`: columns, row_labels), or with
+        `alone` the one output as it is."""
         from kerasgan import images
 
-        if len(outputs) == 1 and not layout:
+        if alone:
             images.save_image(path, outputs[0])
         else:
             images.save_grid(path, outputs, **layout)

@@ -34,7 +34,9 @@ class LatentFamily(SnapshotFamily):
         def morph_frames(start, end, latents):
             return sampling.class_morph(generator, start, end, latents, args.steps)
 
-        return write_for_labels(args, generator, seeds, latent_dim, draw, draw_class, morph_frames)
+        return write_for_labels(
+            self, args, generator, seeds, latent_dim, draw, draw_class, morph_frames
+        )
 
     def project(self, args, generator, out):
         from kerasgan.snapshots.projection import project_command
@@ -42,18 +44,19 @@ class LatentFamily(SnapshotFamily):
         return project_command(args, generator, out)
 
 
-def write_for_labels(args, generator, seeds, latent_dim, draw, draw_class, morph_frames):
+def write_for_labels(family, args, generator, seeds, latent_dim, draw, draw_class, morph_frames):
     """The common flow of every latent generator: unconditional, a class grid, a morph, one class.
 
     `draw(latents)`, `draw_class(latents, labels)` and `morph_frames(start, end, latents)`
-    are how this generator turns latent vectors into images.
+    are how this generator turns latent vectors into images; `family` (a `SnapshotFamily`)
+    walks between latents and writes the outputs.
     """
     from kerasgan.snapshots import sampling
 
     morph = args.interpolate_classes
     if not sampling.is_conditional(generator):
         refuse_classes(args)
-        return write_samples(args, seeds, latent_dim, draw)
+        return write_samples(family, args, seeds, latent_dim, draw)
 
     class_names = sampling.generator_class_names(generator)
     if morph:
@@ -64,11 +67,11 @@ def write_for_labels(args, generator, seeds, latent_dim, draw, draw_class, morph
                 f"{args.snapshot} is a conditional generator: add --class with one of "
                 f"{', '.join(class_names)}."
             )
-        return write_class_grid(args, draw_class, class_names, seeds, latent_dim)
+        return write_class_grid(family, args, draw_class, class_names, seeds, latent_dim)
 
     label = sampling.class_index(args.class_choice, class_names)
     return write_samples(
-        args, seeds, latent_dim,
+        family, args, seeds, latent_dim,
         lambda latents: draw_class(latents, np.full(len(latents), label, dtype="int32")),
     )
 
@@ -109,39 +112,38 @@ def write_walk(args, keyframes, walk, draw, in_w=False):
     return 0
 
 
-def write_samples(args, seeds, latent_dim, draw):
+def write_samples(family, args, seeds, latent_dim, draw):
     """The grid, per-seed images or latent walk of `draw(latents) -> images`."""
     from pathlib import Path
 
-    from kerasgan import images
     from kerasgan.snapshots import sampling
 
     if args.interpolate:
-        return write_walk(args, chosen_latents(args, seeds, latent_dim), sampling.walk, draw)
+        return write_walk(args, chosen_latents(args, seeds, latent_dim), family.walk, draw)
     if args.latents:
         generated = draw(chosen_latents(args, seeds, latent_dim))
-        images.save_grid(args.out, generated)
-        print(f"Wrote a grid of {len(generated)} images to {args.out}")
+        family.write_outputs(args.out, generated)
+        print(f"Wrote a grid of {len(generated)} {family.makes} to {args.out}")
         return 0
     if seeds:
         generated = draw(sampling.latents_for_seeds(seeds, latent_dim))
         if args.outdir:
-            for seed, image in zip(seeds, generated):
-                images.save_image(Path(args.outdir) / f"seed{seed:04d}.png", image)
-            print(f"Wrote {len(seeds)} images to {args.outdir}")
+            for index, seed in enumerate(seeds):
+                path = Path(args.outdir) / f"seed{seed:04d}{family.output_suffix}"
+                family.write_outputs(path, generated[index : index + 1], alone=True)
+            print(f"Wrote {len(seeds)} {family.makes} to {args.outdir}")
         if args.out:
-            images.save_grid(args.out, generated)
-            print(f"Wrote a grid of {len(seeds)} images to {args.out}")
+            family.write_outputs(args.out, generated)
+            print(f"Wrote a grid of {len(seeds)} {family.makes} to {args.out}")
         return 0
     generated = draw(sampling.latent_batch(args.num, latent_dim, seed=args.seed))
-    images.save_grid(args.out, generated)
-    print(f"Wrote a grid of {args.num} images to {args.out}")
+    family.write_outputs(args.out, generated)
+    print(f"Wrote a grid of {args.num} {family.makes} to {args.out}")
     return 0
 
 
-def write_class_grid(args, draw_class, class_names, seeds, latent_dim):
+def write_class_grid(family, args, draw_class, class_names, seeds, latent_dim):
     """One row per class, one latent vector per column: --seeds, or --num spread over the rows."""
-    from kerasgan import images
     from kerasgan.snapshots import sampling
 
     if seeds or args.latents:
@@ -151,7 +153,7 @@ def write_class_grid(args, draw_class, class_names, seeds, latent_dim):
         latents = sampling.latent_batch(columns, latent_dim, seed=args.seed)
     grid_latents, labels = sampling.class_grid_inputs(latents, len(class_names))
     generated = draw_class(grid_latents, labels)
-    images.save_grid(args.out, generated, columns=len(latents), row_labels=class_names)
+    family.write_outputs(args.out, generated, columns=len(latents), row_labels=class_names)
     print(
         f"Wrote a class grid to {args.out}: one row per class ({len(class_names)}), "
         f"{len(latents)} latent vectors. Add --class NAME for one class."

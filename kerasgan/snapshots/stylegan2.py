@@ -45,7 +45,7 @@ class StyleGAN2Family(latent.LatentFamily):
 
         seeds = sampling.parse_seeds(args.seeds) if args.seeds else None
         check_stylegan2_flags(args, seeds)
-        return run_stylegan2(args, generator, seeds, sampling.generator_latent_dim(generator))
+        return run_stylegan2(self, args, generator, seeds, sampling.generator_latent_dim(generator))
 
     def project(self, args, generator, out):
         from kerasgan.snapshots.stylegan2_projection import project_command
@@ -111,7 +111,7 @@ def check_stylegan2_flags(args, seeds):
         )
 
 
-def run_stylegan2(args, generator, seeds, latent_dim):
+def run_stylegan2(family, args, generator, seeds, latent_dim):
     """A StyleGAN2 snapshot: every image drawn from ws, with truncation and the noise mode."""
     from kerasgan.snapshots import sampling
     from kerasgan.snapshots import stylegan2_sampling as sg2
@@ -148,28 +148,25 @@ def run_stylegan2(args, generator, seeds, latent_dim):
         parts += [sg2.load_projected_ws(path, generator) for path in args.projected_w or []]
         keyframes = np.concatenate(parts)
         if args.interpolate:
-            return latent.write_walk(args, keyframes, sg2.walk_in_w, draw_ws, in_w=True)
-        return write_projected(args, draw_ws(keyframes))
+            return latent.write_walk(args, keyframes, family.walk, draw_ws, in_w=True)
+        return write_projected(family, args, draw_ws(keyframes))
 
     def morph_frames(start, end, latents):
         return sg2.class_morph_in_w(generator, start, end, latents, args.steps,
                                     noise_mode=args.noise_mode, **truncation)
 
     return latent.write_for_labels(
-        args, generator, seeds, latent_dim, lambda latents: draw_ws(to_ws(latents)),
+        family, args, generator, seeds, latent_dim, lambda latents: draw_ws(to_ws(latents)),
         lambda latents, labels: draw_ws(to_ws(latents, labels)), morph_frames,
     )
 
 
-def write_projected(args, generated):
+def write_projected(family, args, generated):
     """The images of --projected-w (after any --seeds and --latents): one image, or a grid."""
-    from kerasgan import images
-
+    family.write_outputs(args.out, generated, alone=len(generated) == 1)
     if len(generated) == 1:
-        images.save_image(args.out, generated[0])
         print(f"Wrote the image of {args.projected_w[0]} to {args.out}")
     else:
-        images.save_grid(args.out, generated)
         print(f"Wrote a grid of {len(generated)} images to {args.out}")
     return 0
 
