@@ -20,6 +20,7 @@ COMMANDS = {
     "train": "train",
     "generate": "generate",
     "project": "project",
+    "align-face": "align_face",
     "evaluate": "evaluate",
     "dataset": "dataset",
     "live": "live",
