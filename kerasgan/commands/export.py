@@ -55,13 +55,13 @@ def run(args):
 
     from kerasgan import quiet
     from kerasgan.errors import KerasganError
-    from kerasgan.export import (
+    from kerasgan.snapshots.export import (
         export_generator,
         exportable_generator,
         largest_differences,
         load_exportable_generator,
     )
-    from kerasgan.stylegan2_sampling import is_stylegan2
+    from kerasgan.snapshots.stylegan2_sampling import is_stylegan2
 
     generator = load_exportable_generator(args.generator)
     # Checked before anything is written: a --trunc the generator cannot take is one sentence.

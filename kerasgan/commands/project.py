@@ -45,8 +45,8 @@ VIEW_SIZE = 192
 
 
 def add_arguments(parser):
-    from kerasgan.projection import PERCEPTUAL_CHOICES
-    from kerasgan.stylegan2_projection import SPACES
+    from kerasgan.snapshots.projection import PERCEPTUAL_CHOICES
+    from kerasgan.snapshots.stylegan2_projection import SPACES
 
     parser.add_argument("--snapshot", required=True, help="a generator-*.keras file")
     parser.add_argument(
@@ -113,7 +113,8 @@ def add_arguments(parser):
 def run(args):
     from pathlib import Path
 
-    from kerasgan import files, projection, sampling, stylegan2_sampling
+    from kerasgan import files
+    from kerasgan.snapshots import projection, sampling, stylegan2_sampling
 
     for option, value in (("--steps", args.steps), ("--starts", args.starts),
                           ("--frame-every", args.frame_every),
@@ -185,7 +186,8 @@ def run(args):
 
 def _run_stylegan2(args, generator, label, target, note, out):
     """Searches W or W+ of a StyleGAN2 snapshot and writes the folder (see the module docstring)."""
-    from kerasgan import files, stylegan2_projection
+    from kerasgan import files
+    from kerasgan.snapshots import stylegan2_projection
 
     space = args.space or "w+"
     steps = args.steps or 1000

@@ -15,7 +15,7 @@ EDGES = {"name": "edges", "edge_thresholds": [100, 200]}
 CHILD = """
 import importlib, json, pkgutil, sys
 import numpy as np
-from kerasgan.sampling import load_snapshot
+from kerasgan.snapshots.sampling import load_snapshot
 
 dcgan, cgan, pix2pix = (load_snapshot(path) for path in sys.argv[1:4])
 loaded_with = sorted(name for name in sys.modules if name.startswith("kerasgan"))

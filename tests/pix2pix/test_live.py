@@ -7,7 +7,7 @@ import pytest
 from kerasgan import images
 from kerasgan.cli import main
 from kerasgan.errors import KerasganError
-from kerasgan.live import TemporalSmoother, load_translator, run_live
+from kerasgan.snapshots.live import TemporalSmoother, load_translator, run_live
 
 
 def _count_frames(path):

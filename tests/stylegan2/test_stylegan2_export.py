@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kerasgan.cli import main
-from kerasgan.export import load_saved_model, load_tflite
+from kerasgan.snapshots.export import load_saved_model, load_tflite
 from kerasgan.models.stylegan2_networks import sample_stylegan2, stylegan2_generator
 
 # 32 px, 8 ws: 16 feature maps at 4 and 8 px, 8 at 16 px, 4 at 32 px.
@@ -114,7 +114,7 @@ def test_conditional_generator_exports_to_tflite_with_a_truncation_cutoff(snapsh
 
 
 def test_a_mixed_precision_generator_exports_computing_in_float32(tmp_path):
-    from kerasgan.export import export_generator
+    from kerasgan.snapshots.export import export_generator
 
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:  # 16-bit compute in the top two resolutions, as SG2-ADA trains (TFLite takes no bfloat16)

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kerasgan import images, projection
+from kerasgan import images
+from kerasgan.snapshots import projection
 from kerasgan.cli import main
 from kerasgan.models.dcgan import dcgan_generator
 from kerasgan.models.stylegan2_networks import stylegan2_generator
-from kerasgan.stylegan2_projection import (
+from kerasgan.snapshots.stylegan2_projection import (
     learning_rate_ramp,
     noise_regularization,
     project_stylegan2,

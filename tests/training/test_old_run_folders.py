@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from kerasgan.cli import main
-from kerasgan.sampling import latent_batch, load_generator
+from kerasgan.snapshots.sampling import latent_batch, load_generator
 from kerasgan.training.recipes.dcgan import DCGANOptions
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -20,7 +20,7 @@ can call it on a video file.
 Example:
 
 ```python
-from kerasgan.live import load_translator, run_live
+from kerasgan.snapshots.live import load_translator, run_live
 
 generator, input_mode = load_translator("results/00002-pix2pix-bikes/generator-000040.keras")
 result = run_live(generator, "clip.mp4", input_mode, output="live.mp4", smooth=0.6)
@@ -51,7 +51,7 @@ def load_translator(path):
     generator (a DCGAN snapshot, say).
     """
     from kerasgan.models.pix2pix import generator_input_mode
-    from kerasgan.sampling import load_snapshot
+    from kerasgan.snapshots.sampling import load_snapshot
 
     generator = load_snapshot(path, hint="a generator-*.keras file from a pix2pix (or cyclegan) run")
     if not is_image_translator(generator):

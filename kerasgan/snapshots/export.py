@@ -35,7 +35,7 @@ generator.json records the choices.
 Example:
 
 ```python
-from kerasgan.export import export_generator, load_saved_model, load_tflite
+from kerasgan.snapshots.export import export_generator, load_saved_model, load_tflite
 
 paths = export_generator("results/00002-pix2pix-bikes/generator-000040.keras", "exported")
 paths = export_generator("results/00003-stylegan2-faces/generator-000100.keras", "faces",
@@ -134,13 +134,13 @@ def describe_generator(generator, kind, paths):
         "files": {key: path.name for key, path in paths.items() if key != "info"},
     }
     if kind == "latent":
-        from kerasgan import sampling
+        from kerasgan.snapshots import sampling
 
         info["latent_dim"] = sampling.generator_latent_dim(generator)
         info["latent_distribution"] = "standard normal"
         if sampling.is_conditional(generator):
             info["class_names"] = sampling.generator_class_names(generator)
-    from kerasgan.stylegan2_sampling import is_stylegan2
+    from kerasgan.snapshots.stylegan2_sampling import is_stylegan2
 
     if is_stylegan2(generator):
         mapping, synthesis = generator.get_layer("mapping"), generator.get_layer("synthesis")
@@ -161,7 +161,7 @@ def exportable_generator(generator, truncation_psi=None, truncation_cutoff=None)
     The CLI checks the exported files against this model. For a StyleGAN2 generator it
     draws what `sample_stylegan2(generator, z, truncation_psi=..., noise_mode="const")` draws.
     """
-    from kerasgan.stylegan2_sampling import check_truncation, is_stylegan2
+    from kerasgan.snapshots.stylegan2_sampling import check_truncation, is_stylegan2
 
     if not is_stylegan2(generator):
         if truncation_psi is not None or truncation_cutoff is not None:
@@ -229,7 +229,7 @@ def _with_float32_policies(value):
 
 def generator_kind(model):
     """"latent" (z [+ label] -> images), "image-to-image" (images -> images of the same size), or None."""
-    from kerasgan import sampling
+    from kerasgan.snapshots import sampling
 
     if sampling.is_generator(model):
         return "latent"
@@ -244,7 +244,7 @@ def generator_kind(model):
 
 def load_exportable_generator(path):
     """Loads a .keras snapshot and checks it is a generator export can handle (one sentence if not)."""
-    from kerasgan.sampling import load_snapshot
+    from kerasgan.snapshots.sampling import load_snapshot
 
     model = load_snapshot(path)
     if generator_kind(model) is None:
@@ -333,7 +333,7 @@ def example_inputs(generator, batch_size=4, seed=0):
     for tensor in generator.inputs:
         shape = (batch_size, *tensor.shape[1:])
         if "int" in str(tensor.dtype):
-            from kerasgan import sampling
+            from kerasgan.snapshots import sampling
 
             num_classes = len(sampling.generator_class_names(generator))
             inputs.append(random.integers(0, num_classes, shape).astype("int32"))

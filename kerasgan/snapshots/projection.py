@@ -40,7 +40,7 @@ result.pixel_mse   # mean squared error on the 0-1 scale; result.psnr in dB
 ```
 
 A StyleGAN2 generator is searched in its W space instead, with the same distance:
-see `kerasgan.stylegan2_projection`.
+see `kerasgan.snapshots.stylegan2_projection`.
 """
 
 import math
@@ -237,7 +237,7 @@ def check_target(generator, image, label):
     The target must have the generator's image shape, and `label` must be given exactly
     when the generator is conditional.
     """
-    from kerasgan import sampling
+    from kerasgan.snapshots import sampling
 
     image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
     target = np.asarray(image, dtype="float32")
@@ -271,7 +271,7 @@ def project(
     """Finds the latent vector whose image is closest to `image`.
 
     Args:
-        generator: a generator `keras.Model` (see `kerasgan.sampling.is_generator`).
+        generator: a generator `keras.Model` (see `kerasgan.snapshots.sampling.is_generator`).
         image: the target, float (H, W, C) in [-1, 1] with the generator's image shape
             (`load_target` reads and fits a file).
         steps: Adam steps.
@@ -293,7 +293,7 @@ def project(
     import keras
     import tensorflow as tf
 
-    from kerasgan import sampling
+    from kerasgan.snapshots import sampling
 
     if not sampling.is_generator(generator):
         raise ValueError(
