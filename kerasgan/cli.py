@@ -21,6 +21,7 @@ COMMANDS = {
     "generate": "generate",
     "project": "project",
     "align-face": "align_face",
+    "class-photo": "class_photo",
     "evaluate": "evaluate",
     "dataset": "dataset",
     "live": "live",

@@ -67,7 +67,7 @@ def run(args):
 
 
 def write_aligned_photo(out, name, result):
-    """Writes NAME.png (or NAME-1.png, ...) and NAME-landmarks.png; returns the face files' names."""
+    """Writes NAME.png (or NAME-1.png, ...) and NAME-landmarks.png; returns the faces' names."""
     from kerasgan import images
     from kerasgan.faces import alignment
 

@@ -36,6 +36,9 @@ StyleGAN2 snapshots (W+ by default; --space w keeps one w for every layer):
       --target face.jpg --space w+ --steps 1000 --outdir projections/face
   kerasgan project --snapshot G.keras --target face.jpg --space w --perceptual vgg --outdir out
 
+a face photo into a network trained on aligned faces: --align crops it as FFHQ's first
+  kerasgan project --snapshot G.keras --target selfie.jpg --align --outdir projections/me
+
 then draw the projected w again:
   kerasgan generate --snapshot G.keras --projected-w projections/face/projected_w.npy --out face.png
 """
@@ -52,6 +55,11 @@ def add_arguments(parser):
     parser.add_argument(
         "--image", "--target", dest="image", required=True,
         help="the picture to find (PNG or JPEG)",
+    )
+    parser.add_argument(
+        "--align", action="store_true",
+        help="find the face in the picture and align it as FFHQ's faces were first (for "
+        "networks trained on aligned faces); writes aligned.png and landmarks.png",
     )
     parser.add_argument(
         "--steps", type=int, help="Adam steps (default 300; 1000 for StyleGAN2, as NVIDIA's)"
@@ -128,6 +136,8 @@ def run(args):
     stylegan2 = stylegan2_sampling.is_stylegan2(generator)
     _check_options_fit(args, stylegan2)
     image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
+    if args.align:
+        args.image = _align_target(args.image, image_shape[0], out)
     target, note = projection.load_target(args.image, image_shape, require_color=stylegan2)
     if note:
         print(note)
@@ -245,6 +255,21 @@ def _run_stylegan2(args, generator, label, target, note, out):
         f"{animation.name} and projection.json to {out}"
     )
     return 0
+
+
+def _align_target(photo, size, out):
+    """Aligns the photo's largest face at the generator's size; returns the aligned file's path."""
+    from kerasgan import images
+    from kerasgan.faces import alignment
+
+    aligned = alignment.align_photo(photo, size=size, largest=True)
+    images.save_image(out / "aligned.png", aligned.aligned[0])
+    images.save_image(out / "landmarks.png", alignment.draw_landmarks(aligned.photo, aligned.faces))
+    print(
+        f"Aligned the face in {photo} as FFHQ's were (eyes and mouth placed, upright, "
+        f"{size}x{size}): projecting {out / 'aligned.png'} (the crop: {out / 'landmarks.png'})."
+    )
+    return out / "aligned.png"
 
 
 def _check_options_fit(args, stylegan2):

@@ -72,15 +72,20 @@ def register_layers():
         importlib.import_module(module)
 
 
+def family_name(model):
+    """The family name a model records, or that its layers show; None for a model that is none."""
+    from kerasgan.models.layers import recorded_family
+
+    return recorded_family(model) or family_name_from_layers(model)
+
+
 def family_of(model, path=None):
     """The `SnapshotFamily` of a loaded snapshot, or one sentence for a model that is none.
 
     The family its `FamilyRecord` layer names; for a snapshot without one (written before
     the record existed), the family its layers show (see `family_name_from_layers`).
     """
-    from kerasgan.models.layers import recorded_family
-
-    name = recorded_family(model) or family_name_from_layers(model)
+    name = family_name(model)
     if name is None:
         from kerasgan.snapshots.sampling import not_a_generator
 
@@ -126,6 +131,7 @@ __all__ = [
     "family",
     "all_families",
     "register_layers",
+    "family_name",
     "family_of",
     "family_name_from_layers",
     "load",

@@ -45,7 +45,9 @@ DEFAULT_STYLES = "0-6"  # as NVIDIA's style_mixing.py: the coarse styles (4 to 3
 
 def is_stylegan2(model):
     """True for a StyleGAN2 generator: z (and a label) through a mapping and a synthesis network."""
-    return sampling.generator_family(model) == "StyleGAN2"
+    from kerasgan import snapshots
+
+    return snapshots.family_name(model) == "stylegan2"
 
 
 def num_ws(generator):

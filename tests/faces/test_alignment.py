@@ -101,7 +101,8 @@ def test_several_faces_each_or_the_largest(face_photos, tmp_path):
     canvas[:, :512] = hopper
     canvas[64:448, 512:] = small
     photo_path = write_photo(tmp_path / "pair.png", canvas)
-    assert main(["align-face", str(photo_path), "--out", str(tmp_path / "each"), "--size", "64"]) == 0
+    assert main(["align-face", str(photo_path), "--out", str(tmp_path / "each"),
+                 "--size", "64"]) == 0
     assert {"pair-1.png", "pair-2.png"} <= {p.name for p in (tmp_path / "each").iterdir()}
     assert main(["align-face", str(photo_path), "--out", str(tmp_path / "one"), "--size", "64",
                  "--largest"]) == 0
