@@ -107,5 +107,26 @@ def main(argv=None):
     return 0 if status is None else int(status)
 
 
+def run_kerasgan(*arguments):
+    """Runs one `kerasgan ...` command line from Python (an example, a notebook), as a terminal would.
+
+    Prints the command line first, so a reader sees what to type elsewhere, and stops with
+    SystemExit when the command fails (its sentence is printed above).
+
+    Example:
+
+    ```python
+    run_kerasgan("align-face", "selfie.jpg", "--out", "aligned")
+    ```
+    """
+    import shlex
+
+    arguments = [str(argument) for argument in arguments]
+    print("$ kerasgan", shlex.join(arguments), flush=True)
+    status = main(arguments)
+    if status != 0:
+        raise SystemExit(f"kerasgan {arguments[0]} stopped with exit status {status} (see above).")
+
+
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -14,6 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+# Photos are searched at most this many pixels on their longer side: a phone's 12-megapixel
+# selfie is shrunk (its face stays hundreds of pixels wide) and found in a second, not ten.
+DETECTION_SIDE = 1600
+
 # MTCNN's detection threshold of its last stage: 0.9 keeps real faces (the test
 # photos score above 0.98) and drops face-like texture in a landscape.
 MIN_CONFIDENCE = 0.9
@@ -63,17 +67,24 @@ def face_detector():
     return _detector
 
 
-def detect_faces(image, min_confidence=MIN_CONFIDENCE):
-    """Every face in an RGB uint8 image (H, W, 3), largest first.
+def detect_faces(image, min_confidence=MIN_CONFIDENCE, detection_side=DETECTION_SIDE):
+    """Every face in an RGB uint8 image (H, W, 3), largest first, in the image's pixels.
 
     Returns:
         A list of `FaceLandmarks`; empty when there is no face.
     """
+    import cv2
+
     image = np.ascontiguousarray(image)
     if image.ndim != 3 or image.shape[-1] != 3 or image.dtype != np.uint8:
         raise ValueError(
             f"detect_faces takes an RGB uint8 image (H, W, 3); got {image.dtype} {image.shape}."
         )
+    scale = min(1.0, detection_side / max(image.shape[:2]))
+    if scale < 1.0:
+        height, width = image.shape[:2]
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     # The numpy output keeps sub-pixel positions (the JSON output rounds them to ints).
     # Each row: image index, box x1 y1 x2 y2, confidence, then the five points' x
     # (left eye, right eye, nose, mouth left, mouth right), then their y in the same order.
@@ -82,10 +93,11 @@ def detect_faces(image, min_confidence=MIN_CONFIDENCE):
     for row in np.asarray(rows, dtype=np.float64).reshape(-1, 16):
         if row[5] < min_confidence:
             continue
-        points = np.stack([row[6:11], row[11:16]], axis=1)
+        # Back to the full photo's pixels (pixel centres scale about the half-pixel corner).
+        points = (np.stack([row[6:11], row[11:16]], axis=1) + 0.5) / scale - 0.5
         faces.append(
             FaceLandmarks(
-                box=tuple(float(value) for value in row[1:5]),
+                box=tuple(float(value) / scale for value in row[1:5]),
                 confidence=float(row[5]),
                 left_eye=points[0],
                 right_eye=points[1],

@@ -168,24 +168,7 @@ def test_a_notebook_run_with_a_drive_folder_that_holds_a_run_resumes_it(
 
     # 1. The first run, killed like a Colab disconnect as soon as the first checkpoint is saved.
     first = notebook_client(name, tmp_path)
-    errors = []
-
-    def execute_until_killed():
-        try:
-            first.execute()
-        except Exception as error:  # the kernel dies under it: DeadKernelError
-            errors.append(error)
-
-    thread = threading.Thread(target=execute_until_killed)
-    thread.start()
-    deadline = time.monotonic() + 300
-    while not checkpoints(drive_folder):
-        assert time.monotonic() < deadline, "the first run saved no checkpoint in 5 minutes"
-        assert thread.is_alive(), f"the first run ended before its first checkpoint: {errors}"
-        time.sleep(0.05)
-    os.kill(first.km.provisioner.pid, signal.SIGKILL)
-    thread.join(timeout=60)
-    assert errors, "the first run finished before it could be killed"
+    kill_when(first, lambda: checkpoints(drive_folder), "its first checkpoint")
     (checkpoint,) = checkpoints(drive_folder)
     run_folder = checkpoint.parent
     first_interval = (run_folder / "stats.jsonl").read_text().splitlines()[0]
@@ -214,8 +197,8 @@ def test_a_notebook_run_with_a_drive_folder_that_holds_a_run_resumes_it(
     assert [path for path in written if not (drive_folder / path).is_file()] == []
 
 
-def kill_when_written(client, path, within_seconds=300):
-    """Runs the notebook and kills its kernel, as a Colab disconnect, once `path` exists."""
+def kill_when(client, done, what, within_seconds=300):
+    """Runs the notebook and kills its kernel, as a Colab disconnect, once `done()` is true."""
     errors = []
 
     def execute_until_killed():
@@ -227,9 +210,9 @@ def kill_when_written(client, path, within_seconds=300):
     thread = threading.Thread(target=execute_until_killed)
     thread.start()
     deadline = time.monotonic() + within_seconds
-    while not path.is_file():
-        assert time.monotonic() < deadline, f"the first run wrote no {path.name} in time"
-        assert thread.is_alive(), f"the first run ended before it wrote {path.name}: {errors}"
+    while not done():
+        assert time.monotonic() < deadline, f"the first run did not reach {what} in time"
+        assert thread.is_alive(), f"the first run ended before {what}: {errors}"
         time.sleep(0.05)
     os.kill(client.km.provisioner.pid, signal.SIGKILL)
     thread.join(timeout=60)
@@ -245,7 +228,8 @@ def test_a_notebook_run_again_after_a_disconnect_keeps_its_long_step(name, tmp_p
     monkeypatch.setenv("KERASGAN_ARGS", "")
 
     # 1. The first run, killed like a Colab disconnect once its long step has finished.
-    kill_when_written(notebook_client(name, tmp_path), drive_folder / last_written)
+    kept_file = drive_folder / last_written
+    kill_when(notebook_client(name, tmp_path), kept_file.is_file, last_written)
     time_written = (drive_folder / last_written).stat().st_mtime_ns
 
     # 2. The same notebook again, with the same Drive folder: the step is kept, not done again.
