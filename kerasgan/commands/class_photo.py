@@ -22,6 +22,8 @@ after a disconnect, the same command continues:
 then draw one student's face again, or walk between two:
   kerasgan generate --snapshot G.keras --projected-w class/students/ada/projected_w.npy \\
       --out ada.png
+  kerasgan generate --snapshot G.keras --interpolate --out ada_to_grace.gif --projected-w \\
+      class/students/ada/projected_w.npy class/students/grace/projected_w.npy
 """
 
 
