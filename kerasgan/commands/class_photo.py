@@ -78,6 +78,11 @@ def run(args):
             f"{args.snapshot} is not a StyleGAN2 generator: the class photo is made in "
             "StyleGAN2's W; pass a StyleGAN2 snapshot trained on aligned faces."
         )
+    if int(generator.outputs[0].shape[-1]) != 3:
+        raise ValueError(
+            f"{args.snapshot} draws grayscale images: pass a StyleGAN2 snapshot that draws "
+            "colour faces."
+        )
     if sampling.is_conditional(generator):
         raise ValueError(
             f"{args.snapshot} is a conditional generator: pass an unconditional StyleGAN2 "
