@@ -116,17 +116,6 @@ def append_json_line(path, value):
     write_text(path, existing + line + "\n")
 
 
-def write_npy(path, array):
-    """Writes a NumPy array as a .npy file atomically (what `numpy.load` reads)."""
-    import io
-
-    import numpy as np
-
-    buffer = io.BytesIO()
-    np.save(buffer, np.asarray(array))
-    write_bytes(path, buffer.getvalue())
-
-
 def read_json(path, advice="delete it and run the command again"):
     """Reads a JSON file kerasgan wrote, with one sentence naming the file when it is damaged.
 

@@ -61,9 +61,9 @@ def add_arguments(parser):
 def run(args):
     from pathlib import Path
 
-    from kerasgan import files
+    from kerasgan import files, snapshots
     from kerasgan.faces import class_photo
-    from kerasgan.snapshots import sampling, stylegan2_sampling
+    from kerasgan.snapshots import sampling
 
     for option, value in (("--steps", args.steps), ("--steps-between", args.steps_between),
                           ("--fps", args.fps)):
@@ -72,12 +72,11 @@ def run(args):
     selfies = class_photo.find_selfies(args.selfies)
     out = Path(args.out)
     files.check_output_folder(out, "--out")
-    generator = sampling.load_generator(args.snapshot)
-    if not stylegan2_sampling.is_stylegan2(generator):
-        raise ValueError(
-            f"{args.snapshot} is not a StyleGAN2 generator: the class photo is made in "
-            "StyleGAN2's W; pass a StyleGAN2 snapshot trained on aligned faces."
-        )
+    generator, family = snapshots.load(args.snapshot)
+    # The class photo is made of ws: projected in W, averaged and walked in W.
+    if family.name != "stylegan2":
+        family.refuse("make a class photo (it is made in StyleGAN2's W)", args.snapshot,
+                      "pass a StyleGAN2 snapshot trained on aligned faces")
     if int(generator.outputs[0].shape[-1]) != 3:
         raise ValueError(
             f"{args.snapshot} draws grayscale images: pass a StyleGAN2 snapshot that draws "

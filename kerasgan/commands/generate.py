@@ -12,7 +12,7 @@ keyframe unless `--no-loop`; `--method lerp` walks straight lines, `slerp` (the
 default) arcs that keep latents at their typical length.
 
 StyleGAN2 snapshots (`kerasgan train stylegan2`) take more flags, all drawn in W
-(kerasgan/stylegan2_sampling.py, callable from Python as well):
+(kerasgan/snapshots/stylegan2_sampling.py, callable from Python as well):
 
 - `--trunc PSI` pulls each w toward the average w (`w_avg`): 0 draws the average
   image for every seed, 1 (the default of kerasgan's snapshots) no truncation;
@@ -31,13 +31,11 @@ StyleGAN2 snapshots (`kerasgan train stylegan2`) take more flags, all drawn in W
   --projected-w files join the keyframes), in straight lines (`--method lerp`, the
   default in W) or arcs (slerp).
 
-These flags mean nothing to a DCGAN, conditional GAN or pix2pix generator: on one of
-those they stop with one sentence.
+The snapshot's family (`kerasgan/snapshots/`, found from what the snapshot records) does
+the drawing; these flags are StyleGAN2's, and any other family refuses them in one sentence.
 """
 
 import argparse
-
-import numpy as np
 
 SUMMARY = "Sample a generator snapshot: a grid, one image per seed, or a latent walk GIF/video."
 

@@ -149,7 +149,7 @@ def _check_same_settings(out, settings):
 def _project_student(generator, aligned, folder, settings, log):
     """Projects one aligned face and saves its folder, projected_w.npy last (the finished mark)."""
     from kerasgan import files, images
-    from kerasgan.snapshots import stylegan2_projection
+    from kerasgan.snapshots import projection, stylegan2_projection
 
     target = aligned.astype("float32") / 127.5 - 1.0
     every = max(1, settings.steps // 4)
@@ -169,14 +169,14 @@ def _project_student(generator, aligned, folder, settings, log):
         **settings.projection_settings(),
         "distance": result.distance, "pixel_mse": result.pixel_mse, "psnr_db": result.psnr,
     })
-    files.write_npy(folder / "projected_w.npy", result.ws)
+    projection.save_array(folder / "projected_w.npy", result.ws)
     log(f"    done: PSNR {result.psnr:.1f} dB")
 
 
 def _write_class_pictures(generator, students, skipped, out, settings, log):
     """The grid, the average face and the morph, from every finished student's saved ws."""
     from kerasgan import files, images
-    from kerasgan.snapshots import stylegan2_sampling
+    from kerasgan.snapshots import projection, stylegan2_sampling
 
     names = [photo.stem for photo in students]
     ws = np.stack([
@@ -190,7 +190,7 @@ def _write_class_pictures(generator, students, skipped, out, settings, log):
 
     # The class's average face: the mean of everyone's ws (per layer, for W+).
     average_w = ws.mean(axis=0)
-    files.write_npy(out / "average_w.npy", average_w)
+    projection.save_array(out / "average_w.npy", average_w)
     average_face = stylegan2_sampling.synthesize(generator, average_w[np.newaxis])[0]
     images.save_image(out / "average_face.png", average_face)
 

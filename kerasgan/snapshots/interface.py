@@ -22,7 +22,7 @@ refuse in one sentence):
 - `exportable(generator, choices)` and `describe_export(generator)`: the model an export
   is made from, and what generator.json says about it beyond inputs and outputs.
 - `live_translator(generator)`: (generator, input mode) for `kerasgan live`.
-- `evaluate(generator, dataset, **options)`: the scores `kerasgan evaluate` prints.
+- `evaluate(generator, dataset, snapshot_path, **options)`: the scores `kerasgan evaluate` prints.
 
 Example:
 
@@ -150,7 +150,7 @@ class SnapshotFamily:
                     "pass the generator-*.keras snapshot of a pix2pix run, or a "
                     "generator_a2b-*.keras one of a cyclegan run")
 
-    def evaluate(self, generator, dataset, path, **options):
+    def evaluate(self, generator, dataset, snapshot_path, **options):
         """The scores of `kerasgan evaluate`: samples against the dataset's real images."""
         from kerasgan.metrics.evaluation import evaluate_generator
 

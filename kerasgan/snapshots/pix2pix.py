@@ -22,9 +22,9 @@ class ImageToImageFamily(SnapshotFamily):
         mode = generator_input_mode(generator)
         return generator, (InputMode.from_config(mode) if mode else None)
 
-    def evaluate(self, generator, dataset, path, **options):
+    def evaluate(self, generator, dataset, snapshot_path, **options):
         self.refuse(
-            "be scored by sampling it (it translates pictures, it does not draw them)", path,
+            "be scored by sampling it (it translates pictures, it does not draw them)", snapshot_path,
             "its held-out L1 and PSNR are in its run folder's stats.jsonl",
         )
 

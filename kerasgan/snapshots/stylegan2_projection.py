@@ -286,3 +286,71 @@ def project_stylegan2(
         psnr=psnr,
         space=space,
     )
+
+
+def project_command(args, generator, out):
+    """`kerasgan project` for a StyleGAN2 snapshot: searches W or W+ and writes the folder `out`.
+
+    The folder holds target.png, projected.png, comparison.png, projected_w.npy, the
+    search's animation (projection.gif or .mp4) and projection.json.
+    """
+    from kerasgan import files
+
+    label, target, note = projection.command_target(args, generator, require_color=True)
+
+    space = args.space or "w+"
+    steps = args.steps or 1000
+    every = args.progress_every or max(1, steps // 10)
+    how = "one w for every layer" if space == "w" else "one w, then one w per layer from half way"
+    print(f"Searching {steps} steps in {space.upper()}: {how} ({args.perceptual} features)...")
+
+    def progress(step, distance):
+        if step % every == 0 or step == steps:
+            print(f"step {step}/{steps}: distance {distance:.5f}", flush=True)
+
+    result = project_stylegan2(
+        generator,
+        target,
+        space=space,
+        steps=steps,
+        label=label,
+        perceptual=args.perceptual,
+        perceptual_weight=args.perceptual_weight,
+        learning_rate=args.learning_rate,
+        w_noise=args.noise,
+        frame_every=args.frame_every,
+        seed=args.seed,
+        progress=progress,
+    )
+    animation = out / f"projection.{args.animation}"
+    projection.save_pictures(out, "projected.png", animation, target, result.image, result.frames, args.fps)
+    projection.save_array(out / "projected_w.npy", result.ws)
+    num_ws, w_dim = result.ws.shape
+    files.write_json(
+        out / "projection.json",
+        {
+            "snapshot": str(args.snapshot),
+            "target": str(args.image),
+            "note": note,
+            "class": label,
+            "space": space,
+            "steps": steps,
+            "num_ws": num_ws,
+            "w_dim": w_dim,
+            "perceptual": args.perceptual,
+            "perceptual_weight": args.perceptual_weight,
+            "learning_rate": args.learning_rate,
+            "noise": args.noise,
+            "seed": args.seed,
+            "distance": result.distance,
+            "pixel_mse": result.pixel_mse,
+            "psnr_db": result.psnr,
+            "distance_history": result.distances,
+        },
+    )
+    print(
+        f"Closest image: distance {result.distance:.5f}, PSNR {result.psnr:.1f} dB. Wrote "
+        f"target.png, projected.png, comparison.png, projected_w.npy ({num_ws}x{w_dim}), "
+        f"{animation.name} and projection.json to {out}"
+    )
+    return 0

@@ -144,7 +144,7 @@ def test_bad_truncation_is_one_sentence_and_writes_nothing(snapshots, tmp_path, 
         ("stylegan2", ["--trunc", "1.5"], "must be between 0 (the average image) and 1"),
         ("stylegan2", ["--trunc", "-0.2"], "got -0.2"),
         ("stylegan2", ["--trunc", "0.7", "--trunc-cutoff", "9"], "has 8 ws, so it must be between 1 and 8"),
-        ("dcgan", ["--trunc", "0.7"], "is for StyleGAN2 generators"),
+        ("dcgan", ["--trunc", "0.7"], "--trunc applies to StyleGAN2 snapshots; this is a DCGAN generator"),
     ]
     for snapshot, arguments, sentence in cases:
         status = main(["export", "--generator", str(snapshots[snapshot]), *arguments,

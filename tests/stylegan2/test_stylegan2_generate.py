@@ -1,5 +1,5 @@
 """`kerasgan generate` on StyleGAN2 snapshots: truncation, noise modes, projected ws, style mixing
-grids and walks in W (kerasgan/stylegan2_sampling.py), and one sentence for each misuse."""
+grids and walks in W (kerasgan/snapshots/stylegan2_sampling.py), and one sentence for each misuse."""
 
 import cv2
 import keras

@@ -159,7 +159,8 @@ def test_bad_input_to_a_stylegan2_projection_is_one_sentence(snapshot, tmp_path,
         (["--target", str(tmp_path / "missing.jpg")],
          f"There is no image at {tmp_path / 'missing.jpg'}: pass a PNG or JPEG file."),
         (["--target", str(gray), "--starts", "4"],
-         f"{path} is a StyleGAN2 snapshot, whose search starts at the mean w: drop --starts."),
+         f"--starts applies to DCGAN and conditional GAN snapshots; this is a StyleGAN2 generator "
+         f"({path}), so drop it."),
     ]
     for options, sentence in cases:
         out = tmp_path / "never"
@@ -173,8 +174,8 @@ def test_bad_input_to_a_stylegan2_projection_is_one_sentence(snapshot, tmp_path,
     status = main(["project", "--snapshot", str(dcgan), "--target", str(gray), "--space", "w"])
     assert status == 2
     assert capsys.readouterr().err == (
-        f"kerasgan: error: --space is for StyleGAN2 snapshots, and {dcgan} is not one: "
-        "drop --space.\n"
+        f"kerasgan: error: --space applies to StyleGAN2 snapshots; this is a DCGAN generator "
+        f"({dcgan}), so drop it.\n"
     )
 
 
