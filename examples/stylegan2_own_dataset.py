@@ -46,7 +46,8 @@ import shlex
 from pathlib import Path
 
 import kerasgan
-from kerasgan.cli import main as kerasgan_main
+from kerasgan.cli import run_kerasgan  # runs a `kerasgan ...` command line, as a terminal would
+from kerasgan.images import show  # shows pictures in a notebook, prints their paths elsewhere
 
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="StyleGAN2-ADA on your own video.")
@@ -63,30 +64,6 @@ args, _ = parser.parse_known_args()
 workdir = Path(args.workdir)
 week = workdir / "week"  # the pictures of this notebook
 week.mkdir(parents=True, exist_ok=True)
-
-
-def run_kerasgan(*arguments):
-    """Runs one `kerasgan ...` command line here, as a terminal would, and stops on an error."""
-    arguments = [str(argument) for argument in arguments]
-    print("$ kerasgan", shlex.join(arguments), flush=True)
-    status = kerasgan_main(arguments)
-    if status != 0:
-        raise SystemExit(f"kerasgan {arguments[0]} stopped with exit status {status} (see above).")
-
-
-def show(*paths):
-    """Shows pictures in a notebook (Colab, Jupyter); elsewhere prints where they are."""
-    try:
-        get_ipython  # noqa: B018  (defined only in a notebook)
-    except NameError:
-        for path in paths:
-            print("see", path)
-        return
-    from IPython.display import Image, display
-
-    for path in paths:
-        print(path)
-        display(Image(filename=str(path)))
 
 
 """

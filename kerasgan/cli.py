@@ -20,6 +20,8 @@ COMMANDS = {
     "train": "train",
     "generate": "generate",
     "project": "project",
+    "align-face": "align_face",
+    "class-photo": "class_photo",
     "evaluate": "evaluate",
     "dataset": "dataset",
     "live": "live",
@@ -103,6 +105,27 @@ def main(argv=None):
         print(f"kerasgan: error: {error}", file=sys.stderr)
         return 2
     return 0 if status is None else int(status)
+
+
+def run_kerasgan(*arguments):
+    """Runs one `kerasgan ...` command line from Python (an example, a notebook), as a terminal would.
+
+    Prints the command line first, so a reader sees what to type elsewhere, and stops with
+    SystemExit when the command fails (its sentence is printed above).
+
+    Example:
+
+    ```python
+    run_kerasgan("align-face", "selfie.jpg", "--out", "aligned")
+    ```
+    """
+    import shlex
+
+    arguments = [str(argument) for argument in arguments]
+    print("$ kerasgan", shlex.join(arguments), flush=True)
+    status = main(arguments)
+    if status != 0:
+        raise SystemExit(f"kerasgan {arguments[0]} stopped with exit status {status} (see above).")
 
 
 if __name__ == "__main__":

@@ -174,3 +174,18 @@ def save_animation(path, frames, fps=12):
     if suffix in (".mp4", ".avi"):
         return save_video(path, frames, fps=fps)
     raise ValueError(f"Cannot write animation {path}: use a .gif, .mp4 or .avi file name.")
+
+
+def show(*paths):
+    """Shows pictures (PNG, JPEG, GIF) in a notebook (Colab, Jupyter); elsewhere prints their paths."""
+    try:
+        get_ipython  # noqa: B018  (defined only in IPython)
+    except NameError:
+        for path in paths:
+            print("see", path)
+        return
+    from IPython.display import Image, display
+
+    for path in paths:
+        print(path)
+        display(Image(filename=str(path)))

@@ -36,6 +36,9 @@ StyleGAN2 snapshots (W+ by default; --space w keeps one w for every layer):
       --target face.jpg --space w+ --steps 1000 --outdir projections/face
   kerasgan project --snapshot G.keras --target face.jpg --space w --perceptual vgg --outdir out
 
+a face photo into a network trained on aligned faces: --align crops it as FFHQ's first
+  kerasgan project --snapshot G.keras --target selfie.jpg --align --outdir projections/me
+
 then draw the projected w again:
   kerasgan generate --snapshot G.keras --projected-w projections/face/projected_w.npy --out face.png
 """
@@ -58,6 +61,11 @@ def add_arguments(parser):
     parser.add_argument(
         "--image", "--target", dest="image", required=True,
         help="the picture to find (PNG or JPEG)",
+    )
+    parser.add_argument(
+        "--align", action="store_true",
+        help="find the face in the picture and align it as FFHQ's faces were first (for "
+        "networks trained on aligned faces); writes aligned.png and landmarks.png",
     )
     parser.add_argument(
         "--steps", type=int, help="Adam steps (default 300; 1000 for StyleGAN2, as NVIDIA's)"
@@ -132,4 +140,21 @@ def run(args):
     generator, family = snapshots.load(args.snapshot)
     given = [flag for dest, flag in FAMILY_FLAGS if getattr(args, dest) is not None]
     family.check_flags("project", given, generator, args.snapshot)
+    if args.align and family.kind == "latent":
+        args.image = _align_target(args.image, int(generator.outputs[0].shape[1]), out)
     return family.project(args, generator, out)
+
+
+def _align_target(photo, size, out):
+    """Aligns the photo's largest face at the generator's size; returns the aligned file's path."""
+    from kerasgan import images
+    from kerasgan.faces import alignment
+
+    aligned = alignment.align_photo(photo, size=size, largest=True)
+    images.save_image(out / "aligned.png", aligned.aligned[0])
+    images.save_image(out / "landmarks.png", alignment.draw_landmarks(aligned.photo, aligned.faces))
+    print(
+        f"Aligned the face in {photo} as FFHQ's were (eyes and mouth placed, upright, "
+        f"{size}x{size}): projecting {out / 'aligned.png'} (the crop: {out / 'landmarks.png'})."
+    )
+    return out / "aligned.png"

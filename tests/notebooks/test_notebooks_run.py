@@ -103,13 +103,29 @@ RESUMED = {
 }
 
 
+# Notebooks whose long step keeps its result on the Drive stand-in: (the file that step writes
+# last, what a second run prints instead of doing it again, what it prints at its end, the
+# files it writes after that step).
+KEPT = {
+    "project_your_face": (
+        "projection/projection.json", "holds this projection already: kept",
+        "Wrote your face's pictures to",
+        ["alignment.png", "aligned/grace_hopper.png", "your_face_again.png", "walk_to_you.gif",
+         "your_coarse_styles.png", "their_coarse_styles.png", "toward_the_average.png",
+         "exported/generator.json"],
+    ),
+}
+
+
 def checkpoints(drive_folder):
     """The checkpoints of the run folders in the Drive folder itself (--outdir) or in its results/ (--workdir)."""
     return list(drive_folder.glob("*/checkpoint.npz")) + list(drive_folder.glob("results/*/checkpoint.npz"))
 
 
 def test_every_notebook_is_run_here():
-    assert sorted([*FINISHED, *RESUMED]) == sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
+    assert sorted([*FINISHED, *RESUMED, *KEPT]) == sorted(
+        p.stem for p in NOTEBOOKS.glob("*.ipynb")
+    )
 
 
 @pytest.mark.parametrize("name", sorted(FINISHED))
@@ -152,24 +168,7 @@ def test_a_notebook_run_with_a_drive_folder_that_holds_a_run_resumes_it(
 
     # 1. The first run, killed like a Colab disconnect as soon as the first checkpoint is saved.
     first = notebook_client(name, tmp_path)
-    errors = []
-
-    def execute_until_killed():
-        try:
-            first.execute()
-        except Exception as error:  # the kernel dies under it: DeadKernelError
-            errors.append(error)
-
-    thread = threading.Thread(target=execute_until_killed)
-    thread.start()
-    deadline = time.monotonic() + 300
-    while not checkpoints(drive_folder):
-        assert time.monotonic() < deadline, "the first run saved no checkpoint in 5 minutes"
-        assert thread.is_alive(), f"the first run ended before its first checkpoint: {errors}"
-        time.sleep(0.05)
-    os.kill(first.km.provisioner.pid, signal.SIGKILL)
-    thread.join(timeout=60)
-    assert errors, "the first run finished before it could be killed"
+    kill_when(first, lambda: checkpoints(drive_folder), "its first checkpoint")
     (checkpoint,) = checkpoints(drive_folder)
     run_folder = checkpoint.parent
     first_interval = (run_folder / "stats.jsonl").read_text().splitlines()[0]
@@ -195,4 +194,48 @@ def test_a_notebook_run_with_a_drive_folder_that_holds_a_run_resumes_it(
     # The interval trained before the disconnect was kept as it was, not trained again.
     assert (run_folder / "stats.jsonl").read_text().splitlines()[0] == first_interval
     assert finished in printed, printed[-3000:]
+    assert [path for path in written if not (drive_folder / path).is_file()] == []
+
+
+def kill_when(client, done, what, within_seconds=300):
+    """Runs the notebook and kills its kernel, as a Colab disconnect, once `done()` is true."""
+    errors = []
+
+    def execute_until_killed():
+        try:
+            client.execute()
+        except Exception as error:  # the kernel dies under it: DeadKernelError
+            errors.append(error)
+
+    thread = threading.Thread(target=execute_until_killed)
+    thread.start()
+    deadline = time.monotonic() + within_seconds
+    while not done():
+        assert time.monotonic() < deadline, f"the first run did not reach {what} in time"
+        assert thread.is_alive(), f"the first run ended before {what}: {errors}"
+        time.sleep(0.05)
+    os.kill(client.km.provisioner.pid, signal.SIGKILL)
+    thread.join(timeout=60)
+    assert errors, "the first run finished before it could be killed"
+
+
+@pytest.mark.parametrize("name", sorted(KEPT))
+def test_a_notebook_run_again_after_a_disconnect_keeps_its_long_step(name, tmp_path, monkeypatch):
+    last_written, kept, finished, written = KEPT[name]
+    drive_folder = tmp_path / "drive"
+    monkeypatch.setenv("KERASGAN_QUICK", "1")
+    monkeypatch.setenv("KERASGAN_OUTDIR", str(drive_folder))
+    monkeypatch.setenv("KERASGAN_ARGS", "")
+
+    # 1. The first run, killed like a Colab disconnect once its long step has finished.
+    kept_file = drive_folder / last_written
+    kill_when(notebook_client(name, tmp_path), kept_file.is_file, last_written)
+    time_written = (drive_folder / last_written).stat().st_mtime_ns
+
+    # 2. The same notebook again, with the same Drive folder: the step is kept, not done again.
+    second = notebook_client(name, tmp_path)
+    second.execute()
+    printed = printed_text(second.nb)
+    assert kept in printed and finished in printed, printed[-3000:]
+    assert (drive_folder / last_written).stat().st_mtime_ns == time_written
     assert [path for path in written if not (drive_folder / path).is_file()] == []
