@@ -30,6 +30,8 @@ setup(
         "numpy",
         "matplotlib",
         "yt-dlp",
+        # Resamples sound clips to a model's rate (a polyphase filter that does not alias).
+        "scipy",
         # Headless OpenCV only: installing both OpenCV wheels and removing one breaks cv2.
         "opencv-python-headless",
         # Ships 5,000 real MNIST digits, our offline fallback when the download fails.
