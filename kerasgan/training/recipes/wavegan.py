@@ -179,6 +179,51 @@ def reals_grid(batch):
     return sound_views.sounds_grid(np.asarray(batch)[:SOUNDS_SHOWN, :, 0])
 
 
+class SoundScores:
+    """An evaluator for stats.jsonl: how a classifier of the dataset's words hears the generator.
+
+    Only for a labelled `.npz` with held-out clips (the spoken digits): the classifier
+    (`kerasgan.metrics.sound_classifier`) is trained on its first use, or read from the
+    cache, and scores 256 sounds from fixed latents against the held-out clips.
+    """
+
+    COUNT = 256
+
+    def __init__(self, options):
+        self.options = options
+        self.classifier = self.real_sounds = None
+        self.latents = np.random.default_rng(options.seed + 1).standard_normal(
+            (self.COUNT, options.latent_dim)
+        ).astype("float32")
+
+    @staticmethod
+    def applies_to(dataset):
+        if not str(dataset).endswith(".npz"):
+            return False
+        with np.load(dataset) as arrays:
+            return {"y_train", "x_test", "y_test"} <= set(arrays.files)
+
+    def __call__(self, model):
+        from kerasgan.data.audio_clips import load_clips
+        from kerasgan.metrics.sound_classifier import sound_classifier, sound_scores
+        from kerasgan.training.callbacks import sampling_generator
+
+        options = self.options
+        if self.classifier is None:
+            self.classifier = sound_classifier(options.dataset, options.sample_rate, options.audio_length)
+            self.real_sounds = load_clips(
+                options.dataset, "test", options.audio_length, options.sample_rate
+            )[0]
+        sounds = np.asarray(sampling_generator(model)(self.latents, training=False))
+        scores = sound_scores(self.classifier, sounds, self.real_sounds)
+        scores.pop("class_counts")
+        return {name: round(float(value), 4) for name, value in scores.items()}
+
+
+def evaluators(data, options):
+    return [SoundScores(options)] if SoundScores.applies_to(options.dataset) else []
+
+
 def next_steps(run):
     lines = sample_it(run)[:1]
     if lines:
@@ -195,5 +240,6 @@ RECIPE = Recipe(
     load_data=load_data,
     optimizers=optimizers,
     reals_grid=reals_grid,
+    evaluators=evaluators,
     next_steps=next_steps,
 )
