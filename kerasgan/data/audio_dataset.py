@@ -160,6 +160,8 @@ def build_audio_dataset(sources, out, settings=None, progress=True):
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
     try:
         manifest, failures = _build(sources, building, settings, progress)
+        # mkdtemp made it private (0700); the finished dataset gets the usual permissions.
+        building.chmod(0o777 & ~files._umask())
         if out.exists():
             out.rmdir()
         building.rename(out)
