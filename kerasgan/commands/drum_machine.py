@@ -66,7 +66,7 @@ def _generated(args):
 def _from_folder(folder):
     from pathlib import Path
 
-    from kerasgan import audio
+    from kerasgan.data.audio_clips import read_wav_files
     from kerasgan.drum_machine import PADS
 
     folder = Path(folder)
@@ -77,7 +77,5 @@ def _from_folder(folder):
         raise ValueError(
             f"{folder} holds {len(paths)} .wav files; a drum machine needs at least {PADS}, one per pad."
         )
-    sounds, rates = zip(*(audio.read_wav(path) for path in paths))
-    rate = rates[0]
-    sounds = [audio.resample(sound, own, rate) for sound, own in zip(sounds, rates)]
+    sounds, rate = read_wav_files(paths)
     return sounds, rate, [path.stem for path in paths]

@@ -99,13 +99,16 @@ def _folder_clips(path, split):
             f"{folder} holds no .wav clips ({found}) Build a dataset of clips with "
             f"`kerasgan dataset audio SOURCE --out datasets/NAME` and pass that folder."
         )
-    sounds, rates = zip(*(audio.read_wav(file) for file in files))
-    rate = rates[0]
+    sounds, rate = read_wav_files(files)
     longest = max(len(sound) for sound in sounds)
-    # Clips at another rate than the first are brought to it, then all to one length.
-    sounds = [audio.resample(sound, own, rate) for sound, own in zip(sounds, rates)]
     clips = np.stack([audio.fit_length(sound, longest) for sound in sounds])
     return clips, rate, f" from {len(files):,} .wav files"
+
+
+def read_wav_files(paths):
+    """(sounds, rate): the `.wav` files' samples, each brought to the first file's rate."""
+    sounds, rates = zip(*(audio.read_wav(path) for path in paths))
+    return [audio.resample(sound, own, rates[0]) for sound, own in zip(sounds, rates)], rates[0]
 
 
 def audio_training_data(source, audio_length, sample_rate, batch_size=64, seed=0):

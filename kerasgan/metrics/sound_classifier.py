@@ -245,6 +245,14 @@ def sound_classifier(path, sample_rate, audio_length, retrain=False, verbose=Tru
     return SoundClassifier(model, dataset, fingerprint, sample_rate, audio_length, accuracy, names)
 
 
+def classifier_and_test_clips(path, sample_rate, audio_length):
+    """(the classifier of `path`'s clips, its held-out clips): what scoring a generator needs."""
+    from kerasgan.data.audio_clips import load_clips
+
+    classifier = sound_classifier(path, sample_rate, audio_length)
+    return classifier, load_clips(path, "test", audio_length, sample_rate)[0]
+
+
 def sound_scores(classifier, sounds, real_sounds=None, threshold=0.9):
     """The classifier's scores of generated sounds, as a dict for stats.jsonl and reports.
 

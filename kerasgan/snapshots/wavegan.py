@@ -84,8 +84,7 @@ class WaveGANFamily(LatentFamily):
 
     def evaluate(self, generator, dataset, snapshot_path, num=1000, seed=0, report=None, **options):
         """The spoken-digit classifier's scores of `num` sounds from this generator."""
-        from kerasgan.data.audio_clips import load_clips
-        from kerasgan.metrics.sound_classifier import sound_classifier, sound_scores
+        from kerasgan.metrics.sound_classifier import classifier_and_test_clips, sound_scores
         from kerasgan.models.wavegan import generator_sample_rate
         from kerasgan.snapshots import sampling
 
@@ -98,8 +97,7 @@ class WaveGANFamily(LatentFamily):
             raise ValueError("--report draws pictures of images; for sounds, drop it (or use --json).")
         rate = generator_sample_rate(generator) or 16000
         length = int(generator.outputs[0].shape[1])
-        classifier = sound_classifier(dataset, rate, length)
-        real = load_clips(dataset, "test", length, rate)[0]
+        classifier, real = classifier_and_test_clips(dataset, rate, length)
         latents = sampling.latent_batch(int(num), sampling.generator_latent_dim(generator), seed=seed)
         scores = sound_scores(classifier, self.sample(generator, latents), real)
         scores["fid"] = scores.pop("frechet_distance")  # the Frechet distance row of the report

@@ -204,16 +204,14 @@ class SoundScores:
             return {"y_train", "x_test", "y_test"} <= set(arrays.files)
 
     def __call__(self, model):
-        from kerasgan.data.audio_clips import load_clips
-        from kerasgan.metrics.sound_classifier import sound_classifier, sound_scores
+        from kerasgan.metrics.sound_classifier import classifier_and_test_clips, sound_scores
         from kerasgan.training.callbacks import sampling_generator
 
         options = self.options
         if self.classifier is None:
-            self.classifier = sound_classifier(options.dataset, options.sample_rate, options.audio_length)
-            self.real_sounds = load_clips(
-                options.dataset, "test", options.audio_length, options.sample_rate
-            )[0]
+            self.classifier, self.real_sounds = classifier_and_test_clips(
+                options.dataset, options.sample_rate, options.audio_length
+            )
         sounds = np.asarray(sampling_generator(model)(self.latents, training=False))
         scores = sound_scores(self.classifier, sounds, self.real_sounds)
         scores.pop("class_counts")
