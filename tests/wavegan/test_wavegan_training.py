@@ -69,6 +69,19 @@ def test_every_interval_writes_a_picture_wav_files_and_a_listening_page(straight
     stats = [line for line in (run_folder / "stats.jsonl").read_text().splitlines() if line]
     assert len(stats) == 4 and '"gradient_penalty"' in stats[-1]
     assert "Listen to it:" in stdout
+    # TensorBoard's Audio tab: the 16 sounds at each interval's step (and the untrained ones).
+    assert audio_steps(run_folder) == [0, 3, 6, 9, 10]
+    import tensorflow as tf
+
+    (last_events,) = (run_folder / "logs").glob("audio.*.step-000000010")
+    values = [value for event in tf.compat.v1.train.summary_iterator(str(last_events))
+              for value in event.summary.value]
+    assert [value.tag for value in values] == ["fakes"]
+    assert tf.make_ndarray(values[0].tensor).shape == (16, 2)  # 16 encoded .wav clips and labels
+
+
+def audio_steps(run_folder):
+    return sorted(int(path.name.rsplit("-", 1)[1]) for path in (run_folder / "logs").glob("audio.*"))
 
 
 def test_killed_and_resumed_equals_straight_bit_for_bit(straight_run, tmp_path):
@@ -89,3 +102,4 @@ def test_killed_and_resumed_equals_straight_bit_for_bit(straight_run, tmp_path):
     sounds = [audio.read_wav(folder / "fakes_000004" / "sound_05.wav")[0]
               for folder in (straight_folder, resumed_folder)]
     np.testing.assert_array_equal(*sounds)
+    assert audio_steps(resumed_folder) == audio_steps(straight_folder)  # each step once

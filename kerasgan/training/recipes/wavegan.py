@@ -138,6 +138,7 @@ class FixedLatentSounds:
         self.latents = np.asarray(latents, dtype="float32")
         self.sample_rate = int(sample_rate)
         self.sounds = None
+        self.step = 0
 
     def arrays(self):
         return {"fixed_latents": self.latents}
@@ -146,6 +147,7 @@ class FixedLatentSounds:
         from kerasgan import sound_views
         from kerasgan.training.callbacks import sampling_generator
 
+        self.step = int(model.generator_optimizer.iterations.numpy())
         generator = sampling_generator(model)
         self.sounds = np.asarray(generator(self.latents, training=False), dtype="float32")[..., 0]
         return sound_views.sounds_grid(self.sounds)
@@ -162,6 +164,30 @@ class FixedLatentSounds:
             note="The same latent vectors at every interval: listen to the same sounds grow up.",
         )
         files.write_text(picture_path.with_suffix(".html"), page)
+        self.write_tensorboard_audio(picture_path.parent / "logs")
+
+    def write_tensorboard_audio(self, folder):
+        """The sounds in TensorBoard's Audio tab, at this step.
+
+        As the run's other TensorBoard events (`TensorBoardLog`): a file of its own, its
+        step at the end of its name, written whole and then moved into `logs/`, so a
+        resumed run forgets the files of the steps it trains again.
+        """
+        import tempfile
+        from pathlib import Path
+
+        import tensorflow as tf
+
+        from kerasgan import files
+
+        Path(folder).mkdir(exist_ok=True)
+        with tempfile.TemporaryDirectory() as building:
+            writer = tf.summary.create_file_writer(building, filename_suffix=f".step-{self.step:09d}")
+            with writer.as_default(step=self.step):
+                tf.summary.audio("fakes", self.sounds[..., None], self.sample_rate, max_outputs=len(self.sounds))
+            writer.close()
+            for path in Path(building).iterdir():
+                files.write_bytes(Path(folder) / f"audio.{path.name}", path.read_bytes())
 
 
 def sampler(model, data, options, saved_arrays):
@@ -215,7 +241,8 @@ class SoundScores:
         sounds = np.asarray(sampling_generator(model)(self.latents, training=False))
         scores = sound_scores(self.classifier, sounds, self.real_sounds)
         scores.pop("class_counts")
-        return {name: round(float(value), 4) for name, value in scores.items()}
+        return {name: value if isinstance(value, int) else round(float(value), 4)
+                for name, value in scores.items()}
 
 
 def evaluators(data, options):
