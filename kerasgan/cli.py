@@ -29,6 +29,7 @@ COMMANDS = {
     "grade": "grade",
     "export": "export",
     "playground": "playground",
+    "drum-machine": "drum_machine",
 }
 
 EXAMPLES = """\

@@ -35,6 +35,12 @@ def mnist_npz():
 
 
 @pytest.fixture(scope="session")
+def spoken_digits_npz():
+    """Path of the spoken digits: x_train (2000, 16384) int16 at 16 kHz, y_train, x_test (400, ...)."""
+    return _shared_file("spoken_digits.npz")
+
+
+@pytest.fixture(scope="session")
 def cifar10_npz():
     """Path of the real CIFAR-10 subset: x_train (5000, 32, 32, 3) uint8, x_test (1000, ...)."""
     return _shared_file("cifar10_subset.npz")

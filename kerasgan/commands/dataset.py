@@ -1,4 +1,4 @@
-"""`kerasgan dataset video`: build a training set of square images from videos.
+"""`kerasgan dataset video` and `kerasgan dataset audio`: training sets from videos and sounds.
 
 The flags are made from `VideoDatasetSettings` and `FilterSettings`, the one table of
 defaults; `parse_time` and `parse_rate` read the times and rates people type.
@@ -140,6 +140,67 @@ def add_arguments(parser):
 
     group = video.add_argument_group("filters (each has a switch and a threshold)")
     add_setting_flags(group, filters, FILTER_FLAGS)
+    add_audio_arguments(verbs)
+
+
+AUDIO_EXAMPLES = """\
+examples:
+  kerasgan dataset audio drum_loops/ --out datasets/drums --slice onsets
+  kerasgan dataset audio https://youtu.be/VIDEO_ID --out datasets/rain --slice fixed
+  kerasgan dataset audio talk.mp4 --out datasets/voice --slice fixed --rate 16000
+
+The folder gets train/ and test/ .wav clips (the last part of each source is test/),
+manifest.json (sources, settings, every clip's time, what was dropped and why),
+clips.png (waveform and spectrogram of the first clips) and index.html to hear them.
+Train on it with: kerasgan train wavegan --dataset datasets/drums
+"""
+
+
+def add_audio_arguments(verbs):
+    from kerasgan.cli import HelpFormatter
+    from kerasgan.data.audio_dataset import AudioDatasetSettings
+
+    defaults = AudioDatasetSettings()
+    sounds = verbs.add_parser(
+        "audio",
+        help="sound clips from recordings, videos' sound tracks, or links (yt-dlp)",
+        description="Build a dataset of sound clips (16,384 samples each) for WaveGAN.",
+        epilog=AUDIO_EXAMPLES,
+        formatter_class=HelpFormatter,
+    )
+    sounds.set_defaults(_run=run_audio)
+    sounds.add_argument("sources", nargs="+", metavar="SOURCE",
+                        help="a URL (yt-dlp, audio only), a sound or video file, or a folder of them")
+    sounds.add_argument("--out", required=True, help="the dataset folder, e.g. datasets/drums")
+    sounds.add_argument("--slice", choices=("onsets", "fixed"), default=defaults.slice,
+                        help="onsets: each clip starts where a sound does (drums, one-shots); fixed: "
+                        "back-to-back clips (textures, speech) (default %(default)s)")
+    add_setting_flags(sounds, defaults, (
+        ("rate", "samples per second (default %(default)s)"),
+        ("clip_length", "samples per clip (default %(default)s)"),
+        ("silence_db", "clips quieter than this many dB below full scale are dropped (default %(default)s)"),
+        ("onset_rise_db", "how many dB a level must jump to count as a new sound (default %(default)s)"),
+        ("min_gap", "seconds between two onsets, at least (default %(default)s)"),
+        ("test_share", "share of each source, at its end, for test/ (default %(default)s)"),
+    ))  # fmt: skip
+    sounds.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def run_audio(args):
+    from kerasgan.data.audio_dataset import AudioDatasetSettings, build_audio_dataset
+
+    settings = AudioDatasetSettings(
+        rate=args.rate, clip_length=args.clip_length, slice=args.slice, silence_db=args.silence_db,
+        onset_rise_db=args.onset_rise_db, min_gap=args.min_gap, test_share=args.test_share,
+    )  # fmt: skip
+    manifest, failures = build_audio_dataset(args.sources, args.out, settings, progress=not args.quiet)
+    counts = manifest["counts"]
+    dropped = ", ".join(f"{reason} {n}" for reason, n in counts["dropped"].items() if n)
+    print(f"{args.out}: {counts['train']} train + {counts['test']} test clips"
+          + (f", dropped: {dropped}" if dropped else "") + ".")
+    for _, sentence in failures:  # each sentence names its source
+        print(f"kerasgan: {sentence}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def add_setting_flags(parser, defaults, table):
@@ -163,7 +224,7 @@ def run(args):
     if getattr(args, "dataset_command", None) is None:
         args._print_dataset_help()
         return 2
-    return run_video(args)
+    return args._run(args)
 
 
 def run_video(args):

@@ -203,20 +203,16 @@ def run(args):
         )
     if not args.out and not (seeds and args.outdir and not files_given):
         raise ValueError("Pass --out grid.png for the output image.")
+    # The snapshot's family draws it; a family flag it does not take is refused in one sentence.
+    generator, family = snapshots.load(args.snapshot)
     if args.out:
-        suffix = Path(args.out).suffix.lower()
-        animated = args.interpolate or morph
-        allowed = (".gif", ".mp4", ".avi") if animated else (".png", ".jpg", ".jpeg")
-        if suffix not in allowed:
+        # What a file may be depends on what the family makes (images, or sounds).
+        allowed = family.output_suffixes(animated=bool(args.interpolate or morph))
+        if Path(args.out).suffix.lower() not in allowed:
             raise ValueError(f"--out must end in {', '.join(allowed)} here; got {args.out!r}.")
-
-    if args.out:
         files.check_output_file(args.out, "--out")
     if args.outdir:
         files.check_output_folder(args.outdir, "--outdir")
-
-    # The snapshot's family draws it; a family flag it does not take is refused in one sentence.
-    generator, family = snapshots.load(args.snapshot)
     given = [flag for dest, flag in FAMILY_FLAGS if getattr(args, dest) not in (None, False)]
     family.check_flags("generate", given, generator, args.snapshot)
     return family.generate(args, generator)

@@ -10,6 +10,7 @@ from the command line (its options, data, sample grids) is its recipe, in
 - `dcgan.py`, `conditional_gan.py`, `pix2pix.py`, `cyclegan.py`: one model each
   (CycleGAN's generator in `cyclegan_networks.py`, its pool of earlier fakes in
   `image_pool.py`, its learning-rate decay in `schedules.py`);
+- `wavegan.py`: WaveGAN, the DCGAN in one dimension, for sounds;
 - `layers.py`: the layers that travel inside saved generators (all that
   `kerasgan.snapshots.sampling.load_snapshot` needs).
 """

@@ -14,6 +14,7 @@ snapshots/
   stylegan2.py     StyleGAN2: z [+ label] -> w -> image; truncation, style mixing, W walks
   pix2pix.py       pix2pix: picture -> picture; live, export
   cyclegan.py      CycleGAN: picture -> picture (generator_a2b / generator_b2a)
+  wavegan.py       WaveGAN: z -> sound; .wav files, walks as one long .wav
   sampling.py      shared: loading, seeds, latents, labels, walks (slerp, lerp)
   latent.py        shared: the grids, per-seed images and walks of latent families
   projection.py    shared: the search for a latent (DCGAN, cGAN); stylegan2_projection.py in W
@@ -45,6 +46,7 @@ FAMILIES = {
     "pix2pix": "kerasgan.snapshots.pix2pix",
     "stylegan2": "kerasgan.snapshots.stylegan2",
     "cyclegan": "kerasgan.snapshots.cyclegan",
+    "wavegan": "kerasgan.snapshots.wavegan",
 }
 
 # The modules that register the layers kerasgan's snapshots are built of.

@@ -17,7 +17,7 @@ refuse in one sentence):
   `check_flags`); a flag given that it does not take is refused in one sentence.
 - `sample(generator, latents, labels, **choices)`: seeds, latents, labels -> outputs.
 - `write_outputs(path, outputs, alone, **layout)`: an image grid, or one image (a sound
-  family writes sound files).
+  family writes sound files), and `output_suffixes(animated)`: the file endings `--out` may have.
 - `walk(keyframes, steps_between, method, loop)`: the path between keyframes.
 - `generate(args, generator)`, `project(args, generator, out)`: the two commands' work.
 - `exportable(generator, choices)` and `describe_export(generator)`: the model an export
@@ -110,6 +110,10 @@ class SnapshotFamily:
         """Outputs (n, ...) in [-1, 1] from latents (n, latent_dim) and, if conditional, labels (n,)."""
         inputs = latents if labels is None else [latents, labels]
         return generator.predict(inputs, batch_size=64, verbose=0)
+
+    def output_suffixes(self, animated=False):
+        """The file endings `kerasgan generate --out` may have: a picture, or an animation."""
+        return (".gif", ".mp4", ".avi") if animated else (".png", ".jpg", ".jpeg")
 
     def write_outputs(self, path, outputs, alone=False, **layout):
         """Writes outputs to `path`: a grid of them (`layout`: columns, row_labels), or with

@@ -288,6 +288,9 @@ class RunFolderCallback(keras.callbacks.Callback):
                     evaluator(model)
             return
         images.save_image(self.run.grid_path(interval), grid)
+        write_beside = getattr(self.sampler, "write_beside", None)
+        if write_beside:  # what else the interval has to show (WaveGAN: .wav files, a page)
+            write_beside(self.run.grid_path(interval))
         if interval % self.snapshot_every == 0 or is_last:
             from kerasgan.files import atomic_path
             from kerasgan.models.layers import with_family_record

@@ -377,6 +377,8 @@ def _first_pictures(run, recipe, options, data, gan, sampler):
         real_images = real_batch[0] if isinstance(real_batch, (tuple, list)) else real_batch
         images.save_grid(run.reals_path, np.asarray(real_images)[:GRID_SIZE])
     images.save_image(run.initial_grid_path, sampler.grid(gan))
+    if hasattr(sampler, "write_beside"):
+        sampler.write_beside(run.initial_grid_path)
 
 
 # ----------------------------------------------------------------------- 5. fit

@@ -86,6 +86,7 @@ FINISHED = {
     "cyclegan_two_videos": "saved_model: ",
     "biggan_sampling": "Wrote classes.png, truncation.png, blend.png, walk.gif and walk.png",
     "gan_playground": "your own least-squares loss: after",
+    "wavegan_sounds": "in a browser to play the drum machine.",
 }
 
 
@@ -144,6 +145,9 @@ def test_notebook_runs_in_quick_mode(name, tmp_path, monkeypatch, request):
             f"--data {request.getfixturevalue('mnist_npz')}" if name == "cyclegan_two_videos" else ""
         ),
         "gan_playground": "",
+        "wavegan_sounds": (
+            f"--data {request.getfixturevalue('spoken_digits_npz')}" if name == "wavegan_sounds" else ""
+        ),
         "biggan_sampling": (
             f"--model {request.getfixturevalue('biggan_standin')}" if name == "biggan_sampling" else ""
         ),

@@ -31,7 +31,7 @@ Adding a model:
 5. Tests: `tests/models/test_NEW.py` for the model, a short `train()` for the recipe.
 """
 
-from kerasgan.training.recipes import cgan, cyclegan, dcgan, pix2pix, stylegan2
+from kerasgan.training.recipes import cgan, cyclegan, dcgan, pix2pix, stylegan2, wavegan
 
 # Model name -> recipe, in the order `kerasgan train --help` lists them.
 RECIPES = {
@@ -40,6 +40,7 @@ RECIPES = {
     "pix2pix": pix2pix.RECIPE,
     "stylegan2": stylegan2.RECIPE,
     "cyclegan": cyclegan.RECIPE,
+    "wavegan": wavegan.RECIPE,
 }
 
 
