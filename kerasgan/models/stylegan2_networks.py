@@ -98,11 +98,16 @@ class StyleConvolution(keras.layers.Layer):
             generate.py), "random" (fresh per-pixel noise at every call) or "none".
         fused_modconv: "auto", "fused" or "unfused" (see `modulated_conv2d`).
         conv_clamp: clamp for float16 activations, or None.
+        pad_once: when upsampling, pad the zero-spread image once for both the low-pass
+            filter and the 3x3 convolution, as the paper's code (NVIDIA's conv2d_resample)
+            does: the border pixels then see the filtered image beyond the edge, not zeros.
+            False pads the filter and the convolution each on its own, as kerasgan's
+            networks did before; snapshots saved without this key keep drawing that way.
 
     Example:
 
     ```python
-    x = StyleConvolution(512, 256, resolution=64, upsample=True)([x, w])
+    x = StyleConvolution(512, 256, resolution=64, upsample=True, pad_once=True)([x, w])
     ```
     """
 
@@ -117,9 +122,11 @@ class StyleConvolution(keras.layers.Layer):
         fused_modconv="auto",
         conv_clamp=CONV_CLAMP,
         seed=None,
+        pad_once=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.pad_once = bool(pad_once)
         self.in_channels = int(in_channels)
         self.filters = int(filters)
         self.resolution = int(resolution)
@@ -156,10 +163,16 @@ class StyleConvolution(keras.layers.Layer):
         x, w = inputs
         styles = self.affine(w)
         x = ops.cast(x, self.compute_dtype)
-        if self.upsample:
+        padding = "SAME"
+        if self.upsample and self.pad_once:
+            # One more pixel each side for the convolution, which then pads nothing.
+            x = upsample_2x(x, padding=(3, 2))
+            padding = "VALID"
+        elif self.upsample:
             x = upsample_2x(x)
         fused = choose_fused(self.fused_modconv, training)
-        x = modulated_conv2d(x, self.kernel, styles, demodulate=True, fused=fused)
+        x = modulated_conv2d(x, self.kernel, styles, demodulate=True, fused=fused,
+                             padding=padding)
         # Per-pixel noise, one image per sample shared by all channels, learned strength.
         # Training always draws fresh noise; sampling uses the chosen mode.
         noise_mode = "random" if training else (noise_mode or self.noise_mode)
@@ -190,6 +203,7 @@ class StyleConvolution(keras.layers.Layer):
             "fused_modconv": self.fused_modconv,
             "conv_clamp": self.conv_clamp,
             "seed": self.seed,
+            "pad_once": self.pad_once,
         }
 
 
@@ -424,6 +438,8 @@ class SynthesisNetwork(keras.layers.Layer):
         noise_mode: the noise when sampling, "const", "random" or "none" (see `StyleConvolution`).
         fused_modconv: "auto", "fused" or "unfused".
         seed: seed of the noise.
+        pad_once: how the upsampling convolutions pad (see `StyleConvolution`); False
+            in snapshots saved before the key existed, True in new networks.
 
     Example:
 
@@ -444,9 +460,11 @@ class SynthesisNetwork(keras.layers.Layer):
         noise_mode="const",
         fused_modconv="auto",
         seed=None,
+        pad_once=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.pad_once = bool(pad_once)
         self.image_size = check_resolution(image_size)
         self.image_channels = int(image_channels)
         self.w_dim = int(w_dim)
@@ -474,7 +492,7 @@ class SynthesisNetwork(keras.layers.Layer):
             if resolution > 4:
                 self.conv0_layers.append(StyleConvolution(
                     in_channels, channels, upsample=True, seed=seed_for(2 * index),
-                    name=f"conv0_{resolution}", **options))
+                    pad_once=self.pad_once, name=f"conv0_{resolution}", **options))
             self.conv1_layers.append(StyleConvolution(
                 channels, channels, seed=seed_for(2 * index + 1), name=f"conv1_{resolution}",
                 **options))
@@ -535,6 +553,7 @@ class SynthesisNetwork(keras.layers.Layer):
             "noise_mode": self.noise_mode,
             "fused_modconv": self.fused_modconv,
             "seed": self.seed,
+            "pad_once": self.pad_once,
         }
 
 
@@ -558,6 +577,7 @@ def stylegan2_generator(
     fused_modconv="auto",
     seed=None,
     name="generator",
+    pad_once=True,
 ):
     """The StyleGAN2 generator: a functional model z (and label) -> mapping -> synthesis -> images.
 
@@ -575,6 +595,8 @@ def stylegan2_generator(
         truncation_psi, truncation_cutoff: truncation applied at inference (1: none).
         seed: seed of the per-pixel noise.
         name: the model's name.
+        pad_once: pad the upsampling convolutions as NVIDIA's code does (see
+            `StyleConvolution`); False only to rebuild a network trained before that.
 
     Returns:
         A `keras.Model` from `(latent_dim,)` (and `()` int labels) to images, about [-1, 1].
@@ -589,7 +611,7 @@ def stylegan2_generator(
     image_size = check_resolution(image_size)
     synthesis = SynthesisNetwork(
         image_size, image_channels, w_dim, channel_base, channel_max, num_fp16_res,
-        noise_mode, fused_modconv, seed, name="synthesis",
+        noise_mode, fused_modconv, seed, pad_once=pad_once, name="synthesis",
     )
     mapping = MappingNetwork(
         latent_dim, w_dim, synthesis.num_ws, mapping_layers, num_classes,
