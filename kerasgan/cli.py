@@ -26,6 +26,7 @@ COMMANDS = {
     "biggan": "biggan",
     "grade": "grade",
     "export": "export",
+    "convert": "convert",
     "playground": "playground",
 }
 
