@@ -44,7 +44,8 @@ from pathlib import Path
 import numpy as np
 
 import kerasgan
-from kerasgan import images, sampling
+from kerasgan import images
+from kerasgan.snapshots import sampling
 
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="Conditional GAN on CIFAR-10.")

@@ -14,7 +14,7 @@ batch, and the default last lines `kerasgan train` prints.
 import dataclasses
 from typing import Callable, Optional
 
-from kerasgan import sampling
+from kerasgan.snapshots import sampling
 
 GRID_SIZE = 64  # images in each sample grid (8 x 8)
 
