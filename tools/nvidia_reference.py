@@ -73,6 +73,16 @@ LAYOUTS = {
              num_fp16_res=4, conv_clamp=256, epilogue_kwargs=dict(mbstd_group_size=8)),
         2, 1,
     ),
+    # A clamp low enough to act on float32 activations: NVIDIA clamps whatever the dtype,
+    # at conv_clamp * gain (the residual branches' sqrt(0.5) included).
+    "clamp32": (
+        dict(z_dim=16, c_dim=0, w_dim=16, img_resolution=32, img_channels=3,
+             mapping_kwargs=dict(num_layers=2),
+             synthesis_kwargs=dict(channel_base=256, channel_max=16, conv_clamp=0.5)),
+        dict(c_dim=0, img_resolution=32, img_channels=3, channel_base=256, channel_max=16,
+             conv_clamp=0.5, epilogue_kwargs=dict(mbstd_group_size=2)),
+        2, 2,
+    ),
 }
 TRUNCATION_PSI = 0.7
 TRUNCATION_CUTOFF = 4

@@ -32,23 +32,6 @@ def add_arguments(parser):
                         help="list the named networks and exit")
 
 
-def resolve_network(text):
-    """The local pickle a --snapshot / network argument names: a file, or a named network."""
-    from pathlib import Path
-
-    from kerasgan.nvidia.networks import NAMED_NETWORKS, download_named_network
-
-    path = Path(text).expanduser()
-    if path.is_file():
-        return path
-    if text in NAMED_NETWORKS:
-        return download_named_network(text)
-    raise FileNotFoundError(
-        f"There is no file {path} and no NVIDIA network named {text!r}: pass a .pkl file or "
-        f"one of {', '.join(NAMED_NETWORKS)} (`kerasgan convert --list`)."
-    )
-
-
 def write_conversion(pickle_path, out):
     """Reads, converts and writes the three files into `out`; returns {name: path}."""
     import json
@@ -83,7 +66,7 @@ def write_conversion(pickle_path, out):
 
 
 def run(args):
-    from kerasgan.nvidia.networks import describe_named_networks
+    from kerasgan.nvidia.networks import describe_named_networks, resolve_network
 
     if args.list:
         print("NVIDIA's StyleGAN2 networks kerasgan downloads by name (stylegan2-ada-pytorch):")

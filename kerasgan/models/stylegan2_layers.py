@@ -87,14 +87,27 @@ def check_activation(activation):
     return activation
 
 
-def _activate(x, activation, gain=1.0, clamp=None):
+def _activate(x, activation, gain=1.0, clamp=None, clamp_float32=False):
     if activation == "lrelu":
         x = leaky_relu(x)
     if gain != 1.0:
         x = x * ops.cast(gain, x.dtype)
-    if clamp is not None and x.dtype == "float16":
-        # float16 overflows at 65504: StyleGAN2-ADA clamps activations of its float16 layers.
-        x = ops.clip(x, -clamp, clamp)
+    return clamp_activations(x, clamp, clamp_float32, gain)
+
+
+def clamp_activations(x, clamp, clamp_float32=False, gain=1.0):
+    """Clamps activations to +-clamp (float16 overflows at 65504).
+
+    With `clamp_float32`, as NVIDIA's code does: in every dtype, at clamp * gain. Without
+    it (layers saved before the key existed), float16 activations only, at clamp.
+    """
+    if clamp is None:
+        return x
+    if clamp_float32:
+        limit = clamp * gain
+        return ops.clip(x, -limit, limit)
+    if x.dtype == "float16":
+        return ops.clip(x, -clamp, clamp)
     return x
 
 
@@ -177,6 +190,8 @@ class EqualizedConv2D(keras.layers.Layer):
         gain: multiplies the output (sqrt(0.5) on both branches of a residual block, so
             their sum keeps unit variance).
         conv_clamp: clamp float16 outputs to +-conv_clamp (256 in StyleGAN2-ADA), or None.
+        clamp_float32: clamp in every dtype, at conv_clamp * gain, as NVIDIA's code does
+            (False: float16 only, at conv_clamp, as layers saved before this key did).
 
     Example:
 
@@ -194,9 +209,11 @@ class EqualizedConv2D(keras.layers.Layer):
         use_bias=True,
         gain=1.0,
         conv_clamp=None,
+        clamp_float32=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.clamp_float32 = bool(clamp_float32)
         self.filters = int(filters)
         self.kernel_size = int(kernel_size)
         self.downsample = bool(downsample)
@@ -234,7 +251,7 @@ class EqualizedConv2D(keras.layers.Layer):
             x = tf.nn.conv2d(x, kernel, 1, "SAME")
         if self.bias is not None:
             x = x + ops.cast(self.bias, x.dtype)
-        return _activate(x, self.activation, self.gain, self.conv_clamp)
+        return _activate(x, self.activation, self.gain, self.conv_clamp, self.clamp_float32)
 
     def compute_output_shape(self, input_shape):
         batch, height, width, _ = input_shape
@@ -253,6 +270,7 @@ class EqualizedConv2D(keras.layers.Layer):
             "use_bias": self.use_bias,
             "gain": self.gain,
             "conv_clamp": self.conv_clamp,
+            "clamp_float32": self.clamp_float32,
         }
 
 

@@ -51,7 +51,8 @@ def _dense_kernel(weight):
 
 
 def _conv_kernel(weight, flip=False):
-    kernel = np.transpose(np.asarray(weight), (2, 3, 1, 0))  # (out, in, kh, kw) -> (kh, kw, in, out)
+    # (out, in, kh, kw) -> (kh, kw, in, out)
+    kernel = np.transpose(np.asarray(weight), (2, 3, 1, 0))
     return kernel[::-1, ::-1] if flip else kernel
 
 
@@ -107,6 +108,8 @@ def generator_settings(module):
         channel_base=channel_base,
         channel_max=channel_max,
         num_fp16_res=_fp16_count(blocks),
+        conv_clamp=blocks[0].child("conv1").setting("conv_clamp"),
+        clamp_float32=True,
     )
 
 
@@ -218,6 +221,8 @@ def discriminator_settings(module):
         architecture=architecture,
         mapping_layers=mapping_layers,
         num_fp16_res=_fp16_count(blocks),
+        conv_clamp=blocks[0].child("conv0").setting("conv_clamp"),
+        clamp_float32=True,
     )
 
 
@@ -292,10 +297,7 @@ def convert_snapshot(networks):
     """
     from kerasgan.models.stylegan2 import StyleGAN2
 
-    if not isinstance(networks, dict) or not {"G", "D", "G_ema"} <= set(networks):
-        found = ", ".join(sorted(networks)) if isinstance(networks, dict) else type(networks).__name__
-        _refuse(f"The pickle holds {found}, not the networks G, D and G_ema of a StyleGAN2 "
-                "snapshot from stylegan2-ada-pytorch.")
+    require_snapshot(networks)
     g_ema = convert_generator(networks["G_ema"], name="generator")
     generator = convert_generator(networks["G"], name="generator")
     discriminator = convert_discriminator(networks["D"])
@@ -318,6 +320,16 @@ def convert_snapshot(networks):
     )
     model.ema_generator.set_weights(g_ema.get_weights())
     return model, g_ema
+
+
+def require_snapshot(networks):
+    """The networks of a stylegan2-ada-pytorch snapshot, or one sentence saying what is there."""
+    if not isinstance(networks, dict) or not {"G", "D", "G_ema"} <= set(networks):
+        found = ", ".join(map(str, networks)) if isinstance(networks, dict) else type(
+            networks).__name__
+        _refuse(f"The pickle holds {found}, not the networks G, D and G_ema of a StyleGAN2 "
+                "snapshot from stylegan2-ada-pytorch.")
+    return networks
 
 
 def latents_for_seeds(seeds, latent_dim):

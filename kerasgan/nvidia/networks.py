@@ -7,12 +7,18 @@ The file is then read with the safe reader and checked: it must hold G, D and G_
 and G_ema must draw at the resolution (and with the classes) the table says. A file that
 fails is deleted and never converted.
 
+`converted_generator` is what `--snapshot NETWORK.pkl` (or `--snapshot ffhq`) in
+`kerasgan generate`, `project`, `export` and `evaluate` goes through: the pickle's G_ema is
+converted once into $KERASGAN_CACHE/nvidia/converted/<the file's SHA-256>/generator.keras
+and that copy is used from then on.
+
 Set KERASGAN_NVIDIA_URL to fetch from a mirror (or a local copy served over HTTP) that
 keeps NVIDIA's folder layout; the tests do that with a server on 127.0.0.1.
 """
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 from kerasgan.errors import KerasganError
@@ -135,3 +141,48 @@ def file_key(path):
         for block in iter(lambda: file.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()[:16]
+
+
+def is_network_source(text):
+    """True for what names an NVIDIA network: a .pkl path, or a name of the table."""
+    text = str(text)
+    return text.endswith(".pkl") or (text in NAMED_NETWORKS and not Path(text).exists())
+
+
+def resolve_network(text):
+    """The local pickle a network argument names: a file, or a named network (downloaded)."""
+    path = Path(str(text)).expanduser()
+    if path.is_file():
+        return path
+    if str(text) in NAMED_NETWORKS:
+        return download_named_network(str(text))
+    raise FileNotFoundError(
+        f"There is no file {path} and no NVIDIA network named {str(text)!r}: pass a .pkl file "
+        f"or one of {', '.join(NAMED_NETWORKS)} (`kerasgan convert --list`)."
+    )
+
+
+def converted_generator(source):
+    """The cached kerasgan G_ema of an NVIDIA pickle or named network, converted on first use.
+
+    Says on stderr what it did (converted now, or used the cached copy).
+
+    Returns:
+        The path of the converted `generator.keras`.
+    """
+    from kerasgan import files
+    from kerasgan.nvidia.convert import convert_generator, require_snapshot
+    from kerasgan.nvidia.pickles import read_network_pickle
+
+    path = resolve_network(source)
+    target = cache_folder() / "converted" / file_key(path) / "generator.keras"
+    if target.exists():
+        print(f"Using the conversion of {path} cached at {target}.", file=sys.stderr)
+        return target
+    networks = require_snapshot(read_network_pickle(path))
+    generator = convert_generator(networks["G_ema"])
+    with files.atomic_path(target) as temporary:
+        generator.save(temporary)
+    print(f"Converted NVIDIA's network {path} once into {target}; later runs use that copy.",
+          file=sys.stderr)
+    return target

@@ -91,7 +91,7 @@ class PersistentModule:
         return self.children()[name]
 
     def tensors(self, prefix=""):
-        """Every parameter and buffer below this module, by dotted name (as PyTorch's state_dict)."""
+        """Every parameter and buffer below this module, by dotted name (as a state_dict)."""
         found = {}
         for group in ("_parameters", "_buffers"):
             for name, value in (self.state.get(group) or {}).items():
@@ -139,7 +139,9 @@ def _rebuild_parameter(data, *unused):
 def _rebuild_from_type(function, unused_type, arguments, unused_state):
     """Newer PyTorch wraps tensor rebuilds like this; the function is already one of ours."""
     if function not in (_rebuild_tensor, _rebuild_parameter):
-        raise UnsafePickleError("The pickle rebuilds a tensor with a function kerasgan does not know.")
+        raise UnsafePickleError(
+            "The pickle rebuilds a tensor with a function kerasgan does not know."
+        )
     return function(*arguments)
 
 
@@ -174,13 +176,17 @@ def _load_storage_from_bytes(data):
     stream = io.BytesIO(data)
     header = [_SafeUnpickler(stream).load() for _ in range(3)]
     if header[0] != TORCH_LEGACY_MAGIC:
-        raise DamagedPickleError("A tensor's storage in the pickle is not in a format kerasgan reads.")
+        raise DamagedPickleError(
+            "A tensor's storage in the pickle is not in a format kerasgan reads."
+        )
     unpickler = _StorageUnpickler(stream)
     unpickler.load()
     descriptions = unpickler.descriptions
     keys = _SafeUnpickler(stream).load()
     if len(descriptions) != 1 or len(keys) != 1:
-        raise DamagedPickleError("A tensor's storage in the pickle holds more than one block of numbers.")
+        raise DamagedPickleError(
+            "A tensor's storage in the pickle holds more than one block of numbers."
+        )
     storage_type = descriptions[0][1]
     (count,) = struct.unpack("<q", stream.read(8))
     dtype = STORAGE_DTYPES.get(getattr(storage_type, "name", None))

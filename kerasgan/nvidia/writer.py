@@ -170,7 +170,8 @@ def _mapping(tensors, prefix, z_dim, c_dim, w_dim, num_ws, w_avg_beta):
     children = []
     if c_dim:
         children.append(("embed", _dense(tensors, prefix + "embed.")))
-    num_layers = len({name.split(".")[0] for name in _strip(tensors, prefix) if name.startswith("fc")})
+    names = {name.split(".")[0] for name in _strip(tensors, prefix)}
+    num_layers = len([name for name in names if name.startswith("fc")])
     for index in range(num_layers):
         children.append((f"fc{index}", _dense(tensors, f"{prefix}fc{index}.", "lrelu", 0.01)))
     return persistent_module("MappingNetwork", dict(
@@ -200,11 +201,13 @@ def generator_module(kwargs, tensors):
             layers.append((conv, persistent_module("SynthesisLayer", dict(
                 resolution=res, up=2 if conv == "conv0" else 1, use_noise=True,
                 activation="lrelu", conv_clamp=clamp, padding=1, act_gain=math.sqrt(2.0)),
-                _own(tensors, layer_prefix), [("affine", _dense(tensors, layer_prefix + "affine."))])))
+                _own(tensors, layer_prefix),
+                [("affine", _dense(tensors, layer_prefix + "affine."))])))
         in_channels = tensors[f"{prefix}torgb.weight"].shape[1]
         layers.append(("torgb", persistent_module("ToRGBLayer", dict(
             conv_clamp=clamp, weight_gain=1 / math.sqrt(in_channels)),
-            _own(tensors, prefix + "torgb."), [("affine", _dense(tensors, prefix + "torgb.affine."))])))
+            _own(tensors, prefix + "torgb."),
+            [("affine", _dense(tensors, prefix + "torgb.affine."))])))
         blocks.append((f"b{res}", persistent_module("SynthesisBlock", dict(
             in_channels=0 if res == 4 else tensors[f"{prefix}conv0.weight"].shape[1],
             w_dim=kwargs["w_dim"], resolution=res, img_channels=kwargs["img_channels"],

@@ -6,8 +6,9 @@ noise strengths and w_avg given seeded random values), all run in float32 (NVIDI
 float16 layers with `force_fp32=True`, ours under the float32 policy). Layouts: `cifar32`
 (conditional, 10 classes, 2 mapping layers, D without residuals, group 32, float16 flags
 and conv_clamp 256), `plain64` (NVIDIA's defaults), `paper256` (group 8, float16 in the
-top four resolutions, conv_clamp 256). Each test writes the networks into a pickle in
-NVIDIA's layout, reads it back with the safe reader and converts it.
+top four resolutions, conv_clamp 256), `clamp32` (conv_clamp 0.5: NVIDIA clamps float32
+activations too, at conv_clamp times the layer's gain). Each test writes the networks into a
+pickle in NVIDIA's layout, reads it back with the safe reader and converts it.
 """
 
 from pathlib import Path
@@ -26,7 +27,7 @@ from kerasgan.nvidia.pickles import read_network_pickle
 from kerasgan.nvidia.writer import networks_from_fixture, write_network_pickle
 
 FIXTURES = Path(__file__).parent / "fixtures"
-LAYOUTS = ("cifar32", "plain64", "paper256")
+LAYOUTS = ("cifar32", "plain64", "paper256", "clamp32")
 IMAGE_TOLERANCE, WS_TOLERANCE, LOGIT_TOLERANCE = 1e-3, 1e-4, 1e-3
 
 

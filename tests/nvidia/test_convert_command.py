@@ -1,4 +1,5 @@
-"""`kerasgan convert`: files written from an NVIDIA-layout pickle, named networks through a local server."""
+"""`kerasgan convert` and `--snapshot NETWORK.pkl`: files from an NVIDIA-layout pickle, named
+networks through a local server."""
 
 import functools
 import http.server
@@ -131,3 +132,25 @@ def test_generate_draws_the_converted_snapshot(cifar_arrays, tmp_path):
     assert main(["generate", "--snapshot", snapshot, "--seeds", "0-1", "--class", "3",
                  "--trunc", "0.7", "--out", str(tmp_path / "two.png")]) == 0
     assert (tmp_path / "two.png").stat().st_size > 0
+
+
+def test_snapshot_takes_a_pickle_and_a_named_network_converted_once(
+        served, cifar_arrays, tmp_path, monkeypatch, capsys):
+    address, folder = served
+    monkeypatch.setenv("KERASGAN_NVIDIA_URL", address)
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    pickle_path = str(folder / "cifar10.pkl")
+    for attempt, said in ((1, "Converted NVIDIA's network"), (2, "cached at")):
+        out = tmp_path / f"grid{attempt}.png"
+        assert main(["generate", "--snapshot", pickle_path, "--seeds", "0-1", "--class", "3",
+                     "--out", str(out)]) == 0
+        assert said in capsys.readouterr().err and out.stat().st_size > 0
+    # By name: downloaded through the local server, then the same cached conversion.
+    assert main(["generate", "--snapshot", "cifar10", "--seeds", "0", "--class", "1",
+                 "--out", str(tmp_path / "named.png")]) == 0
+    assert "cached at" in capsys.readouterr().err
+    converted = list((tmp_path / "cache" / "nvidia" / "converted").glob("*/generator.keras"))
+    assert len(converted) == 1
+    generator = keras.models.load_model(converted[0])
+    images = np.asarray(generator([cifar_arrays["in/z"], cifar_arrays["in/labels"]]))
+    assert np.abs(images - cifar_arrays["out/images_psi1"]).max() < 1e-3
