@@ -123,8 +123,16 @@ def _reconstruct_persistent_obj(meta):
 def _rebuild_tensor(storage, offset, size, stride, *unused):
     """A tensor: a strided view into its storage's numbers, copied into a NumPy array."""
     flat = np.asarray(storage)
+    size, stride, offset = tuple(size), tuple(stride), int(offset)
+    # as_strided does not check bounds: a crafted tensor must not read past its storage.
+    last = offset + sum((extent - 1) * step for extent, step in zip(size, stride) if extent)
+    if (len(size) != len(stride) or offset < 0 or any(step < 0 for step in stride)
+            or (all(size) and last >= flat.size) or (not size and offset >= flat.size)):
+        raise DamagedPickleError("A tensor in the pickle reaches outside its storage.")
     if not size:
-        return flat[offset].copy() if flat.size else flat.reshape(())
+        return flat[offset].copy()
+    if not all(size):
+        return np.zeros(size, flat.dtype)
     itemsize = flat.dtype.itemsize
     view = np.lib.stride_tricks.as_strided(
         flat[offset:], shape=tuple(size), strides=tuple(s * itemsize for s in stride)

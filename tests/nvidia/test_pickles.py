@@ -125,3 +125,16 @@ def test_a_file_that_is_not_a_pickle_is_one_sentence(tmp_path):
     with pytest.raises(DamagedPickleError) as error:
         read_network_pickle(path)
     assert one_sentence(error.value)
+
+
+def test_a_tensor_that_reaches_outside_its_storage_is_refused(tmp_path):
+    from kerasgan.nvidia.writer import REBUILD_TENSOR, storage_bytes
+
+    storage = _Call(LOAD_FROM_BYTES, (storage_bytes(np.zeros(4, np.float32)),))
+    for offset, size, stride in ((0, (4,), (2,)), (3, (2,), (1,)), (0, (2, 2), (-1, 1))):
+        path = tmp_path / "strided.pkl"
+        path.write_bytes(_dumps({"G": _Call(REBUILD_TENSOR, (storage, offset, size, stride))}))
+        with pytest.raises(DamagedPickleError, match="outside its storage"):
+            read_network_pickle(path)
+    path.write_bytes(_dumps({"G": _Call(REBUILD_TENSOR, (storage, 1, (3,), (1,)))}))
+    assert read_network_pickle(path)["G"].shape == (3,)
