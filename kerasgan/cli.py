@@ -28,6 +28,7 @@ COMMANDS = {
     "biggan": "biggan",
     "grade": "grade",
     "export": "export",
+    "convert": "convert",
     "playground": "playground",
     "drum-machine": "drum_machine",
 }

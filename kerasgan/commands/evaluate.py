@@ -24,7 +24,9 @@ internet. The inception extractor needs InceptionV3's ImageNet weights (a downlo
 
 def add_arguments(parser):
     parser.add_argument(
-        "--snapshot", required=True, help="generator snapshot (.keras) from a run folder"
+        "--snapshot", required=True,
+        help="generator snapshot (.keras) from a run folder, an NVIDIA StyleGAN2 .pkl, or a "
+        "named NVIDIA network (kerasgan convert --list)",
     )
     parser.add_argument(
         "--dataset",

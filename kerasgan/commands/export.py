@@ -31,7 +31,11 @@ LARGEST_ACCEPTED_DIFFERENCE = 1e-3
 
 
 def add_arguments(parser):
-    parser.add_argument("--generator", required=True, help="generator snapshot (.keras) from a run folder")
+    parser.add_argument(
+        "--generator", required=True,
+        help="generator snapshot (.keras) from a run folder, an NVIDIA StyleGAN2 .pkl, or a "
+        "named NVIDIA network (kerasgan convert --list)",
+    )
     parser.add_argument(
         "--format", choices=("savedmodel", "tflite"), default="savedmodel",
         help="savedmodel (TensorFlow Serving, TensorFlow.js) or tflite (phones, microcontrollers, "

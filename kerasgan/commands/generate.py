@@ -81,7 +81,11 @@ FAMILY_FLAGS = (
 
 
 def add_arguments(parser):
-    parser.add_argument("--snapshot", required=True, help="a generator-*.keras file")
+    parser.add_argument(
+        "--snapshot", required=True,
+        help="a generator-*.keras file, an NVIDIA StyleGAN2 .pkl, or a named NVIDIA network "
+        "(kerasgan convert --list)",
+    )
     parser.add_argument("--num", type=int, default=64, help="images in the grid (default 64)")
     parser.add_argument("--seed", type=int, default=0, help="random seed of the grid (default 0)")
     parser.add_argument(

@@ -57,7 +57,11 @@ def add_arguments(parser):
     from kerasgan.snapshots.projection import PERCEPTUAL_CHOICES
     from kerasgan.snapshots.stylegan2_projection import SPACES
 
-    parser.add_argument("--snapshot", required=True, help="a generator-*.keras file")
+    parser.add_argument(
+        "--snapshot", required=True,
+        help="a generator-*.keras file, an NVIDIA StyleGAN2 .pkl, or a named NVIDIA network "
+        "(kerasgan convert --list)",
+    )
     parser.add_argument(
         "--image", "--target", dest="image", required=True,
         help="the picture to find (PNG or JPEG)",

@@ -52,12 +52,14 @@ def _filter(images, padding, stride=1, gain=1.0):
     return tf.nn.depthwise_conv2d(images, kernel, [1, stride, stride, 1], "VALID")
 
 
-def upsample_2x(images):
+def upsample_2x(images, padding=(2, 1)):
     """Doubles height and width: zeros between the pixels, then the low-pass filter (gain 4).
 
     The zeros make a picture whose spectrum holds the original plus a copy (an alias);
     the filter keeps the first and removes the copy. Gain 4 = 2 x 2 because three of
-    every four pixels were zeros.
+    every four pixels were zeros. A 4-tap filter on a 2x grid with the default padding
+    (2, 1) gives exactly 2h x 2w; a convolution that follows without padding of its own
+    asks for more (see `StyleConvolution`'s `pad_once`).
     """
     batch = tf.shape(images)[0]
     height, width, channels = (int(size) for size in images.shape[1:])
@@ -66,8 +68,7 @@ def upsample_2x(images):
     rows = tf.stack([images, zeros], axis=3)  # (b, h, w, 2, c)
     rows = tf.stack([rows, tf.zeros_like(rows)], axis=2)  # (b, h, 2, w, 2, c)
     spread = tf.reshape(rows, [batch, 2 * height, 2 * width, channels])
-    # A 4-tap filter on a 2x grid: padding (2, 1) keeps the size at exactly 2h x 2w.
-    return _filter(spread, (2, 1), gain=4.0)
+    return _filter(spread, padding, gain=4.0)
 
 
 def downsample_2x(images):
@@ -86,14 +87,27 @@ def check_activation(activation):
     return activation
 
 
-def _activate(x, activation, gain=1.0, clamp=None):
+def _activate(x, activation, gain=1.0, clamp=None, clamp_float32=False):
     if activation == "lrelu":
         x = leaky_relu(x)
     if gain != 1.0:
         x = x * ops.cast(gain, x.dtype)
-    if clamp is not None and x.dtype == "float16":
-        # float16 overflows at 65504: StyleGAN2-ADA clamps activations of its float16 layers.
-        x = ops.clip(x, -clamp, clamp)
+    return clamp_activations(x, clamp, clamp_float32, gain)
+
+
+def clamp_activations(x, clamp, clamp_float32=False, gain=1.0):
+    """Clamps activations to +-clamp (float16 overflows at 65504).
+
+    With `clamp_float32`, as NVIDIA's code does: in every dtype, at clamp * gain. Without
+    it (layers saved before the key existed), float16 activations only, at clamp.
+    """
+    if clamp is None:
+        return x
+    if clamp_float32:
+        limit = clamp * gain
+        return ops.clip(x, -limit, limit)
+    if x.dtype == "float16":
+        return ops.clip(x, -clamp, clamp)
     return x
 
 
@@ -176,6 +190,8 @@ class EqualizedConv2D(keras.layers.Layer):
         gain: multiplies the output (sqrt(0.5) on both branches of a residual block, so
             their sum keeps unit variance).
         conv_clamp: clamp float16 outputs to +-conv_clamp (256 in StyleGAN2-ADA), or None.
+        clamp_float32: clamp in every dtype, at conv_clamp * gain, as NVIDIA's code does
+            (False: float16 only, at conv_clamp, as layers saved before this key did).
 
     Example:
 
@@ -193,9 +209,11 @@ class EqualizedConv2D(keras.layers.Layer):
         use_bias=True,
         gain=1.0,
         conv_clamp=None,
+        clamp_float32=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.clamp_float32 = bool(clamp_float32)
         self.filters = int(filters)
         self.kernel_size = int(kernel_size)
         self.downsample = bool(downsample)
@@ -233,7 +251,7 @@ class EqualizedConv2D(keras.layers.Layer):
             x = tf.nn.conv2d(x, kernel, 1, "SAME")
         if self.bias is not None:
             x = x + ops.cast(self.bias, x.dtype)
-        return _activate(x, self.activation, self.gain, self.conv_clamp)
+        return _activate(x, self.activation, self.gain, self.conv_clamp, self.clamp_float32)
 
     def compute_output_shape(self, input_shape):
         batch, height, width, _ = input_shape
@@ -252,6 +270,7 @@ class EqualizedConv2D(keras.layers.Layer):
             "use_bias": self.use_bias,
             "gain": self.gain,
             "conv_clamp": self.conv_clamp,
+            "clamp_float32": self.clamp_float32,
         }
 
 
@@ -279,8 +298,8 @@ def demodulation_factors(weight, styles):
     return ops.rsqrt(ops.matmul(ops.square(styles), squared_norms) + DEMODULATION_EPSILON)
 
 
-def modulated_conv2d(x, weight, styles, demodulate=True, fused=False):
-    """StyleGAN2's modulated convolution, 'SAME' padding, stride 1, NHWC.
+def modulated_conv2d(x, weight, styles, demodulate=True, fused=False, padding="SAME"):
+    """StyleGAN2's modulated convolution, stride 1, NHWC ('SAME' padding unless told 'VALID').
 
     Unfused (the default, every device): scale the input channels by the style, run one
     convolution shared by the whole batch, scale the output channels by the
@@ -299,6 +318,7 @@ def modulated_conv2d(x, weight, styles, demodulate=True, fused=False):
             convolutions do; toRGB does not).
         fused: False, True (grouped where a GPU runs it, per image elsewhere), or
             "grouped" / "per_image" to force one of the fused forms.
+        padding: "SAME" (keep the size) or "VALID" (the input was padded already).
 
     Returns:
         (batch, height, width, out) activations, in x's dtype.
@@ -315,7 +335,7 @@ def modulated_conv2d(x, weight, styles, demodulate=True, fused=False):
 
     if not fused:
         x = x * ops.cast(styles32[:, None, None, :], dtype)
-        x = tf.nn.conv2d(x, ops.cast(weight32, dtype), 1, "SAME")
+        x = tf.nn.conv2d(x, ops.cast(weight32, dtype), 1, padding)
         if demodulate:
             x = x * ops.cast(factors[:, None, None, :], dtype)
         return x
@@ -329,16 +349,18 @@ def modulated_conv2d(x, weight, styles, demodulate=True, fused=False):
         batch = tf.shape(x)[0]
         height, width, in_channels = (int(size) for size in x.shape[1:])
         size, out_channels = int(weight.shape[0]), int(weight.shape[-1])
+        out_height, out_width = (height, width) if padding == "SAME" else (
+            height - size + 1, width - size + 1)
         # The batch becomes channel groups: image b's inputs are channels b*in..(b+1)*in-1.
         stacked = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [1, height, width, -1])
         kernels = tf.reshape(
             tf.transpose(per_image, [1, 2, 3, 0, 4]), [size, size, in_channels, -1]
         )
-        y = tf.nn.conv2d(stacked, kernels, 1, "SAME")  # TensorFlow infers groups = batch
-        y = tf.reshape(y, [height, width, batch, out_channels])
+        y = tf.nn.conv2d(stacked, kernels, 1, padding)  # TensorFlow infers groups = batch
+        y = tf.reshape(y, [out_height, out_width, batch, out_channels])
         return tf.transpose(y, [2, 0, 1, 3])
     return tf.map_fn(
-        lambda pair: tf.nn.conv2d(pair[0][None], pair[1], 1, "SAME")[0],
+        lambda pair: tf.nn.conv2d(pair[0][None], pair[1], 1, padding)[0],
         (x, per_image),
         fn_output_signature=dtype,
     )

@@ -27,6 +27,7 @@ from kerasgan.models.conditional_gan import check_class_names
 from kerasgan.models.layers import ClassLabels
 from kerasgan.models.stylegan2_layers import (
     EqualizedConv2D,
+    clamp_activations,
     EqualizedDense,
     MinibatchStdDev,
     check_fused,
@@ -98,11 +99,18 @@ class StyleConvolution(keras.layers.Layer):
             generate.py), "random" (fresh per-pixel noise at every call) or "none".
         fused_modconv: "auto", "fused" or "unfused" (see `modulated_conv2d`).
         conv_clamp: clamp for float16 activations, or None.
+        clamp_float32: clamp in every dtype, as NVIDIA's code does (False: float16 only, as
+            layers saved before this key did).
+        pad_once: when upsampling, pad the zero-spread image once for both the low-pass
+            filter and the 3x3 convolution, as the paper's code (NVIDIA's conv2d_resample)
+            does: the border pixels then see the filtered image beyond the edge, not zeros.
+            False pads the filter and the convolution each on its own, as kerasgan's
+            networks did before; snapshots saved without this key keep drawing that way.
 
     Example:
 
     ```python
-    x = StyleConvolution(512, 256, resolution=64, upsample=True)([x, w])
+    x = StyleConvolution(512, 256, resolution=64, upsample=True, pad_once=True)([x, w])
     ```
     """
 
@@ -117,9 +125,13 @@ class StyleConvolution(keras.layers.Layer):
         fused_modconv="auto",
         conv_clamp=CONV_CLAMP,
         seed=None,
+        pad_once=False,
+        clamp_float32=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.pad_once = bool(pad_once)
+        self.clamp_float32 = bool(clamp_float32)
         self.in_channels = int(in_channels)
         self.filters = int(filters)
         self.resolution = int(resolution)
@@ -156,10 +168,16 @@ class StyleConvolution(keras.layers.Layer):
         x, w = inputs
         styles = self.affine(w)
         x = ops.cast(x, self.compute_dtype)
-        if self.upsample:
+        padding = "SAME"
+        if self.upsample and self.pad_once:
+            # One more pixel each side for the convolution, which then pads nothing.
+            x = upsample_2x(x, padding=(3, 2))
+            padding = "VALID"
+        elif self.upsample:
             x = upsample_2x(x)
         fused = choose_fused(self.fused_modconv, training)
-        x = modulated_conv2d(x, self.kernel, styles, demodulate=True, fused=fused)
+        x = modulated_conv2d(x, self.kernel, styles, demodulate=True, fused=fused,
+                             padding=padding)
         # Per-pixel noise, one image per sample shared by all channels, learned strength.
         # Training always draws fresh noise; sampling uses the chosen mode.
         noise_mode = "random" if training else (noise_mode or self.noise_mode)
@@ -170,9 +188,7 @@ class StyleConvolution(keras.layers.Layer):
         elif noise_mode == "const":
             x = x + ops.cast(self.noise_const * self.noise_strength, x.dtype)[None]
         x = leaky_relu(x + ops.cast(self.bias, x.dtype))
-        if self.conv_clamp is not None and x.dtype == "float16":
-            x = ops.clip(x, -self.conv_clamp, self.conv_clamp)
-        return x
+        return clamp_activations(x, self.conv_clamp, self.clamp_float32)
 
     def compute_output_shape(self, input_shape):
         x_shape, _ = input_shape
@@ -190,6 +206,8 @@ class StyleConvolution(keras.layers.Layer):
             "fused_modconv": self.fused_modconv,
             "conv_clamp": self.conv_clamp,
             "seed": self.seed,
+            "pad_once": self.pad_once,
+            "clamp_float32": self.clamp_float32,
         }
 
 
@@ -203,7 +221,7 @@ class ToRGB(keras.layers.Layer):
     Args:
         in_channels: input feature maps.
         image_channels: 1 or 3.
-        fused_modconv, conv_clamp: as for `StyleConvolution`.
+        fused_modconv, conv_clamp, clamp_float32: as for `StyleConvolution`.
 
     Example:
 
@@ -213,8 +231,9 @@ class ToRGB(keras.layers.Layer):
     """
 
     def __init__(self, in_channels, image_channels, fused_modconv="auto", conv_clamp=CONV_CLAMP,
-                 **kwargs):
+                 clamp_float32=False, **kwargs):
         super().__init__(**kwargs)
+        self.clamp_float32 = bool(clamp_float32)
         self.in_channels = int(in_channels)
         self.image_channels = int(image_channels)
         self.fused_modconv = check_fused(fused_modconv)
@@ -237,9 +256,8 @@ class ToRGB(keras.layers.Layer):
         x = ops.cast(x, self.compute_dtype)
         fused = choose_fused(self.fused_modconv, training)
         x = modulated_conv2d(x, self.kernel, styles, demodulate=False, fused=fused)
-        x = x + ops.cast(self.bias, x.dtype)
-        if self.conv_clamp is not None and x.dtype == "float16":
-            x = ops.clip(x, -self.conv_clamp, self.conv_clamp)
+        x = clamp_activations(x + ops.cast(self.bias, x.dtype), self.conv_clamp,
+                              self.clamp_float32)
         return ops.cast(x, "float32")  # images add up in float32
 
     def compute_output_shape(self, input_shape):
@@ -253,6 +271,7 @@ class ToRGB(keras.layers.Layer):
             "image_channels": self.image_channels,
             "fused_modconv": self.fused_modconv,
             "conv_clamp": self.conv_clamp,
+            "clamp_float32": self.clamp_float32,
         }
 
 
@@ -424,6 +443,10 @@ class SynthesisNetwork(keras.layers.Layer):
         noise_mode: the noise when sampling, "const", "random" or "none" (see `StyleConvolution`).
         fused_modconv: "auto", "fused" or "unfused".
         seed: seed of the noise.
+        pad_once: how the upsampling convolutions pad (see `StyleConvolution`); False
+            in snapshots saved before the key existed, True in new networks.
+        conv_clamp, clamp_float32: the activation clamp of every layer (see
+            `StyleConvolution`); 256 and float16 only in snapshots saved before the keys.
 
     Example:
 
@@ -444,9 +467,15 @@ class SynthesisNetwork(keras.layers.Layer):
         noise_mode="const",
         fused_modconv="auto",
         seed=None,
+        pad_once=False,
+        conv_clamp=CONV_CLAMP,
+        clamp_float32=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.pad_once = bool(pad_once)
+        self.conv_clamp = None if conv_clamp is None else float(conv_clamp)
+        self.clamp_float32 = bool(clamp_float32)
         self.image_size = check_resolution(image_size)
         self.image_channels = int(image_channels)
         self.w_dim = int(w_dim)
@@ -468,19 +497,20 @@ class SynthesisNetwork(keras.layers.Layer):
         in_channels = channels_at(4, self.channel_base, self.channel_max)
         for index, resolution in enumerate(self.resolutions):
             channels = channels_at(resolution, self.channel_base, self.channel_max)
+            clamp = dict(conv_clamp=self.conv_clamp, clamp_float32=self.clamp_float32)
             options = dict(resolution=resolution, noise_mode=self.noise_mode,
                            fused_modconv=self.fused_modconv,
-                           dtype=_block_dtype(policy, resolution, half))
+                           dtype=_block_dtype(policy, resolution, half), **clamp)
             if resolution > 4:
                 self.conv0_layers.append(StyleConvolution(
                     in_channels, channels, upsample=True, seed=seed_for(2 * index),
-                    name=f"conv0_{resolution}", **options))
+                    pad_once=self.pad_once, name=f"conv0_{resolution}", **options))
             self.conv1_layers.append(StyleConvolution(
                 channels, channels, seed=seed_for(2 * index + 1), name=f"conv1_{resolution}",
                 **options))
             self.torgb_layers.append(ToRGB(
                 channels, self.image_channels, fused_modconv=self.fused_modconv,
-                dtype=options["dtype"], name=f"torgb_{resolution}"))
+                dtype=options["dtype"], name=f"torgb_{resolution}", **clamp))
             in_channels = channels
         self.num_ws = 2 * len(self.resolutions)
 
@@ -535,6 +565,9 @@ class SynthesisNetwork(keras.layers.Layer):
             "noise_mode": self.noise_mode,
             "fused_modconv": self.fused_modconv,
             "seed": self.seed,
+            "pad_once": self.pad_once,
+            "conv_clamp": self.conv_clamp,
+            "clamp_float32": self.clamp_float32,
         }
 
 
@@ -558,6 +591,9 @@ def stylegan2_generator(
     fused_modconv="auto",
     seed=None,
     name="generator",
+    pad_once=True,
+    conv_clamp=CONV_CLAMP,
+    clamp_float32=True,
 ):
     """The StyleGAN2 generator: a functional model z (and label) -> mapping -> synthesis -> images.
 
@@ -575,6 +611,10 @@ def stylegan2_generator(
         truncation_psi, truncation_cutoff: truncation applied at inference (1: none).
         seed: seed of the per-pixel noise.
         name: the model's name.
+        pad_once: pad the upsampling convolutions as NVIDIA's code does (see
+            `StyleConvolution`); False only to rebuild a network trained before that.
+        conv_clamp, clamp_float32: clamp activations to +-conv_clamp (None: never), in
+            every dtype as NVIDIA's code does (False: in float16 only, as before).
 
     Returns:
         A `keras.Model` from `(latent_dim,)` (and `()` int labels) to images, about [-1, 1].
@@ -589,7 +629,8 @@ def stylegan2_generator(
     image_size = check_resolution(image_size)
     synthesis = SynthesisNetwork(
         image_size, image_channels, w_dim, channel_base, channel_max, num_fp16_res,
-        noise_mode, fused_modconv, seed, name="synthesis",
+        noise_mode, fused_modconv, seed, pad_once=pad_once, conv_clamp=conv_clamp,
+        clamp_float32=clamp_float32, name="synthesis",
     )
     mapping = MappingNetwork(
         latent_dim, w_dim, synthesis.num_ws, mapping_layers, num_classes,
@@ -650,6 +691,8 @@ def stylegan2_discriminator(
     mapping_layers=8,
     num_fp16_res=0,
     name="discriminator",
+    conv_clamp=CONV_CLAMP,
+    clamp_float32=True,
 ):
     """The StyleGAN2 discriminator (figure 7, "residual"), images (and labels) to one logit.
 
@@ -663,6 +706,8 @@ def stylegan2_discriminator(
         mapping_layers: dense layers of the label mapping (conditional only).
         num_fp16_res: blocks at the top resolutions in float16 under a mixed precision policy.
         name: the model's name.
+        conv_clamp, clamp_float32: as for `stylegan2_generator` (with clamp_float32 the 4x4
+            convolution is clamped too, as in NVIDIA's code).
 
     Returns:
         A functional `keras.Model` from images (and `()` int labels) to `(batch, 1)` logits.
@@ -684,18 +729,18 @@ def stylegan2_discriminator(
         return channels_at(resolution, channel_base, channel_max)
 
     images = keras.Input(shape=(image_size, image_size, image_channels), name="images")
-    x = EqualizedConv2D(channels(image_size), 1, activation="lrelu", conv_clamp=CONV_CLAMP,
+    clamp = dict(conv_clamp=conv_clamp, clamp_float32=clamp_float32)
+    x = EqualizedConv2D(channels(image_size), 1, activation="lrelu", **clamp,
                         dtype=_block_dtype(policy, image_size, half), name="fromrgb")(images)
     resolution = image_size
     while resolution > 4:
         dtype = _block_dtype(policy, resolution, half)
         gain = math.sqrt(0.5) if architecture == "resnet" else 1.0
         y = x
-        x = EqualizedConv2D(channels(resolution), 3, activation="lrelu", conv_clamp=CONV_CLAMP,
+        x = EqualizedConv2D(channels(resolution), 3, activation="lrelu", **clamp,
                             dtype=dtype, name=f"conv0_{resolution}")(x)
         x = EqualizedConv2D(channels(resolution // 2), 3, downsample=True, activation="lrelu",
-                            gain=gain, conv_clamp=CONV_CLAMP, dtype=dtype,
-                            name=f"conv1_{resolution}")(x)
+                            gain=gain, **clamp, dtype=dtype, name=f"conv1_{resolution}")(x)
         if architecture == "resnet":
             # The skip branch: 1x1, no bias, the same low-pass downsampling; sum / sqrt(2).
             y = EqualizedConv2D(channels(resolution // 2), 1, downsample=True, use_bias=False,
@@ -706,7 +751,9 @@ def stylegan2_discriminator(
     # Epilogue at 4x4, in float32.
     if mbstd_group_size:
         x = MinibatchStdDev(mbstd_group_size, dtype="float32", name="minibatch_stddev")(x)
-    x = EqualizedConv2D(channels(4), 3, activation="lrelu", dtype="float32", name="conv_4")(x)
+    epilogue_clamp = clamp if clamp_float32 else {}  # clamped before only in float16: never
+    x = EqualizedConv2D(channels(4), 3, activation="lrelu", **epilogue_clamp, dtype="float32",
+                        name="conv_4")(x)
     x = keras.layers.Flatten(dtype="float32")(x)
     x = EqualizedDense(channels(4), activation="lrelu", dtype="float32", name="dense_4")(x)
     if not num_classes:

@@ -120,8 +120,17 @@ def family_name_from_layers(model):
 
 
 def load(path, hint="a generator-*.keras file from a run folder"):
-    """Loads a .keras snapshot (see `sampling.load_snapshot`); returns (model, its family)."""
+    """Loads a .keras snapshot (see `sampling.load_snapshot`); returns (model, its family).
+
+    An NVIDIA StyleGAN2 pickle (`network-snapshot-000400.pkl`) or a named NVIDIA network
+    (`ffhq`, see `kerasgan convert --list`) is converted once and the cached copy loaded
+    (kerasgan/nvidia/networks.py).
+    """
+    from kerasgan.nvidia import networks
     from kerasgan.snapshots import sampling
+
+    if networks.is_network_source(path):
+        path = networks.converted_generator(path)
 
     model = sampling.load_snapshot(path, hint)
     return model, family_of(model, path)

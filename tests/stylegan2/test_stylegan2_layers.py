@@ -99,3 +99,58 @@ def test_minibatch_standard_deviation_matches_numpy():
     expected = np.sqrt(groups.var(axis=0) + 1e-8).mean(axis=(1, 2, 3))  # (2,)
     for image in range(8):
         np.testing.assert_allclose(y[image, :, :, 6], expected[image % 2], rtol=1e-5)
+
+
+def test_upsampling_pads_as_nvidia_in_new_networks_and_as_before_in_old_snapshots():
+    from kerasgan.models.stylegan2_networks import StyleConvolution, stylegan2_generator
+
+    generator = stylegan2_generator(32, 3, latent_dim=8, w_dim=8, mapping_layers=1,
+                                    channel_base=64, channel_max=8)
+    assert generator.get_layer("synthesis").conv0_layers[0].pad_once
+    layer = StyleConvolution(4, 4, resolution=8, upsample=True, pad_once=True)
+    x = np.random.RandomState(0).randn(2, 4, 4, 4).astype("float32")
+    w = np.random.RandomState(1).randn(2, 8).astype("float32")
+    new = np.asarray(layer([x, w]))
+    # A config saved before `pad_once` existed has no such key: it rebuilds the old padding.
+    config = layer.get_config()
+    del config["pad_once"]
+    old_layer = StyleConvolution.from_config(config)
+    assert not old_layer.pad_once
+    old_layer([x, w])
+    old_layer.set_weights(layer.get_weights())
+    old = np.asarray(old_layer([x, w]))
+    # The two differ only where the convolution reaches past the filtered image's edge.
+    np.testing.assert_allclose(new[:, 1:-1, 1:-1], old[:, 1:-1, 1:-1], atol=1e-5)
+    assert np.abs(new - old).max() > 1e-3
+
+
+def test_float32_clamping_is_new_and_old_snapshots_keep_float16_only_clamping():
+    from kerasgan.models.stylegan2_layers import EqualizedConv2D
+    from kerasgan.models.stylegan2_networks import SynthesisNetwork, ToRGB, stylegan2_generator
+
+    generator = stylegan2_generator(32, 3, latent_dim=8, w_dim=8, mapping_layers=1,
+                                    channel_base=64, channel_max=8)
+    synthesis = generator.get_layer("synthesis")
+    assert synthesis.clamp_float32 and synthesis.conv1_layers[0].clamp_float32
+    assert synthesis.torgb_layers[0].clamp_float32
+    # Configs saved before the keys existed rebuild float16-only clamping at 256.
+    config = synthesis.get_config()
+    for key in ("clamp_float32", "conv_clamp", "pad_once"):
+        del config[key]
+    old = SynthesisNetwork.from_config(config)
+    assert not old.clamp_float32 and old.conv_clamp == 256 and not old.pad_once
+    assert not old.conv1_layers[0].clamp_float32 and not old.torgb_layers[0].clamp_float32
+    for layer in (EqualizedConv2D(4, 3, conv_clamp=256.0), ToRGB(4, 3)):
+        config = layer.get_config()
+        config.pop("clamp_float32", None)
+        assert not type(layer).from_config(config).clamp_float32
+    # In float32 the new layers clamp at conv_clamp * gain, the old ones never.
+    x = np.full((1, 4, 4, 2), 10.0, "float32")
+    new = EqualizedConv2D(2, 1, conv_clamp=1.0, gain=0.5, clamp_float32=True)
+    old = EqualizedConv2D(2, 1, conv_clamp=1.0, gain=0.5)
+    new.build(x.shape)
+    old.build(x.shape)
+    new.kernel.assign(np.eye(2, dtype="float32")[None, None] * np.sqrt(2.0))
+    old.kernel.assign(new.kernel)
+    np.testing.assert_allclose(np.asarray(new(x)), 0.5)
+    np.testing.assert_allclose(np.asarray(old(x)), 5.0)

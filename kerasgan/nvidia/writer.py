@@ -1,0 +1,310 @@
+"""Writing pickles in the layout of NVIDIA's stylegan2-ada-pytorch snapshots, without PyTorch.
+
+The tests need NVIDIA-layout pickles of networks whose outputs NVIDIA's code computed
+(`tools/nvidia_reference.py` stores their tensors and settings in an `.npz`). A real
+NVIDIA pickle carries NVIDIA's source code, which this repository must not hold, so we
+write our own: the same globals (`_reconstruct_persistent_obj`, `_rebuild_tensor_v2`,
+`_rebuild_parameter`, `_load_from_bytes`, `OrderedDict`), the same module tree with the
+same class names and settings, each storage as the bytes of `torch.save`'s legacy format.
+The module source inside is a placeholder comment: nothing reads it.
+
+Example:
+
+```python
+write_network_pickle("net.pkl", {"G": ("G", g_kwargs, g_tensors), "D": ("D", d_kwargs, d_tensors)})
+```
+"""
+
+import collections
+import io
+import math
+import pickle
+import struct
+
+import numpy as np
+
+from kerasgan.nvidia.pickles import TORCH_LEGACY_MAGIC
+
+PICKLE_PROTOCOL = 3  # what Python 3.7 (NVIDIA's environment) wrote by default
+MODULE_SOURCE = "# a stand-in: kerasgan never runs the source code inside a network pickle\n"
+STORAGE_NAMES = {np.dtype("<f4"): "FloatStorage", np.dtype("<f2"): "HalfStorage",
+                 np.dtype("<i8"): "LongStorage"}
+
+
+class _Global:
+    """A global written by name (GLOBAL opcode): we never need the real object."""
+
+    def __init__(self, module, name):
+        self.module, self.name = module, name
+
+    def __call__(self, *unused):  # pickle insists that a reduce function be callable
+        raise TypeError("a stand-in for pickling only")
+
+
+class _Call:
+    """Pickles as `function(*arguments)`."""
+
+    def __init__(self, function, arguments):
+        self.function, self.arguments = function, tuple(arguments)
+
+    def __reduce__(self):
+        return (self.function, self.arguments)
+
+
+class _PersistentId:
+    """Pickles as a persistent id (BINPERSID), as torch.save refers to a storage."""
+
+    def __init__(self, saved_id):
+        self.saved_id = saved_id
+
+
+class _Pickler(pickle._Pickler):  # the Python pickler: its `save` can be extended
+    def save(self, obj, save_persistent_id=True):
+        if isinstance(obj, _Global):
+            if id(obj) in self.memo:
+                self.write(self.get(self.memo[id(obj)][0]))
+                return
+            self.write(pickle.GLOBAL + f"{obj.module}\n{obj.name}\n".encode("utf-8"))
+            self.memoize(obj)
+            return
+        if isinstance(obj, _PersistentId):
+            self.save(obj.saved_id)
+            self.write(pickle.BINPERSID)
+            return
+        super().save(obj, save_persistent_id)
+
+
+def _dumps(obj, protocol=PICKLE_PROTOCOL):
+    stream = io.BytesIO()
+    _Pickler(stream, protocol=protocol).dump(obj)
+    return stream.getvalue()
+
+
+RECONSTRUCT = _Global("torch_utils.persistence", "_reconstruct_persistent_obj")
+REBUILD_TENSOR = _Global("torch._utils", "_rebuild_tensor_v2")
+REBUILD_PARAMETER = _Global("torch._utils", "_rebuild_parameter")
+LOAD_FROM_BYTES = _Global("torch.storage", "_load_from_bytes")
+
+
+def storage_bytes(array):
+    """One storage in torch.save's legacy format: five small pickles, then the numbers."""
+    array = np.ascontiguousarray(array)
+    storage_type = _Global("torch", STORAGE_NAMES[array.dtype.newbyteorder("<")])
+    key = "0"
+    sizes = {"protocol_version": 1001, "little_endian": True,
+             "type_sizes": {"short": 2, "int": 4, "long": 4}}
+    parts = [
+        _dumps(TORCH_LEGACY_MAGIC, 2),
+        _dumps(1001, 2),
+        _dumps(sizes, 2),
+        _dumps(_PersistentId(("storage", storage_type, key, "cpu", array.size, None)), 2),
+        _dumps([key], 2),
+        struct.pack("<q", array.size),
+        array.astype(array.dtype.newbyteorder("<")).tobytes(),
+    ]
+    return b"".join(parts)
+
+
+def tensor(array, parameter=False):
+    """A torch tensor (or Parameter) as NVIDIA's pickles hold it."""
+    array = np.asarray(array, np.float32)
+    strides = []
+    step = 1
+    for size in reversed(array.shape):
+        strides.insert(0, step)
+        step *= size
+    rebuilt = _Call(REBUILD_TENSOR, (
+        _Call(LOAD_FROM_BYTES, (storage_bytes(array.reshape(-1)),)),
+        0, tuple(array.shape), tuple(strides), parameter, collections.OrderedDict(),
+    ))
+    if parameter:
+        return _Call(REBUILD_PARAMETER, (rebuilt, True, collections.OrderedDict()))
+    return rebuilt
+
+
+BUFFER_NAMES = ("resample_filter", "noise_const", "w_avg")
+
+
+def persistent_module(class_name, settings, tensors, children=(), init_kwargs=None):
+    """One persistent module: `_reconstruct_persistent_obj(meta)` with torch.nn.Module's state."""
+    state = {
+        "training": False,
+        "_parameters": collections.OrderedDict(
+            (name, tensor(value, parameter=True)) for name, value in tensors.items()
+            if name not in BUFFER_NAMES),
+        "_buffers": collections.OrderedDict(
+            (name, tensor(value)) for name, value in tensors.items() if name in BUFFER_NAMES),
+        "_non_persistent_buffers_set": set(),
+        "_backward_hooks": collections.OrderedDict(),
+        "_forward_hooks": collections.OrderedDict(),
+        "_forward_pre_hooks": collections.OrderedDict(),
+        "_state_dict_hooks": collections.OrderedDict(),
+        "_load_state_dict_pre_hooks": collections.OrderedDict(),
+        "_modules": collections.OrderedDict(children),
+        "_init_args": (),
+        "_init_kwargs": dict(init_kwargs or {}),
+        **settings,
+    }
+    meta = dict(type="class", version=4, module_src=MODULE_SOURCE, class_name=class_name,
+                state=state)
+    return _Call(RECONSTRUCT, (meta,))
+
+
+# ------------------------------------------------------------------ the networks' trees
+
+
+def _own(tensors, prefix):
+    """The tensors directly under `prefix` (not in sub-modules), by short name."""
+    return {name[len(prefix):]: value for name, value in tensors.items()
+            if name.startswith(prefix) and "." not in name[len(prefix):]}
+
+
+def _dense(tensors, prefix, activation="linear", lr_multiplier=1.0):
+    fan_in = tensors[prefix + "weight"].shape[1]
+    return persistent_module("FullyConnectedLayer", dict(
+        activation=activation, weight_gain=lr_multiplier / math.sqrt(fan_in),
+        bias_gain=lr_multiplier), _own(tensors, prefix))
+
+
+def _mapping(tensors, prefix, z_dim, c_dim, w_dim, num_ws, w_avg_beta):
+    children = []
+    if c_dim:
+        children.append(("embed", _dense(tensors, prefix + "embed.")))
+    names = {name.split(".")[0] for name in _strip(tensors, prefix)}
+    num_layers = len([name for name in names if name.startswith("fc")])
+    for index in range(num_layers):
+        children.append((f"fc{index}", _dense(tensors, f"{prefix}fc{index}.", "lrelu", 0.01)))
+    return persistent_module("MappingNetwork", dict(
+        z_dim=z_dim, c_dim=c_dim, w_dim=w_dim, num_ws=num_ws, num_layers=num_layers,
+        w_avg_beta=w_avg_beta), _own(tensors, prefix), children)
+
+
+def _strip(tensors, prefix):
+    return [name[len(prefix):] for name in tensors if name.startswith(prefix)]
+
+
+def generator_module(kwargs, tensors):
+    """NVIDIA's Generator tree from its constructor arguments and its state dict."""
+    resolution = kwargs["img_resolution"]
+    synthesis_kwargs = kwargs.get("synthesis_kwargs", {})
+    clamp = synthesis_kwargs.get("conv_clamp")
+    num_fp16_res = synthesis_kwargs.get("num_fp16_res", 0)
+    levels = int(math.log2(resolution))
+    fp16_from = max(2 ** (levels + 1 - num_fp16_res), 8)
+    resolutions = [2**level for level in range(2, levels + 1)]
+    blocks = []
+    for res in resolutions:
+        prefix = f"synthesis.b{res}."
+        layers = []
+        for conv in ("conv0", "conv1") if res > 4 else ("conv1",):
+            layer_prefix = f"{prefix}{conv}."
+            layers.append((conv, persistent_module("SynthesisLayer", dict(
+                resolution=res, up=2 if conv == "conv0" else 1, use_noise=True,
+                activation="lrelu", conv_clamp=clamp, padding=1, act_gain=math.sqrt(2.0)),
+                _own(tensors, layer_prefix),
+                [("affine", _dense(tensors, layer_prefix + "affine."))])))
+        in_channels = tensors[f"{prefix}torgb.weight"].shape[1]
+        layers.append(("torgb", persistent_module("ToRGBLayer", dict(
+            conv_clamp=clamp, weight_gain=1 / math.sqrt(in_channels)),
+            _own(tensors, prefix + "torgb."),
+            [("affine", _dense(tensors, prefix + "torgb.affine."))])))
+        blocks.append((f"b{res}", persistent_module("SynthesisBlock", dict(
+            in_channels=0 if res == 4 else tensors[f"{prefix}conv0.weight"].shape[1],
+            w_dim=kwargs["w_dim"], resolution=res, img_channels=kwargs["img_channels"],
+            is_last=res == resolution, architecture="skip", use_fp16=res >= fp16_from,
+            channels_last=False, num_conv=1 if res == 4 else 2, num_torgb=1),
+            _own(tensors, prefix), layers)))
+    num_ws = 2 * len(resolutions)
+    synthesis = persistent_module("SynthesisNetwork", dict(
+        w_dim=kwargs["w_dim"], img_resolution=resolution, img_resolution_log2=levels,
+        img_channels=kwargs["img_channels"], block_resolutions=resolutions, num_ws=num_ws),
+        {}, blocks)
+    mapping = _mapping(tensors, "mapping.", kwargs["z_dim"], kwargs["c_dim"], kwargs["w_dim"],
+                       num_ws, kwargs.get("mapping_kwargs", {}).get("w_avg_beta", 0.995))
+    settings = {key: kwargs[key] for key in ("z_dim", "c_dim", "w_dim", "img_resolution",
+                                             "img_channels")}
+    return persistent_module("Generator", dict(settings, num_ws=num_ws), {},
+                             [("synthesis", synthesis), ("mapping", mapping)], kwargs)
+
+
+def _conv(tensors, prefix, clamp, activation="lrelu", down=1):
+    kernel = tensors[prefix + "weight"].shape[-1]
+    return persistent_module("Conv2dLayer", dict(
+        activation=activation, up=1, down=down, conv_clamp=clamp, padding=kernel // 2,
+        act_gain=math.sqrt(2.0) if activation == "lrelu" else 1.0,
+        weight_gain=1 / math.sqrt(np.prod(tensors[prefix + "weight"].shape[1:]))),
+        _own(tensors, prefix))
+
+
+def discriminator_module(kwargs, tensors):
+    """NVIDIA's Discriminator tree from its constructor arguments and its state dict."""
+    resolution = kwargs["img_resolution"]
+    clamp = kwargs.get("conv_clamp")
+    architecture = kwargs.get("architecture", "resnet")
+    levels = int(math.log2(resolution))
+    fp16_from = max(2 ** (levels + 1 - kwargs.get("num_fp16_res", 0)), 8)
+    children = []
+    for res in [2**level for level in range(levels, 2, -1)]:
+        prefix = f"b{res}."
+        layers = []
+        if res == resolution:
+            layers.append(("fromrgb", _conv(tensors, prefix + "fromrgb.", clamp)))
+        layers.append(("conv0", _conv(tensors, prefix + "conv0.", clamp)))
+        layers.append(("conv1", _conv(tensors, prefix + "conv1.", clamp, down=2)))
+        if architecture == "resnet":
+            layers.append(("skip", _conv(tensors, prefix + "skip.", None, "linear", down=2)))
+        children.append((f"b{res}", persistent_module("DiscriminatorBlock", dict(
+            in_channels=0 if res == resolution else tensors[prefix + "conv0.weight"].shape[1],
+            resolution=res, img_channels=kwargs["img_channels"], architecture=architecture,
+            use_fp16=res >= fp16_from, channels_last=False), _own(tensors, prefix), layers)))
+    c_dim = kwargs["c_dim"]
+    cmap_dim = tensors["b4.out.weight"].shape[0] if c_dim else 0
+    if c_dim:
+        children.append(("mapping", _mapping(tensors, "mapping.", 0, c_dim, cmap_dim, None, None)))
+    epilogue = kwargs.get("epilogue_kwargs", {})
+    mbstd = persistent_module("MinibatchStdLayer", dict(
+        group_size=epilogue.get("mbstd_group_size", 4),
+        num_channels=epilogue.get("mbstd_num_channels", 1)), {})
+    children.append(("b4", persistent_module("DiscriminatorEpilogue", dict(
+        in_channels=tensors["b4.conv.weight"].shape[0], cmap_dim=cmap_dim, resolution=4,
+        img_channels=kwargs["img_channels"], architecture=architecture), {}, [
+            ("mbstd", mbstd),
+            ("conv", _conv(tensors, "b4.conv.", clamp)),
+            ("fc", _dense(tensors, "b4.fc.", "lrelu")),
+            ("out", _dense(tensors, "b4.out.")),
+        ])))
+    settings = dict(c_dim=c_dim, img_resolution=resolution, img_resolution_log2=levels,
+                    img_channels=kwargs["img_channels"],
+                    block_resolutions=[2**level for level in range(levels, 2, -1)])
+    return persistent_module("Discriminator", settings, {}, children, kwargs)
+
+
+def write_network_pickle(path, networks, training_set_kwargs=None):
+    """Writes a snapshot pickle: a dict of NVIDIA-layout networks, as NVIDIA's training does.
+
+    Args:
+        path: the file to write.
+        networks: {"G": (kind, kwargs, tensors), "D": ..., "G_ema": ...}, kind "G" or "D",
+            kwargs the network's constructor arguments, tensors its state dict (name -> array).
+        training_set_kwargs: stored as is (NVIDIA keeps the dataset's settings there).
+    """
+    builders = {"G": generator_module, "D": discriminator_module}
+    snapshot = {name: builders[kind](kwargs, tensors)
+                for name, (kind, kwargs, tensors) in networks.items()}
+    snapshot.update(augment_pipe=None, training_set_kwargs=training_set_kwargs)
+    with open(path, "wb") as file:
+        _Pickler(file, protocol=PICKLE_PROTOCOL).dump(snapshot)
+
+
+def networks_from_fixture(fixture):
+    """The `networks` argument of `write_network_pickle` from a reference `.npz`."""
+    import json
+
+    arrays = np.load(fixture) if isinstance(fixture, str) else fixture
+    networks = {}
+    for name, kind in (("G", "G"), ("D", "D"), ("G_ema", "G")):
+        kwargs = json.loads(str(arrays[f"kwargs/{kind}"]))
+        tensors = {key[len(name) + 1:]: arrays[key] for key in arrays.files
+                   if key.startswith(name + "/")}
+        networks[name] = (kind, kwargs, tensors)
+    return networks

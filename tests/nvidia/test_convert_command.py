@@ -1,0 +1,156 @@
+"""`kerasgan convert` and `--snapshot NETWORK.pkl`: files from an NVIDIA-layout pickle, named
+networks through a local server."""
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from kerasgan.cli import main
+from kerasgan.nvidia.convert import latents_for_seeds
+from kerasgan.nvidia.writer import networks_from_fixture, write_network_pickle
+from kerasgan.training import checkpoint
+
+FIXTURE = Path(__file__).parent / "fixtures" / "cifar32.npz"
+
+
+@pytest.fixture(scope="module")
+def cifar_arrays():
+    return np.load(FIXTURE)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # no request lines on stderr: the tests read it
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(cifar_arrays, tmp_path_factory):
+    """A 127.0.0.1 server holding the cifar32 networks where NVIDIA keeps cifar10.pkl."""
+    root = tmp_path_factory.mktemp("mirror")
+    folder = root / "stylegan2-ada-pytorch" / "pretrained"
+    folder.mkdir(parents=True)
+    write_network_pickle(folder / "cifar10.pkl", networks_from_fixture(cifar_arrays))
+    (folder / "metfaces.pkl").write_bytes(b"not a pickle at all")
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/", folder
+    server.shutdown()
+    server.server_close()
+
+
+def test_convert_writes_a_plain_keras_g_ema_and_a_checkpoint(cifar_arrays, tmp_path, capsys):
+    pickle_path = tmp_path / "network-snapshot-000000.pkl"
+    write_network_pickle(pickle_path, networks_from_fixture(cifar_arrays))
+    assert main(["convert", str(pickle_path), "--out", str(tmp_path / "out")]) == 0
+    assert "G_ema" in capsys.readouterr().out
+    generator = keras.models.load_model(tmp_path / "out" / "generator.keras")
+    expected = cifar_arrays["out/images_psi1"]
+    images = np.asarray(generator([cifar_arrays["in/z"], cifar_arrays["in/labels"]]))
+    assert np.abs(images - expected).max() < 1e-3
+    header = checkpoint.read_header(tmp_path / "out" / "checkpoint.npz")
+    assert set(header["networks"]) == {"generator", "discriminator"}
+    record = json.loads((tmp_path / "out" / "conversion.json").read_text())
+    assert record["generator"]["num_classes"] == 10 and record["generator"]["image_size"] == 32
+
+
+def test_seeds_draw_z_as_nvidias_generate_py():
+    z = latents_for_seeds([85, 265], 512)
+    assert z.shape == (2, 512) and z.dtype == np.float32
+    np.testing.assert_array_equal(z[1], np.random.RandomState(265).randn(512).astype("float32"))
+
+
+def test_list_names_the_networks(capsys):
+    assert main(["convert", "--list"]) == 0
+    listed = capsys.readouterr().out
+    for name in ("ffhq", "metfaces", "afhqcat", "cifar10", "ffhq256"):
+        assert f"  {name} " in listed
+
+
+def test_a_named_network_downloads_once_is_checked_and_converts(served, tmp_path, monkeypatch,
+                                                                cifar_arrays):
+    address, _ = served
+    monkeypatch.setenv("KERASGAN_NVIDIA_URL", address)
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    assert main(["convert", "cifar10", "--out", str(tmp_path / "out")]) == 0
+    downloaded = tmp_path / "cache" / "nvidia" / "downloads" / "cifar10.pkl"
+    assert downloaded.is_file()
+    generator = keras.models.load_model(tmp_path / "out" / "generator.keras")
+    images = np.asarray(generator([cifar_arrays["in/z"], cifar_arrays["in/labels"]]))
+    assert np.abs(images - cifar_arrays["out/images_psi1"]).max() < 1e-3
+
+
+def test_a_download_that_fails_its_check_is_deleted_and_one_sentence(served, tmp_path,
+                                                                     monkeypatch, capsys):
+    address, _ = served
+    monkeypatch.setenv("KERASGAN_NVIDIA_URL", address)
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    assert main(["convert", "metfaces", "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "failed its check" in error[0] and "deleted" in error[0]
+    assert not (tmp_path / "cache" / "nvidia" / "downloads" / "metfaces.pkl").exists()
+    assert not (tmp_path / "out" / "generator.keras").exists()
+
+
+def test_offline_is_one_sentence_naming_the_address(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KERASGAN_NVIDIA_URL", "http://127.0.0.1:9/")  # nothing listens there
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    assert main(["convert", "afhqcat", "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1
+    assert "http://127.0.0.1:9/stylegan2-ada-pytorch/pretrained/afhqcat.pkl" in error[0]
+    assert "pass the file" in error[0]
+
+
+def test_a_refused_pickle_writes_nothing(tmp_path, capsys):
+    import os
+    import pickle
+
+    class Attack:
+        def __reduce__(self):
+            return (os.system, (f"touch {tmp_path / 'marker'}",))
+
+    path = tmp_path / "evil.pkl"
+    path.write_bytes(pickle.dumps({"G": Attack()}))
+    assert main(["convert", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "ran nothing" in capsys.readouterr().err
+    assert not (tmp_path / "marker").exists() and not (tmp_path / "out").exists()
+
+
+def test_generate_draws_the_converted_snapshot(cifar_arrays, tmp_path):
+    pickle_path = tmp_path / "cifar.pkl"
+    write_network_pickle(pickle_path, networks_from_fixture(cifar_arrays))
+    assert main(["convert", str(pickle_path), "--out", str(tmp_path / "out")]) == 0
+    snapshot = str(tmp_path / "out" / "generator.keras")
+    assert main(["generate", "--snapshot", snapshot, "--seeds", "0-1", "--class", "3",
+                 "--trunc", "0.7", "--out", str(tmp_path / "two.png")]) == 0
+    assert (tmp_path / "two.png").stat().st_size > 0
+
+
+def test_snapshot_takes_a_pickle_and_a_named_network_converted_once(
+        served, cifar_arrays, tmp_path, monkeypatch, capsys):
+    address, folder = served
+    monkeypatch.setenv("KERASGAN_NVIDIA_URL", address)
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    pickle_path = str(folder / "cifar10.pkl")
+    for attempt, said in ((1, "Converted NVIDIA's network"), (2, "cached at")):
+        out = tmp_path / f"grid{attempt}.png"
+        assert main(["generate", "--snapshot", pickle_path, "--seeds", "0-1", "--class", "3",
+                     "--out", str(out)]) == 0
+        assert said in capsys.readouterr().err and out.stat().st_size > 0
+    # By name: downloaded through the local server, then the same cached conversion.
+    assert main(["generate", "--snapshot", "cifar10", "--seeds", "0", "--class", "1",
+                 "--out", str(tmp_path / "named.png")]) == 0
+    assert "cached at" in capsys.readouterr().err
+    converted = list((tmp_path / "cache" / "nvidia" / "converted").glob("*/generator.keras"))
+    assert len(converted) == 1
+    generator = keras.models.load_model(converted[0])
+    images = np.asarray(generator([cifar_arrays["in/z"], cifar_arrays["in/labels"]]))
+    assert np.abs(images - cifar_arrays["out/images_psi1"]).max() < 1e-3

@@ -1,0 +1,205 @@
+"""Reference numbers from NVIDIA's StyleGAN2 code, for kerasgan's conversion tests.
+
+Builds StyleGAN2 networks with NVIDIA's own code (stylegan2-ada-pytorch, from a local
+checkout you name) and its random initialisation, runs them, and writes one `.npz` per
+layout holding everything a test needs to check kerasgan's conversion without PyTorch
+and without NVIDIA's code:
+
+- the networks' tensors (`G/...`, `D/...`, `G_ema/...`, as their state dicts name them),
+- their constructor arguments (`kwargs/G`, `kwargs/D` as JSON),
+- the inputs: z, the class labels (one-hot c), the truncation settings,
+- NVIDIA's outputs: images at psi 1, psi 0.7 and psi 0.7 with a cutoff (noise mode
+  "const": the stored noise buffers), the ws of each, and D's logits for the psi-1 images.
+
+Parameters NVIDIA initialises to zero (biases, noise strengths, the average w) are set to
+small seeded random numbers, so that a mistake in how any of them is used shows in the
+images. Every network runs in float32 (`force_fp32=True` for NVIDIA's float16 layers,
+whose clamp to +-conv_clamp NVIDIA applies in float32 too); the layouts and code paths
+are what the fixtures pin, so their channel counts are narrow and the files small.
+
+Usage (a separate environment with PyTorch; CPU is enough, NVIDIA's custom ops fall back
+to their reference implementations):
+
+    python -m venv venv-torch && venv-torch/bin/pip install torch numpy click requests scipy pillow
+    git clone https://github.com/NVlabs/stylegan2-ada-pytorch /tmp/nvidia
+    venv-torch/bin/python tools/nvidia_reference.py --nvidia-repo /tmp/nvidia \
+        --out tests/nvidia/fixtures
+
+With `--pickle-dir DIR` it also writes NVIDIA's own pickles (`pickle.dump` of G, D, G_ema as
+its training loop does), to check kerasgan's reader on real files by hand; those embed
+NVIDIA's source code and are not committed.
+"""
+
+import argparse
+import copy
+import json
+import os
+import pickle
+import sys
+
+import numpy as np
+
+# name: (generator kwargs, discriminator kwargs, batch, batch of the truncated images)
+LAYOUTS = {
+    # The `cifar` config: conditional, 2 mapping layers, no D residuals, minibatch-stddev
+    # group 32, float16 in the top 4 resolutions with conv_clamp 256 (every resolution at 32 px).
+    "cifar32": (
+        dict(z_dim=32, c_dim=10, w_dim=32, img_resolution=32, img_channels=3,
+             mapping_kwargs=dict(num_layers=2),
+             synthesis_kwargs=dict(channel_base=1024, channel_max=32, num_fp16_res=4,
+                                   conv_clamp=256)),
+        dict(c_dim=10, img_resolution=32, img_channels=3, architecture="orig",
+             channel_base=1024, channel_max=32, num_fp16_res=4, conv_clamp=256,
+             epilogue_kwargs=dict(mbstd_group_size=32)),
+        4, 4,
+    ),
+    # NVIDIA's defaults at 64 px: 8 mapping layers, residual D, group 4, float32 only.
+    "plain64": (
+        dict(z_dim=32, c_dim=0, w_dim=32, img_resolution=64, img_channels=3,
+             mapping_kwargs=dict(num_layers=8),
+             synthesis_kwargs=dict(channel_base=512, channel_max=32)),
+        dict(c_dim=0, img_resolution=64, img_channels=3, channel_base=512, channel_max=32,
+             epilogue_kwargs=dict(mbstd_group_size=4)),
+        4, 4,
+    ),
+    # The `paper256` config: 8 mapping layers, group 8, float16 in the top 4 resolutions
+    # (32 to 256 px) with conv_clamp 256.
+    "paper256": (
+        dict(z_dim=32, c_dim=0, w_dim=32, img_resolution=256, img_channels=3,
+             mapping_kwargs=dict(num_layers=8),
+             synthesis_kwargs=dict(channel_base=1024, channel_max=32, num_fp16_res=4,
+                                   conv_clamp=256)),
+        dict(c_dim=0, img_resolution=256, img_channels=3, channel_base=1024, channel_max=32,
+             num_fp16_res=4, conv_clamp=256, epilogue_kwargs=dict(mbstd_group_size=8)),
+        2, 1,
+    ),
+    # A clamp low enough to act on float32 activations: NVIDIA clamps whatever the dtype,
+    # at conv_clamp * gain (the residual branches' sqrt(0.5) included).
+    "clamp32": (
+        dict(z_dim=16, c_dim=0, w_dim=16, img_resolution=32, img_channels=3,
+             mapping_kwargs=dict(num_layers=2),
+             synthesis_kwargs=dict(channel_base=256, channel_max=16, conv_clamp=0.5)),
+        dict(c_dim=0, img_resolution=32, img_channels=3, channel_base=256, channel_max=16,
+             conv_clamp=0.5, epilogue_kwargs=dict(mbstd_group_size=2)),
+        2, 2,
+    ),
+}
+TRUNCATION_PSI = 0.7
+TRUNCATION_CUTOFF = 4
+
+
+def perturb_zero_initialised(module, generator):
+    """Gives the parameters NVIDIA starts at zero (or one) small random values, seeded."""
+    import torch
+
+    with torch.no_grad():
+        for name, tensor in module.named_parameters():
+            if name.endswith("bias") or name.endswith("noise_strength"):
+                tensor.add_(0.1 * torch.randn(tensor.shape, generator=generator))
+        for name, tensor in module.named_buffers():
+            if name.endswith("w_avg"):
+                tensor.copy_(0.5 * torch.randn(tensor.shape, generator=generator))
+
+
+def state_arrays(prefix, module):
+    """Every parameter and buffer of a module as float32 NumPy arrays, keyed `prefix/name`."""
+    arrays = {}
+    for name, tensor in list(module.named_parameters()) + list(module.named_buffers()):
+        arrays[f"{prefix}/{name}"] = tensor.detach().cpu().numpy().astype(np.float32)
+    return arrays
+
+
+def make_layout(name, seed):
+    import torch
+    from training import networks
+
+    g_kwargs, d_kwargs, batch, truncated_batch = LAYOUTS[name]
+    torch.manual_seed(seed)
+    generator_module = networks.Generator(**copy.deepcopy(g_kwargs)).eval()
+    discriminator = networks.Discriminator(**copy.deepcopy(d_kwargs)).eval()
+    numbers = torch.Generator().manual_seed(seed + 1)
+    perturb_zero_initialised(generator_module, numbers)
+    perturb_zero_initialised(discriminator, numbers)
+    # G_ema: a copy of G with its own (slightly different) weights, as after training.
+    generator_ema = copy.deepcopy(generator_module).eval()
+    with torch.no_grad():
+        for tensor in generator_ema.parameters():
+            tensor.add_(0.05 * torch.randn(tensor.shape, generator=numbers))
+
+    rng = np.random.RandomState(seed)
+    z = rng.randn(batch, g_kwargs["z_dim"]).astype(np.float32)
+    labels = np.arange(batch) % max(g_kwargs["c_dim"], 1)
+    c = np.zeros((batch, g_kwargs["c_dim"]), np.float32)
+    if g_kwargs["c_dim"]:
+        c[np.arange(batch), labels] = 1.0
+    z_t, c_t = torch.from_numpy(z), torch.from_numpy(c)
+
+    outputs = {}
+    with torch.no_grad():
+        settings = {
+            "psi1": dict(truncation_psi=1.0),
+            "psi07": dict(truncation_psi=TRUNCATION_PSI),
+            "psi07_cutoff": dict(truncation_psi=TRUNCATION_PSI,
+                                 truncation_cutoff=TRUNCATION_CUTOFF),
+        }
+        for key, truncation in settings.items():
+            count = batch if key == "psi1" else truncated_batch
+            ws = generator_ema.mapping(z_t[:count], c_t[:count], **truncation)
+            images = generator_ema.synthesis(ws, noise_mode="const", force_fp32=True)
+            outputs[f"ws_{key}"] = ws.numpy()
+            outputs[f"images_{key}"] = images.permute(0, 2, 3, 1).numpy()  # NHWC, as kerasgan
+        # D judges G_ema's psi-1 images (NCHW for NVIDIA).
+        images = torch.from_numpy(outputs["images_psi1"]).permute(0, 3, 1, 2).contiguous()
+        outputs["d_logits"] = discriminator(images, c_t, force_fp32=True).numpy()
+        # G (not only G_ema) converts too: its psi-1 images.
+        g_images = generator_module(z_t[:truncated_batch], c_t[:truncated_batch],
+                                    noise_mode="const", force_fp32=True)
+        outputs["g_images_psi1"] = g_images.permute(0, 2, 3, 1).numpy()
+
+    arrays = {
+        **state_arrays("G", generator_module),
+        **state_arrays("D", discriminator),
+        **state_arrays("G_ema", generator_ema),
+        **{f"out/{key}": value.astype(np.float32) for key, value in outputs.items()},
+        "in/z": z,
+        "in/c": c,
+        "in/labels": labels.astype(np.int32),
+        "in/truncation_psi": np.float32(TRUNCATION_PSI),
+        "in/truncation_cutoff": np.int32(TRUNCATION_CUTOFF),
+        "kwargs/G": np.array(json.dumps(g_kwargs)),
+        "kwargs/D": np.array(json.dumps(d_kwargs)),
+    }
+    networks_made = dict(G=generator_module, D=discriminator, G_ema=generator_ema)
+    return arrays, networks_made
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nvidia-repo", required=True,
+                        help="a local checkout of NVlabs/stylegan2-ada-pytorch")
+    parser.add_argument("--out", required=True, help="folder for the .npz files")
+    parser.add_argument("--layouts", default=",".join(LAYOUTS),
+                        help=f"comma-separated, of {', '.join(LAYOUTS)}")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--pickle-dir", default=None,
+                        help="also write NVIDIA's own pickles here (not for committing)")
+    args = parser.parse_args(argv)
+    if not os.path.isfile(os.path.join(args.nvidia_repo, "training", "networks.py")):
+        parser.error(f"{args.nvidia_repo} is not a stylegan2-ada-pytorch checkout "
+                     "(no training/networks.py).")
+    sys.path.insert(0, os.path.abspath(args.nvidia_repo))
+    os.makedirs(args.out, exist_ok=True)
+    for name in args.layouts.split(","):
+        arrays, networks_made = make_layout(name, args.seed)
+        path = os.path.join(args.out, f"{name}.npz")
+        np.savez_compressed(path, **arrays)
+        print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB")
+        if args.pickle_dir:
+            os.makedirs(args.pickle_dir, exist_ok=True)
+            with open(os.path.join(args.pickle_dir, f"{name}.pkl"), "wb") as file:
+                pickle.dump(dict(networks_made, augment_pipe=None,
+                                 training_set_kwargs=None), file)
+
+
+if __name__ == "__main__":
+    main()
