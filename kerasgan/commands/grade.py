@@ -123,6 +123,7 @@ def run_starter(args):
 
 
 def run_one(args):
+    from kerasgan.grading import sandbox
     from kerasgan.grading.grader import default_limits, grade_submission, write_results
     from kerasgan.grading.assignments import get_assignment
 
@@ -132,8 +133,10 @@ def run_one(args):
     if args.report:
         files.check_output_file(args.report, "--report")
     limits = default_limits(assignment, args.time_limit, args.memory_limit, threads=_cores())
-    graded = grade_submission(assignment, args.submission, data_path=args.data, limits=limits)
-    write_results(graded, args.out, report_path=args.report)
+    # SIGTERM or Ctrl-C while grading ends the sandbox and removes its folder first.
+    with sandbox.stop_sandboxes_on_signals():
+        graded = grade_submission(assignment, args.submission, data_path=args.data, limits=limits)
+        write_results(graded, args.out, report_path=args.report)
     for number, result in enumerate(graded.results, start=1):
         mark = "passed" if result.passed else "FAILED"
         print(f"{number:2d}. {result.score:4g} / {result.max_score:<4g} {mark:6s}  {result.title}")
@@ -147,21 +150,23 @@ def run_one(args):
 
 
 def run_batch(args):
+    from kerasgan.grading import sandbox
     from kerasgan.grading.batch import grade_batch
 
     files.check_output_file(args.gradebook, "--gradebook")
     if args.reports:
         files.check_output_folder(args.reports, "--reports")
-    outcomes = grade_batch(
-        args.assignment,
-        args.folder,
-        args.gradebook,
-        reports_folder=args.reports,
-        data_path=args.data,
-        workers=args.workers,
-        seconds=args.time_limit,
-        memory_gb=args.memory_limit,
-    )
+    with sandbox.stop_sandboxes_on_signals():
+        outcomes = grade_batch(
+            args.assignment,
+            args.folder,
+            args.gradebook,
+            reports_folder=args.reports,
+            data_path=args.data,
+            workers=args.workers,
+            seconds=args.time_limit,
+            memory_gb=args.memory_limit,
+        )
     graded = [outcome for outcome in outcomes if outcome[1] is not None]
     print(f"Graded {len(graded)} of {len(outcomes)} submissions; wrote {args.gradebook}")
     return 0 if len(graded) == len(outcomes) else 1

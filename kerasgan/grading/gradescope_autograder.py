@@ -192,7 +192,10 @@ def main(argv=None):
     parser.add_argument("--submission-dir", required=True, help="where Gradescope put the files")
     parser.add_argument("--results", required=True, help="the results.json to write")
     args = parser.parse_args(argv)
-    results = run_gradescope(args.config, args.submission_dir, args.results)
+    from kerasgan.grading import sandbox
+
+    with sandbox.stop_sandboxes_on_signals():
+        results = run_gradescope(args.config, args.submission_dir, args.results)
     print(f"Score: {results['score']:g}; results written to {args.results}")
     return 0
 
