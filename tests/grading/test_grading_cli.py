@@ -123,7 +123,8 @@ def bad_data_files(folder, mnist_npz):
 def test_make_autograder_refuses_bad_data_in_one_sentence(tmp_path, capsys, mnist_npz):
     for description, path, words in bad_data_files(tmp_path, mnist_npz):
         out = tmp_path / f"{path.stem}.zip"
-        status = main(["grade", "make-autograder", "dcgan-mnist", "-o", str(out), "--data", str(path)])
+        arguments = ["grade", "make-autograder", "dcgan-mnist", "-o", str(out), "--data", str(path)]
+        status = main(arguments)
         error = capsys.readouterr().err
         assert status == 2, description
         assert error.startswith("kerasgan: error: ") and words in error, (description, error)

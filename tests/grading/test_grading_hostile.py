@@ -10,6 +10,7 @@ there); the memory bomb runs alone under a lower memory limit.
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,30 @@ def test_memory_bomb_is_stopped_by_the_memory_limit(tmp_path, mnist_npz):
     results = write_results(graded, tmp_path / "results.json")
     assert results["score"] == 0
     assert os.path.getsize(tmp_path / "results.json") > 0
+
+
+def test_report_of_a_todo_gives_the_reason_first_and_folds_the_rest(hostile_batch):
+    from kerasgan.grading.report import FRAMEWORK_LINE, split_framework_lines
+
+    report = (hostile_batch["reports"] / "starter.md").read_text()
+    sections = report.split("\n### ")[1:]
+    assert len(sections) == len(ASSIGNMENT.checks)
+    for section in sections:
+        first_line = section.split("\n\n")[1]
+        assert first_line.startswith("Not graded: ") and "is still a TODO" in first_line, section
+    assert "Not graded: make_generator is still a TODO (it raises NotImplementedError)." in report
+    # Outside the folded blocks: no line from the grader's own files.
+    unfolded = re.sub(r"<details>.*?</details>", "", report, flags=re.S)
+    grader_files = ("harness.py", "probes.py", "probe_tools.py", "stand_ins.py", "site-packages")
+    for grader_file in grader_files:
+        assert grader_file not in unfolded, grader_file
+    # Inside them, only the student's own frames.
+    assert "submission.py" in report and "harness.py" not in report
+    # TensorFlow's start-up lines are in the environment note, not in what the student printed.
+    _, framework = split_framework_lines(hostile_batch["graded"]["starter"].child_output)
+    assert framework, "TensorFlow printed nothing at start-up: the test shows nothing"
+    printed = report.split("## What the submission printed")[1:] or [""]
+    printed = printed[0].split("\n## ")[0]
+    assert not any(FRAMEWORK_LINE.match(line) for line in printed.splitlines())
+    environment = report.split("## Environment")[1]
+    assert framework.splitlines()[0] in environment

@@ -96,7 +96,7 @@ def test_double_fork_daemon_cannot_change_what_grade_run_printed(tmp_path, mnist
     assert done.returncode == 0, done.stderr[-2000:]
     printed = float(re.search(r"Score: (\S+) / 100", done.stdout).group(1))
     assert "DAEMON STARTED 0" in report.read_text()  # the daemon did start, inside the sandbox
-    # Long after the daemon's first try (it writes every 0.2 s): the files still say what was printed.
+    # Long after the daemon's first try (it writes every 0.2 s): the files hold what was printed.
     time.sleep(5)
     assert processes_running_with(DAEMON_MARKER) == []
     assert json.loads(results.read_text())["score"] == printed == 0
@@ -105,7 +105,7 @@ def test_double_fork_daemon_cannot_change_what_grade_run_printed(tmp_path, mnist
 
 @pytest.fixture(scope="module")
 def attacked_batch(tmp_path_factory, mnist_npz):
-    """A batch with the daemon, the vandal and the snoop beside two classmates, a secret in the env."""
+    """The daemon, the vandal and the snoop graded beside two classmates, a secret in the env."""
     from kerasgan.grading.batch import grade_batch
 
     root = tmp_path_factory.mktemp("attacked")
@@ -184,7 +184,8 @@ def test_classmates_files_and_grades_are_untouched(attacked_batch):
 def test_the_graders_environment_is_out_of_reach(attacked_batch):
     secret = attacked_batch["secret"]
     seen = attacked_batch["graded"]["snoop"].child_output
-    assert "SNOOP FOUND" in seen and "'own'" in seen and "'1/environ'" in seen  # it read what it could
+    # It read what it could: its own environment, and that of process 1 in its namespace.
+    assert "SNOOP FOUND" in seen and "'own'" in seen and "'1/environ'" in seen
     assert secret not in seen
     for path in attacked_batch["reports"].iterdir():
         if path.is_file():
@@ -204,9 +205,13 @@ def test_a_stopped_grader_leaves_no_process_and_no_folder(tmp_path, mnist_npz, v
     stalling = HOSTILE / "sleeps_with_daemon.py"
     folder = copy_submissions([("a", stalling), ("b", stalling)], tmp_path / "in")
     if verb == "run":
-        command = kerasgan_command("run", "dcgan-mnist", folder / "a.py", "--out", tmp_path / "r.json")
+        command = kerasgan_command(
+            "run", "dcgan-mnist", folder / "a.py", "--out", tmp_path / "r.json"
+        )
     else:
-        command = kerasgan_command("batch", "dcgan-mnist", folder, "--gradebook", tmp_path / "g.csv")
+        command = kerasgan_command(
+            "batch", "dcgan-mnist", folder, "--gradebook", tmp_path / "g.csv"
+        )
         command += ["--workers", "2"]
     command += ["--data", str(mnist_npz), "--time-limit", "300"]
     children = 1 if verb == "run" else 2
