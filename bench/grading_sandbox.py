@@ -85,6 +85,8 @@ def main():
         for name in compared:
             results[name].append(grading(name, args.data))
     for name, runs in results.items():
+        if not runs:
+            continue
         walls, cpus = zip(*runs)
         print(
             f"dcgan-mnist reference, {name:14s}: {statistics.median(walls):5.1f} s wall, "
