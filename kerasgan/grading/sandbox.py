@@ -64,6 +64,9 @@ OUTPUT_TAIL_CHARACTERS = 4000
 # Where the child's folder appears inside a bubblewrap sandbox (its working directory and HOME).
 SANDBOX_FOLDER = "/grading"
 
+# Where pip installs packages: such a folder is bound even when kerasgan is installed there.
+PACKAGE_FOLDERS = ("site-packages", "dist-packages")
+
 # The isolations, strongest first; `isolation()` picks the first that works here.
 ISOLATIONS = ("bubblewrap", "pid-namespace", "process-group")
 
@@ -277,8 +280,10 @@ def python_paths():
     The prefixes of the interpreter and of the virtual environment, and the
     entries of `sys.path` that Python itself put there (site-packages, paths
     from .pth files), each with the real path behind its links. Entries from
-    PYTHONPATH are left out (`python -I` ignores them), and so is any folder
-    holding kerasgan: the child does not import the grader's code.
+    PYTHONPATH are left out (`python -I` ignores them), and so is a source
+    checkout holding kerasgan (an editable install's folder, which may hold a
+    teacher's tests): the child does not import the grader's code. A
+    site-packages folder stays, kerasgan or not: NumPy and TensorFlow are there.
     """
     from_environment = {
         os.path.realpath(entry)
@@ -291,7 +296,8 @@ def python_paths():
     for entry in sys.path:
         if not entry or os.path.realpath(entry) in from_environment:
             continue
-        if os.path.isfile(os.path.join(entry, "kerasgan", "__init__.py")):
+        package_folder = os.path.basename(os.path.normpath(entry)) in PACKAGE_FOLDERS
+        if not package_folder and os.path.isfile(os.path.join(entry, "kerasgan", "__init__.py")):
             continue
         candidates.append(entry)
     paths = []

@@ -244,3 +244,16 @@ def test_grading_without_a_sandbox_says_so(tmp_path, monkeypatch, mnist_npz):
     assert graded.isolation == "process-group"
     output = gradescope.results_json(graded)["output"]
     assert "Graded without a full sandbox" in output and "bubblewrap" in output
+
+
+def test_the_sandbox_binds_site_packages_but_not_a_checkout_of_kerasgan(tmp_path, monkeypatch):
+    installed = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
+    checkout = tmp_path / "course"
+    for folder in (installed, checkout):
+        (folder / "kerasgan").mkdir(parents=True)
+        (folder / "kerasgan" / "__init__.py").write_text("")
+    monkeypatch.setattr(sys, "path", [*sys.path, str(installed), str(checkout)])
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    paths = sandbox.python_paths()
+    assert str(installed) in paths and str(checkout) not in paths
+    assert sys.prefix in paths
