@@ -25,9 +25,10 @@ from kerasgan import files, images
 from kerasgan.grading import sandbox
 
 # Lines TensorFlow and its libraries print when they start, whatever the student wrote:
-# absl's C++ log ("E0000 00:00:1796644433.79 2 cuda_platform.cc:52] ..."), and its notes.
+# absl's C++ log ("E0000 00:00:1796644433.791 2 cuda_platform.cc:52] ...": before absl is set
+# up, the seconds field holds the whole Unix time), and its notes.
 FRAMEWORK_LINE = re.compile(
-    r"^(?:[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]"
+    r"^(?:[IWEF]\d{4} \d+:\d+:[\d.]+\s+\d+ \S+:\d+\]"
     r"|WARNING: All log messages before absl::InitializeLog\(\) is called"
     r"|To enable the following instructions: .* rebuild TensorFlow"
     r"|WARNING:tensorflow:"

@@ -200,5 +200,7 @@ def test_report_of_a_todo_gives_the_reason_first_and_folds_the_rest(hostile_batc
     printed = report.split("## What the submission printed")[1:] or [""]
     printed = printed[0].split("\n## ")[0]
     assert not any(FRAMEWORK_LINE.match(line) for line in printed.splitlines())
+    # Whatever the pattern: no line of absl's C++ log ("E0000 00:00:... cuda_platform.cc:52] ...").
+    assert not re.search(r"^[IWEF]\d{4} \S+\s+\d+ \S+\.cc:\d+\]", printed, re.M), printed
     environment = report.split("## Environment")[1]
     assert framework.splitlines()[0] in environment
