@@ -10,12 +10,22 @@ examples:
   kerasgan grade batch dcgan-mnist submissions/ --gradebook grades.csv --workers 2
   kerasgan grade make-autograder dcgan-mnist -o autograder.zip --data mnist_subset.npz
 
-Each submission runs in its own process with a time and a memory limit; top-level
-training code, notebook magics and shell escapes are not run.
-Assignments: dcgan-mnist, cgan-mnist, cgan-cifar10, pix2pix.
+Each submission runs in a sandbox (bubblewrap where installed: its own processes,
+files and no network) with a time and a memory limit; top-level training code,
+notebook magics and shell escapes are not run.
 """
 
 from kerasgan import files
+
+
+def _examples():
+    """The examples, then every assignment of the table with its title."""
+    from kerasgan.grading.assignments import assignment_names, get_assignment
+
+    listed = "\n".join(
+        f"  {name:16s}{get_assignment(name).title}" for name in assignment_names()
+    )
+    return f"{EXAMPLES}\nassignments:\n{listed}\n"
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 
@@ -27,7 +37,7 @@ def add_arguments(parser):
         "starter",
         help="print an assignment's starter file",
         description="Print the starter file " "students fill in.",
-        epilog=EXAMPLES,
+        epilog=_examples(),
         formatter_class=parser.formatter_class,
     )
     starter.add_argument("assignment", help="assignment name, e.g. dcgan-mnist")
@@ -37,7 +47,7 @@ def add_arguments(parser):
         "run",
         help="grade one .py or .ipynb submission",
         description="Grade one submission.",
-        epilog=EXAMPLES,
+        epilog=_examples(),
         formatter_class=parser.formatter_class,
     )
     run.add_argument("assignment", help="assignment name, e.g. dcgan-mnist")
@@ -55,7 +65,7 @@ def add_arguments(parser):
         "batch",
         help="grade a folder of submissions into a gradebook CSV",
         description="Grade every .py/.ipynb in a folder (or one per sub-folder), in parallel.",
-        epilog=EXAMPLES,
+        epilog=_examples(),
         formatter_class=parser.formatter_class,
     )
     batch.add_argument("assignment", help="assignment name, e.g. dcgan-mnist")
@@ -77,7 +87,7 @@ def add_arguments(parser):
         "make-autograder",
         help="write the Gradescope autograder zip",
         description="Write a Gradescope autograder zip (setup.sh + run_autograder).",
-        epilog=EXAMPLES,
+        epilog=_examples(),
         formatter_class=parser.formatter_class,
     )
     package.add_argument("assignment", help="assignment name, e.g. dcgan-mnist")
@@ -123,6 +133,7 @@ def run_starter(args):
 
 
 def run_one(args):
+    from kerasgan.grading import sandbox
     from kerasgan.grading.grader import default_limits, grade_submission, write_results
     from kerasgan.grading.assignments import get_assignment
 
@@ -132,8 +143,10 @@ def run_one(args):
     if args.report:
         files.check_output_file(args.report, "--report")
     limits = default_limits(assignment, args.time_limit, args.memory_limit, threads=_cores())
-    graded = grade_submission(assignment, args.submission, data_path=args.data, limits=limits)
-    write_results(graded, args.out, report_path=args.report)
+    # SIGTERM or Ctrl-C while grading ends the sandbox and removes its folder first.
+    with sandbox.stop_sandboxes_on_signals():
+        graded = grade_submission(assignment, args.submission, data_path=args.data, limits=limits)
+        write_results(graded, args.out, report_path=args.report)
     for number, result in enumerate(graded.results, start=1):
         mark = "passed" if result.passed else "FAILED"
         print(f"{number:2d}. {result.score:4g} / {result.max_score:<4g} {mark:6s}  {result.title}")
@@ -147,21 +160,23 @@ def run_one(args):
 
 
 def run_batch(args):
+    from kerasgan.grading import sandbox
     from kerasgan.grading.batch import grade_batch
 
     files.check_output_file(args.gradebook, "--gradebook")
     if args.reports:
         files.check_output_folder(args.reports, "--reports")
-    outcomes = grade_batch(
-        args.assignment,
-        args.folder,
-        args.gradebook,
-        reports_folder=args.reports,
-        data_path=args.data,
-        workers=args.workers,
-        seconds=args.time_limit,
-        memory_gb=args.memory_limit,
-    )
+    with sandbox.stop_sandboxes_on_signals():
+        outcomes = grade_batch(
+            args.assignment,
+            args.folder,
+            args.gradebook,
+            reports_folder=args.reports,
+            data_path=args.data,
+            workers=args.workers,
+            seconds=args.time_limit,
+            memory_gb=args.memory_limit,
+        )
     graded = [outcome for outcome in outcomes if outcome[1] is not None]
     print(f"Graded {len(graded)} of {len(outcomes)} submissions; wrote {args.gradebook}")
     return 0 if len(graded) == len(outcomes) else 1

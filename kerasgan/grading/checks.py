@@ -51,12 +51,15 @@ class Check:
         title: what a student reads in Gradescope, e.g. "Generator output stays in [-1, 1]".
         points: the check's weight.
         function: `function(outputs, context) -> Verdict`.
+        judges: the student functions whose points these are (usually one): a TODO or an
+            error in any other function must not cost them (see child/stand_ins.py).
     """
 
     name: str
     title: str
     points: float
     function: object
+    judges: tuple = ()
 
 
 @dataclasses.dataclass

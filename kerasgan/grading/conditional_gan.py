@@ -82,18 +82,21 @@ def checks(image_shape, with_quality):
             "make_generator: another label gives another image",
             10,
             gan_checks.generator_uses_labels,
+            judges=("make_generator",),
         ),
         Check(
             "discriminator_output",
             "make_discriminator: one float32 logit per image, shaped (N, 1)",
             points.get("discriminator_output", 10),
             gan_checks.discriminator_output,
+            judges=("make_discriminator",),
         ),
         Check(
             "discriminator_uses_labels",
             "make_discriminator: judges the label as well as the image",
             10,
             gan_checks.discriminator_uses_labels,
+            judges=("make_discriminator",),
         ),
         *gan_checks.loss_checks(generator_points=points.get("generator_loss", 10)),
         *gan_checks.step_checks(),
@@ -102,6 +105,7 @@ def checks(image_shape, with_quality):
             "train_step: over a short run on real images, the discriminator's loss falls",
             5,
             gan_checks.losses_fall,
+            judges=("train_step",),
         ),
     ]
     if with_quality:
@@ -111,6 +115,7 @@ def checks(image_shape, with_quality):
                 "Samples after the short run: the MNIST classifier reads them as varied digits",
                 10,
                 gan_checks.sample_quality,
+                judges=("train_step",),
             )
         )
     listed.append(
@@ -119,6 +124,7 @@ def checks(image_shape, with_quality):
             "Same seed, same results: two short runs give identical samples and losses",
             5,
             gan_checks.determinism,
+            judges=("train_step",),
         )
     )
     return listed

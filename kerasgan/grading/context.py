@@ -15,6 +15,50 @@ classifier = context.classifier()  # kerasgan.metrics domain classifier, cached 
 """
 
 import threading
+import zipfile
+from pathlib import Path
+
+# Real test images every assignment's inputs draw from (pix2pix takes 32: 16 shown, 16 others).
+MINIMUM_TEST_IMAGES = 32
+
+
+def check_data_file(assignment, path):
+    """Reads `path` as grading will and raises ValueError, in one sentence, if it cannot be used.
+
+    The keys (x_train, y_train, x_test, y_test), the image shape the
+    assignment's dataset has, uint8 pixels (or floats it can scale) and one label
+    per image are checked by the loader training uses; here also that the file is
+    a non-empty .npz at all, and that it holds enough images for the grading run.
+
+    Returns:
+        The loaded `ReferenceData`.
+    """
+    from kerasgan.metrics.reference_data import load_reference_data
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No data file at {path}: check --data.")
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path} is empty: pass the .npz with x_train, y_train, x_test, y_test.")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"{path} is not an .npz file (an .npz is a zip of arrays): save the data with "
+            "np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...)."
+        )
+    data = load_reference_data(assignment.dataset, path)
+    batch = int(assignment.settings.get("batch_size", 1))
+    if len(data.x_train) < batch or len(data.x_test) < MINIMUM_TEST_IMAGES:
+        raise ValueError(
+            f"{path} holds {len(data.x_train)} training and {len(data.x_test)} test images; "
+            f"{assignment.name} needs at least {batch} and {MINIMUM_TEST_IMAGES}."
+        )
+    classes = int(assignment.settings.get("num_classes") or 0)
+    if classes and max(int(data.y_train.max()), int(data.y_test.max())) >= classes:
+        raise ValueError(
+            f"{path} has labels up to {max(int(data.y_train.max()), int(data.y_test.max()))}; "
+            f"{assignment.name} has {classes} classes, labelled 0 to {classes - 1}."
+        )
+    return data
 
 
 class GradingContext:

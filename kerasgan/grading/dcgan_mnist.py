@@ -62,6 +62,7 @@ CHECKS = [
         "make_discriminator: one float32 logit per image, shaped (N, 1)",
         10,
         gan_checks.discriminator_output,
+        judges=("make_discriminator",),
     ),
     *gan_checks.loss_checks(),
     *gan_checks.step_checks(),
@@ -70,18 +71,21 @@ CHECKS = [
         "train_step: over a short run on real digits, the discriminator's loss falls",
         10,
         gan_checks.losses_fall,
+        judges=("train_step",),
     ),
     Check(
         "sample_quality",
         "Samples after the short run: the MNIST classifier reads them as varied digits",
         15,
         gan_checks.sample_quality,
+        judges=("train_step",),
     ),
     Check(
         "determinism",
         "Same seed, same results: two short runs give identical samples and losses",
         5,
         gan_checks.determinism,
+        judges=("train_step",),
     ),
 ]
 

@@ -75,14 +75,24 @@ def generator_output(image_shape, probe="generator", count_key="latents"):
         count = len(context.inputs[count_key])
         expected = (count, *image_shape)
         if images.shape != expected or images.dtype != np.float32:
+            returned = _per_item_shape(images, count)
+            asked = _per_item_shape(np.empty(expected), count)
             return Verdict(
                 False,
-                f"For {count} inputs, expected float32 images shaped {expected}; got "
-                f"{describe(images)}.",
+                f"make_generator returns {images.dtype} images shaped {returned}; the assignment "
+                f"asks for float32 images shaped {asked}.\nFor {count} inputs, expected float32 "
+                f"images shaped {expected}; got {describe(images)}.",
             )
         return Verdict(True, f"Got float32 images shaped {images.shape}.")
 
     return check
+
+
+def _per_item_shape(array, count):
+    """A shape as a student writes it, "(N, 28, 28, 1)", when its first axis is the batch."""
+    if array.ndim and array.shape[0] == count:
+        return "(" + ", ".join(["N", *map(str, array.shape[1:])]) + ")"
+    return str(tuple(array.shape))
 
 
 def range_check(
@@ -297,12 +307,14 @@ def generator_checks(image_shape, points=10):
             f"make_generator: float32 images shaped (N, {shape})",
             points,
             generator_output(image_shape),
+            judges=("make_generator",),
         ),
         Check(
             "generator_range",
             "make_generator: pixels stay in [-1, 1], even for large latent vectors",
             points,
             generator_range,
+            judges=("make_generator",),
         ),
     ]
 
@@ -315,12 +327,14 @@ def loss_checks(discriminator_points=10, generator_points=10):
             "discriminator_loss: binary cross-entropy on logits, real = 1, fake = 0",
             discriminator_points,
             discriminator_loss,
+            judges=("discriminator_loss",),
         ),
         Check(
             "generator_loss",
             "generator_loss: the non-saturating loss -log D(G(z)) on logits",
             generator_points,
             generator_loss,
+            judges=("generator_loss",),
         ),
     ]
 
@@ -367,12 +381,14 @@ def step_checks(points=10):
             "discriminator_step: updates the discriminator and leaves the generator unchanged",
             points,
             step_updates("discriminator_step", trains="discriminator"),
+            judges=("discriminator_step",),
         ),
         Check(
             "generator_step",
             "generator_step: updates the generator and leaves the discriminator unchanged",
             points,
             step_updates("generator_step", trains="generator"),
+            judges=("generator_step",),
         ),
     ]
 

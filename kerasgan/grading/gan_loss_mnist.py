@@ -268,6 +268,7 @@ CHECKS = [
             hinge_discriminator_mistakes,
             "Compute mean(relu(1 - real_logits)) + mean(relu(1 + fake_logits)).",
         ),
+        judges=("hinge_discriminator_loss",),
     ),
     Check(
         "hinge_generator_loss",
@@ -279,6 +280,7 @@ CHECKS = [
             hinge_generator_mistakes,
             "Compute -mean(fake_logits).",
         ),
+        judges=("hinge_generator_loss",),
     ),
     Check(
         "least_squares_losses",
@@ -291,6 +293,7 @@ CHECKS = [
             "Compute 0.5 mean((real - 1)^2) + 0.5 mean(fake^2) for the discriminator and "
             "0.5 mean((fake - 1)^2) for the generator.",
         ),
+        judges=("least_squares_discriminator_loss", "least_squares_generator_loss"),
     ),
     Check(
         "wasserstein_losses",
@@ -303,36 +306,42 @@ CHECKS = [
             "The critic minimises mean(fake_logits) - mean(real_logits); the generator "
             "minimises -mean(fake_logits).",
         ),
+        judges=("wasserstein_critic_loss", "wasserstein_generator_loss"),
     ),
     Check(
         "penalty_value",
         "gradient_penalty: mean over the batch of (||grad critic(x_hat)|| - 1)^2",
         10,
         penalty_value,
+        judges=("gradient_penalty",),
     ),
     Check(
         "interpolation_weights",
         "gradient_penalty: one weight per example, uniform in [0, 1]",
         10,
         interpolation_weights,
+        judges=("gradient_penalty",),
     ),
     Check(
         "penalty_points",
         "gradient_penalty: taken between the real and the fake images, not on them",
         10,
         penalty_points,
+        judges=("gradient_penalty",),
     ),
     Check(
         "losses_fall",
         "train_step (hinge loss): over a short run on real digits, the discriminator's loss falls",
         15,
         gan_checks.losses_fall,
+        judges=("train_step",),
     ),
     Check(
         "sample_quality",
         "Samples after the short run: the MNIST classifier reads them as varied digits",
         15,
         gan_checks.sample_quality,
+        judges=("train_step",),
     ),
 ]
 

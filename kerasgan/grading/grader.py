@@ -42,6 +42,7 @@ class GradedSubmission:
             import, skipped statements, how the process ended).
         samples: images for the report's grid, or None.
         child_output: the last lines the submission printed (shown, never parsed).
+        isolation: the sandbox it ran in (see `sandbox.ISOLATIONS`), "" when it never ran.
     """
 
     assignment: object
@@ -52,6 +53,7 @@ class GradedSubmission:
     problems: list
     samples: object = None
     child_output: str = ""
+    isolation: str = ""
 
     @property
     def score(self):
@@ -167,6 +169,7 @@ def grade_submission(assignment, path, data_path=None, limits=None, context=None
         problems,
         samples,
         (outputs.run.stdout_tail + outputs.run.stderr_tail)[-3000:],
+        outputs.run.isolation,
     )
 
 

@@ -23,6 +23,8 @@ validate(results)          # raises ValueError naming the first problem
 
 import math
 
+from kerasgan.grading import sandbox
+
 TOP_LEVEL_FIELDS = {
     "score": (int, float),
     "execution_time": (int, float),
@@ -91,6 +93,9 @@ def results_json(graded, visibility="visible"):
         f"(graded in {graded.seconds:.0f} s)."
     ]
     lines += graded.problems
+    note = sandbox.WEAKER_ISOLATION_NOTES.get(graded.isolation)
+    if note:
+        lines.append(f"Graded without a full sandbox: {note}.")
     if graded.not_run:
         lines.append(
             "Not run (top-level code, magics and shell escapes are skipped when grading): "

@@ -62,6 +62,11 @@ def make_autograder(
     out_path = Path(out_path)
     if out_path.suffix.lower() != ".zip":
         raise ValueError(f"The autograder must be a .zip file; got {out_path}.")
+    if data_path is not None:
+        from kerasgan.grading.context import check_data_file
+
+        # Refused now, in one sentence, rather than on Gradescope, for every student.
+        check_data_file(assignment, data_path)
     config = {
         "assignment": assignment.name,
         "data": None,
@@ -81,8 +86,6 @@ def make_autograder(
                     _add(archive, f"package/{relative.as_posix()}", path.read_bytes(), mode)
             if data_path is not None:
                 data_path = Path(data_path)
-                if not data_path.is_file():
-                    raise FileNotFoundError(f"No data file at {data_path}: check --data.")
                 config["data"] = f"data/{data_path.name}"
                 _add(archive, config["data"], data_path.read_bytes(), READABLE)
             _add(archive, "autograder.json", json.dumps(config, indent=2).encode(), READABLE)
@@ -192,7 +195,10 @@ def main(argv=None):
     parser.add_argument("--submission-dir", required=True, help="where Gradescope put the files")
     parser.add_argument("--results", required=True, help="the results.json to write")
     args = parser.parse_args(argv)
-    results = run_gradescope(args.config, args.submission_dir, args.results)
+    from kerasgan.grading import sandbox
+
+    with sandbox.stop_sandboxes_on_signals():
+        results = run_gradescope(args.config, args.submission_dir, args.results)
     print(f"Score: {results['score']:g}; results written to {args.results}")
     return 0
 

@@ -171,36 +171,42 @@ CHECKS = [
         "make_generator: float32 colour images shaped (N, 32, 32, 3)",
         10,
         gan_checks.generator_output((IMAGE_SIZE, IMAGE_SIZE, 3), count_key="inputs"),
+        judges=("make_generator",),
     ),
     Check(
         "generator_range",
         "make_generator: pixels stay in [-1, 1], even for very large inputs",
         10,
         gan_checks.range_check("input images", "images_large_inputs", "large_input_scale"),
+        judges=("make_generator",),
     ),
     Check(
         "discriminator_output",
         "make_discriminator: a float32 map of patch logits, shaped (N, P, P, 1)",
         10,
         discriminator_output,
+        judges=("make_discriminator",),
     ),
     Check(
         "discriminator_uses_input",
         "make_discriminator: judges the (input, image) pair, not the image alone",
         10,
         discriminator_uses_input,
+        judges=("make_discriminator",),
     ),
     Check(
         "discriminator_loss",
         "discriminator_loss: binary cross-entropy on patch logits, real = 1, fake = 0",
         10,
         gan_checks.discriminator_loss,
+        judges=("discriminator_loss",),
     ),
     Check(
         "generator_loss",
         "generator_loss: GAN loss + 100 * L1 distance to the target",
         15,
         generator_loss,
+        judges=("generator_loss",),
     ),
     *gan_checks.step_checks(),
     Check(
@@ -208,12 +214,14 @@ CHECKS = [
         "train_step: over a short run on real pairs, the generator's loss falls",
         10,
         gan_checks.losses_fall,
+        judges=("train_step",),
     ),
     Check(
         "determinism",
         "Same seed, same results: two short runs give identical outputs and losses",
         5,
         gan_checks.determinism,
+        judges=("train_step",),
     ),
 ]
 

@@ -2,9 +2,14 @@
 
 `report.md` is written next to a PNG grid of the samples the submission's
 generator drew after the short training run (`report-samples.png`), linked
-from the report, so a teacher sees at a glance what the numbers mean. What
-the submission printed is shown at the end, fenced and labelled: it is never
-read by the grader, and a fake "Score: 100/100" there changes nothing.
+from the report, so a teacher sees at a glance what the numbers mean. Each
+check starts with one sentence ("discriminator_loss is still a TODO"); the
+rest of its message (a table of values, the student's own traceback frames)
+is folded under it. What the submission printed is shown at the end, fenced
+and labelled: it is never read by the grader, and a fake "Score: 100/100"
+there changes nothing. TensorFlow's own start-up lines (its C++ log, such as
+"failed call to cuInit" on a machine without a GPU) are not the student's:
+they go to a folded "environment" note.
 
 Example:
 
@@ -13,9 +18,45 @@ write_report(graded, "reports/alice.md")   # also writes reports/alice-samples.p
 ```
 """
 
+import re
 from pathlib import Path
 
 from kerasgan import files, images
+from kerasgan.grading import sandbox
+
+# Lines TensorFlow and its libraries print when they start, whatever the student wrote:
+# absl's C++ log ("E0000 00:00:1796644433.791 2 cuda_platform.cc:52] ...": before absl is set
+# up, the seconds field holds the whole Unix time), and its notes.
+FRAMEWORK_LINE = re.compile(
+    r"^(?:[IWEF]\d{4} \d+:\d+:[\d.]+\s+\d+ \S+:\d+\]"
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called"
+    r"|To enable the following instructions: .* rebuild TensorFlow"
+    r"|WARNING:tensorflow:"
+    r"|Fontconfig error:)"
+)
+
+
+def split_framework_lines(text):
+    """(what the student's code printed, the framework's start-up lines) from a child's output."""
+    own, framework = [], []
+    for line in str(text).splitlines():
+        (framework if FRAMEWORK_LINE.match(line) else own).append(line)
+    return "\n".join(own), "\n".join(framework)
+
+
+def folded(summary, text):
+    """A Markdown block closed by default: `summary`, and `text` fenced inside."""
+    return [
+        "<details>",
+        f"<summary>{summary}</summary>",
+        "",
+        "```text",
+        text.replace("```", "'''"),
+        "```",
+        "",
+        "</details>",
+        "",
+    ]
 
 
 def write_report(graded, path):
@@ -60,14 +101,15 @@ def report_markdown(graded, grid_name=None):
     lines += ["## Checks", ""]
     for number, result in enumerate(graded.results, start=1):
         mark = "passed" if result.passed else "failed"
+        reason, _, details = result.output.strip().partition("\n")
         lines += [
             f"### {number}. {result.title} ({result.score:g} / {result.max_score:g}, {mark})",
             "",
-            "```text",
-            result.output.replace("```", "'''"),
-            "```",
+            _escaped(reason),
             "",
         ]
+        if details.strip():
+            lines += folded("Details", details.strip())
     if graded.not_run:
         lines += [
             "## Not run",
@@ -78,16 +120,31 @@ def report_markdown(graded, grid_name=None):
         ]
         lines += [f"- `{_cell(item)}`" for item in graded.not_run]
         lines.append("")
-    if graded.child_output.strip():
+    printed, framework = split_framework_lines(graded.child_output)
+    if printed.strip():
         lines += [
             "## What the submission printed (last lines; shown, never read by the grader)",
             "",
             "```text",
-            graded.child_output.strip().replace("```", "'''"),
+            printed.strip().replace("```", "'''"),
             "```",
             "",
         ]
+    note = sandbox.WEAKER_ISOLATION_NOTES.get(graded.isolation)
+    if framework.strip() or note:
+        lines += ["## Environment", ""]
+        if note:
+            lines += [f"Graded without a full sandbox: {note}.", ""]
+        if framework.strip():
+            lines += folded(
+                "TensorFlow's start-up lines (not the submission's)", framework.strip()
+            )
     return "\n".join(lines)
+
+
+def _escaped(text):
+    """One line of a message as Markdown text (no accidental emphasis or HTML)."""
+    return re.sub(r"([\\`*<>\[\]])", r"\\\1", _one_line(text))
 
 
 def _cell(text):

@@ -31,7 +31,7 @@ from kerasgan.grading.checks import NotRun
 CHILD_FOLDER = Path(__file__).resolve().parent / "child"
 
 # Files of the child package that every probe module may import.
-CHILD_FILES = ("harness.py", "probe_tools.py")
+CHILD_FILES = ("harness.py", "probe_tools.py", "stand_ins.py")
 
 # An outputs file larger than this is not read: a hostile child could try to exhaust
 # the grader's memory with one.
@@ -40,12 +40,17 @@ MAXIMUM_OUTPUT_BYTES = 512 * 2**20
 
 @dataclasses.dataclass
 class ProbeResult:
-    """What one probe left behind: its arrays, or the error it raised."""
+    """What one probe left behind: its arrays, or the error it raised.
+
+    `failed` maps a student function to its error, for probes that call several
+    functions one at a time (the losses): the others' arrays are still there.
+    """
 
     name: str
     arrays: dict
     error: str
     seconds: float
+    failed: dict = dataclasses.field(default_factory=dict)
 
 
 class ChildOutputs:
@@ -90,13 +95,16 @@ class ChildOutputs:
         if result is None:
             raise NotRun(self._missing_reason(name))
         if result.error:
-            raise NotRun(f"calling the submission failed:\n{result.error}")
+            raise NotRun(result.error)
         return result
 
     def array(self, probe, key):
-        """One array a probe recorded; raises `NotRun` when the probe did not finish."""
+        """One array a probe recorded; raises `NotRun` when the probe or its function failed."""
         result = self.probe(probe)
         if key not in result.arrays:
+            for function, why in result.failed.items():
+                if key.startswith(f"{function}_"):
+                    raise NotRun(why)
             raise NotRun(f"the {probe} probe recorded no {key!r}.")
         return result.arrays[key]
 
@@ -175,11 +183,17 @@ def _read_probe(path, name):
     error_text = None
     if error is not None and error.dtype.kind == "U":
         error_text = str(error.reshape(-1)[0]) if error.size else "unknown error"
+    failed = {}
+    for key in [key for key in arrays if key.startswith("__failed__")]:
+        why = arrays.pop(key)
+        failed[key[len("__failed__") :]] = (
+            str(why.reshape(-1)[0]) if why.dtype.kind == "U" and why.size else "it failed"
+        )
     try:
         seconds = float(np.asarray(seconds, dtype=np.float64).reshape(-1)[0])
     except (TypeError, ValueError, IndexError):
         seconds = 0.0
-    return ProbeResult(name, arrays, error_text, seconds)
+    return ProbeResult(name, arrays, error_text, seconds, failed)
 
 
 def _is_small_plain_file(path):

@@ -106,6 +106,19 @@ def test_run_autograder_grades_the_submission_gradescope_put_there(tmp_path, mni
     assert (root / "results" / "report.md").exists()
 
 
+def test_run_autograder_grades_the_reference_at_full_marks(tmp_path, mnist_npz):
+    root = unpack_autograder(tmp_path, mnist_npz)
+    (root / "submission" / "dcgan_mnist.py").write_text(
+        (SUBMISSIONS / "dcgan_reference.py").read_text()
+    )
+    results = run_autograder(root)
+    assert results["score"] == 100, [t["output"] for t in results["tests"] if t["score"] == 0]
+    from kerasgan.grading import sandbox
+
+    if sandbox._works("bubblewrap"):  # as on Gradescope, whose images have bubblewrap
+        assert "Graded without a full sandbox" not in results["output"]
+
+
 def test_run_autograder_without_a_submission_still_writes_results(tmp_path, mnist_npz):
     root = unpack_autograder(tmp_path, mnist_npz)
     (root / "submission" / "notes.txt").write_text("I forgot to upload my code")

@@ -59,6 +59,10 @@ def test_failure_messages_say_what_was_expected_and_what_came_back(dcgan_batch):
         name: next(r.output for r in dcgan_batch["graded"][name].results if r.name == name)
         for name in CHECK_NAMES
     }
+    assert messages["generator_output"].startswith(
+        "make_generator returns float64 images shaped (N, 28, 28, 1); the assignment asks for "
+        "float32 images shaped (N, 28, 28, 1)."
+    )
     assert "expected float32 images shaped (16, 28, 28, 1)" in messages["generator_output"]
     assert "float64" in messages["generator_output"]
     assert "tanh" in messages["generator_range"]

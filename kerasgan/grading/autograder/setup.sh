@@ -7,7 +7,8 @@ set -euo pipefail
 AUTOGRADER_ROOT="${KERASGAN_AUTOGRADER_ROOT:-/autograder}"
 
 apt-get update
-apt-get install -y --no-install-recommends python3 python3-venv python3-pip
+# bubblewrap: the sandbox each submission runs in (see kerasgan/grading/sandbox.py).
+apt-get install -y --no-install-recommends python3 python3-venv python3-pip bubblewrap
 python3 -m venv "$AUTOGRADER_ROOT/venv"
 "$AUTOGRADER_ROOT/venv/bin/python" -m pip install --upgrade pip
 "$AUTOGRADER_ROOT/venv/bin/python" -m pip install \

@@ -22,7 +22,10 @@ import numpy as np
 
 from probe_tools import before_each, images_in_range, prepare, replay_probe, run_training, tensors, to_numpy
 
-__all__ = ["PROBES", "prepare", "before_each"]
+__all__ = ["PROBES", "PROBE_FUNCTIONS", "prepare", "before_each"]
+
+# The student function a probe judges when it calls only that one (see harness.py).
+PROBE_FUNCTIONS = {"penalty": "gradient_penalty"}
 
 LOSS_FUNCTIONS = (
     ("hinge_discriminator_loss", 2),
@@ -37,12 +40,15 @@ LOSS_FUNCTIONS = (
 def probe_losses(student, inputs, request, record):
     import tensorflow as tf
 
-    for case in range(int(request["loss_cases"])):
-        real = tf.constant(inputs[f"real_logits_{case}"])
-        fake = tf.constant(inputs[f"fake_logits_{case}"])
-        for name, arity in LOSS_FUNCTIONS:
-            arguments = (real, fake) if arity == 2 else (fake,)
-            record(f"{name}_{case}", to_numpy(getattr(student, name)(*arguments)))
+    cases = range(int(request["loss_cases"]))
+    real = [tf.constant(inputs[f"real_logits_{case}"]) for case in cases]
+    fake = [tf.constant(inputs[f"fake_logits_{case}"]) for case in cases]
+    # One function at a time: a TODO in one loss leaves the others graded.
+    for name, arity in LOSS_FUNCTIONS:
+        with record.function(name):
+            for case in cases:
+                arguments = (real[case], fake[case]) if arity == 2 else (fake[case],)
+                record(f"{name}_{case}", to_numpy(getattr(student, name)(*arguments)))
 
 
 def penalty_critics(request):

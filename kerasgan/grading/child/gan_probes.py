@@ -29,10 +29,11 @@ and the steps take the labels just before the latent vectors:
 import numpy as np
 
 from probe_tools import before_each, prepare  # the harness calls them through probes.py
+from probe_tools import GAN_PROBE_FUNCTIONS as PROBE_FUNCTIONS
 from probe_tools import determinism_probe, gan_probes, replay_probe, training_probe
 from probe_tools import images_in_range, run_training, tensors, to_numpy
 
-__all__ = ["PROBES", "prepare", "before_each"]
+__all__ = ["PROBES", "PROBE_FUNCTIONS", "prepare", "before_each"]
 
 
 def conditional(request):
@@ -93,11 +94,19 @@ def probe_discriminator(student, inputs, request, record):
 def probe_losses(student, inputs, request, record):
     import tensorflow as tf
 
-    for case in range(int(request["loss_cases"])):
-        real = tf.constant(inputs[f"real_logits_{case}"])
-        fake = tf.constant(inputs[f"fake_logits_{case}"])
-        record(f"discriminator_loss_{case}", to_numpy(student.discriminator_loss(real, fake)))
-        record(f"generator_loss_{case}", to_numpy(student.generator_loss(fake)))
+    cases = range(int(request["loss_cases"]))
+    real = [tf.constant(inputs[f"real_logits_{case}"]) for case in cases]
+    fake = [tf.constant(inputs[f"fake_logits_{case}"]) for case in cases]
+    # One function at a time: a TODO in one loss leaves the other one graded.
+    with record.function("discriminator_loss"):
+        for case in cases:
+            record(
+                f"discriminator_loss_{case}",
+                to_numpy(student.discriminator_loss(real[case], fake[case])),
+            )
+    with record.function("generator_loss"):
+        for case in cases:
+            record(f"generator_loss_{case}", to_numpy(student.generator_loss(fake[case])))
 
 
 def step_networks_and_arguments(student, inputs, request, step_name):

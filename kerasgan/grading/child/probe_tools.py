@@ -132,6 +132,16 @@ def training_probe(train, outputs_key, outputs, also=None):
     return probe
 
 
+# The student function each GAN probe judges, when it calls only that one: if the probe
+# fails, the later probes call a stand-in for it (see harness.py and stand_ins.py).
+GAN_PROBE_FUNCTIONS = {
+    "generator": "make_generator",
+    "discriminator": "make_discriminator",
+    "discriminator_step": "discriminator_step",
+    "generator_step": "generator_step",
+}
+
+
 def gan_probes(generator, discriminator, losses, networks_and_arguments, training, determinism):
     """The probes of a GAN assignment, named and in the order the grader reads them.
 

@@ -2,7 +2,9 @@
 
 import subprocess
 
-SLEEPER = subprocess.Popen(["sleep", "300"])
+# A distinctive argument, so the test finds the process by its command line (inside a PID
+# namespace the id it prints is not the one the machine knows it by).
+SLEEPER = subprocess.Popen(["sleep", "311.25"])
 PRINTED = print(f"SLEEPER_PID {SLEEPER.pid}", flush=True)
 
 

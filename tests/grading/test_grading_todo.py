@@ -1,0 +1,98 @@
+"""A TODO in one student function costs that function's points and no other's, in every assignment.
+
+The cases come from the assignment table: for each assignment, each function its
+starter file leaves as a TODO is put back to the starter's
+`raise NotImplementedError` in an otherwise correct submission (the reference).
+The checks that judge that function (`Check.judges`) fail; every other check
+passes, since later probes call a working stand-in in its place. A new
+assignment gets these tests by adding its reference below.
+
+dcgan-mnist is graded as a class would be, so the training checks show that a
+TODO network or loss still leaves train_step its points. To keep the suite
+short, the other assignments train for 40 steps only: there the checks of
+train_step are judged only when train_step is the TODO (a 40-step run need
+not pass them, with or without a stand-in).
+"""
+
+import dataclasses
+
+import pytest
+from grading_submissions import SUBMISSIONS, todo_functions, with_todo
+
+from kerasgan.grading.assignments import assignment_names, get_assignment
+
+REFERENCES = {
+    "dcgan-mnist": "dcgan_reference.py",
+    "cgan-mnist": "cgan_mnist_reference.py",
+    "cgan-cifar10": "cgan_cifar10_reference.py",
+    "pix2pix": "pix2pix_reference.py",
+    "gan-loss-mnist": "gan_loss_reference.py",
+}
+
+# Assignments graded with their own settings; the others with a 40-step run.
+FULL_RUNS = ("dcgan-mnist",)
+
+CASES = [
+    (name, function)
+    for name in assignment_names()
+    for function in todo_functions(get_assignment(name).starter_text())
+]
+GRADED = {}
+
+
+def test_every_assignment_has_a_reference_and_todos():
+    assert set(REFERENCES) == set(assignment_names())
+    for name in assignment_names():
+        todos = todo_functions(get_assignment(name).starter_text())
+        assert todos and set(todos) <= set(get_assignment(name).student_functions), name
+
+
+def graded_with_todos(name, tmp_path_factory, data):
+    """Every TODO variant of `name`'s reference, graded once by the batch grader."""
+    from kerasgan.grading.batch import grade_batch
+
+    if name not in GRADED:
+        assignment = graded_assignment(name)
+        folder = tmp_path_factory.mktemp(f"todo-{name}")
+        reference = (SUBMISSIONS / REFERENCES[name]).read_text()
+        for function in todo_functions(assignment.starter_text()):
+            (folder / f"{function}.py").write_text(with_todo(reference, function))
+        outcomes = grade_batch(
+            assignment, folder, folder / "grades.csv", data_path=data, workers=2,
+            progress=lambda line: None,
+        )
+        GRADED[name] = {function: (graded, error) for function, graded, error in outcomes}
+    return GRADED[name]
+
+
+def graded_assignment(name):
+    assignment = get_assignment(name)
+    if name in FULL_RUNS:
+        return assignment
+    steps = 2 * int(assignment.settings["loss_window"])  # the fewest losses_fall can judge
+    settings = dict(assignment.settings, training_steps=steps)
+    if "evaluation_samples" in settings:
+        settings["evaluation_samples"] = 100
+    return dataclasses.replace(assignment, settings=settings)
+
+
+@pytest.mark.parametrize("name, function", CASES)
+def test_a_todo_costs_only_its_functions_points(
+    name, function, tmp_path_factory, mnist_npz, cifar10_npz
+):
+    assignment = get_assignment(name)
+    data = mnist_npz if assignment.dataset == "mnist" else cifar10_npz
+    graded, error = graded_with_todos(name, tmp_path_factory, data)[function]
+    assert error is None
+    judged = {check.name for check in assignment.checks if function in check.judges}
+    failed = {result.name: result.output for result in graded.results if not result.passed}
+    for output in (failed[check] for check in judged if check in failed):
+        assert output.startswith(f"Not graded: {function} is still a TODO"), output
+    if name not in FULL_RUNS and function != "train_step":
+        training = {check.name for check in assignment.checks if "train_step" in check.judges}
+        failed = {check: output for check, output in failed.items() if check not in training}
+        judged -= training
+    assert set(failed) == judged, failed
+    if name in FULL_RUNS:
+        lost = sum(check.points for check in assignment.checks if check.name in judged)
+        assert graded.score == assignment.max_score - lost
