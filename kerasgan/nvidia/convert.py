@@ -331,12 +331,3 @@ def require_snapshot(networks):
                 "snapshot from stylegan2-ada-pytorch.")
     return networks
 
-
-def latents_for_seeds(seeds, latent_dim):
-    """z for each seed as NVIDIA's generate.py draws it: `RandomState(seed).randn(1, z_dim)`.
-
-    So `--seeds 85,265` means the pictures NVIDIA's README shows for those seeds.
-    """
-    return np.concatenate(
-        [np.random.RandomState(int(seed)).randn(1, int(latent_dim)) for seed in seeds]
-    ).astype("float32")

@@ -10,10 +10,14 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+from PIL import Image
 
+from kerasgan import snapshots
 from kerasgan.cli import main
-from kerasgan.nvidia.convert import latents_for_seeds
+from kerasgan.images import to_uint8
 from kerasgan.nvidia.writer import networks_from_fixture, write_network_pickle
+from kerasgan.snapshots import sampling
+from kerasgan.snapshots.stylegan2_sampling import latents_for_seeds
 from kerasgan.training import checkpoint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cifar32.npz"
@@ -65,6 +69,33 @@ def test_seeds_draw_z_as_nvidias_generate_py():
     z = latents_for_seeds([85, 265], 512)
     assert z.shape == (2, 512) and z.dtype == np.float32
     np.testing.assert_array_equal(z[1], np.random.RandomState(265).randn(512).astype("float32"))
+
+
+def test_seeds_draw_the_pictures_nvidias_code_draws_for_them(cifar_arrays, tmp_path,
+                                                             monkeypatch):
+    # out/images_seeds: NVIDIA's G_ema for z = RandomState(seed).randn(1, z_dim), seeds 85
+    # and 265, class 3, psi 1, constant noise (tools/nvidia_reference.py).
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    pickle_path = tmp_path / "cifar.pkl"
+    write_network_pickle(pickle_path, networks_from_fixture(cifar_arrays))
+    seeds = [int(seed) for seed in cifar_arrays["in/seeds"]]
+    assert seeds == [85, 265]
+    assert main(["generate", "--snapshot", str(pickle_path), "--seeds", "85,265",
+                 "--class", str(int(cifar_arrays["in/seed_class"])), "--trunc", "1",
+                 "--noise-mode", "const", "--outdir", str(tmp_path / "seeds")]) == 0
+    nvidia = to_uint8(cifar_arrays["out/images_seeds"]).astype(int)
+    for index, seed in enumerate(seeds):
+        drawn = np.asarray(Image.open(tmp_path / "seeds" / f"seed{seed:04d}.png").convert("RGB"))
+        # The floats agree within 1e-3, so a pixel may round to the neighbouring level.
+        assert np.abs(drawn.astype(int) - nvidia[index]).max() <= 1
+    # kerasgan's own seed rule would draw other pictures: the rule is what this pins.
+    generator, family = snapshots.load(str(pickle_path))
+    labels = np.full(2, 3, dtype="int32")
+    ours = family.sample(generator, family.latents_for_seeds(seeds, 32), labels, truncation_psi=1.0)
+    assert np.abs(ours - cifar_arrays["out/images_seeds"]).max() < 1e-3
+    other = family.sample(generator, sampling.latents_for_seeds(seeds, 32), labels,
+                          truncation_psi=1.0)
+    assert np.abs(other - cifar_arrays["out/images_seeds"]).max() > 0.1
 
 
 def test_list_names_the_networks(capsys):
