@@ -21,6 +21,7 @@ from kerasgan.snapshots.stylegan2_sampling import latents_for_seeds
 from kerasgan.training import checkpoint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cifar32.npz"
+PLAIN64 = Path(__file__).parent / "fixtures" / "plain64.npz"
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +41,8 @@ def served(cifar_arrays, tmp_path_factory):
     folder = root / "stylegan2-ada-pytorch" / "pretrained"
     folder.mkdir(parents=True)
     write_network_pickle(folder / "cifar10.pkl", networks_from_fixture(cifar_arrays))
+    # A 64 px face-network stand-in where NVIDIA keeps ffhq.pkl (the tests expect 64 px of it).
+    write_network_pickle(folder / "ffhq.pkl", networks_from_fixture(np.load(PLAIN64)))
     (folder / "metfaces.pkl").write_bytes(b"not a pickle at all")
     handler = functools.partial(QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -185,3 +188,36 @@ def test_snapshot_takes_a_pickle_and_a_named_network_converted_once(
     generator = keras.models.load_model(converted[0])
     images = np.asarray(generator([cifar_arrays["in/z"], cifar_arrays["in/labels"]]))
     assert np.abs(images - cifar_arrays["out/images_psi1"]).max() < 1e-3
+
+
+def test_face_commands_default_to_the_ffhq_network(served, tmp_path, monkeypatch, capsys):
+    from skimage import data
+
+    from kerasgan.nvidia import networks
+
+    address, _ = served
+    monkeypatch.setenv("KERASGAN_NVIDIA_URL", address)
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    path, _, classes, what = networks.NAMED_NETWORKS["ffhq"]
+    monkeypatch.setitem(networks.NAMED_NETWORKS, "ffhq", (path, 64, classes, what))
+    selfies = tmp_path / "selfies"
+    selfies.mkdir()
+    Image.fromarray(data.astronaut()).save(selfies / "ada.png")
+
+    # Without --align, project has no face network to assume: one sentence.
+    assert main(["project", "--target", str(selfies / "ada.png")]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "needs --snapshot" in error[0]
+
+    out = tmp_path / "me"
+    assert main(["project", "--target", str(selfies / "ada.png"), "--align", "--steps", "2",
+                 "--space", "w", "--outdir", str(out)]) == 0
+    said = capsys.readouterr().err
+    assert "No --snapshot given" in said and "--snapshot ffhq" in said
+    assert (tmp_path / "cache" / "nvidia" / "downloads" / "ffhq.pkl").is_file()
+    assert np.load(out / "projected_w.npy").shape == (10, 32)  # the served network's ws
+    assert main(["class-photo", str(selfies), "--out", str(tmp_path / "class"), "--steps", "2",
+                 "--steps-between", "2", "--space", "w"]) == 0
+    said = capsys.readouterr().err
+    assert "No --snapshot given" in said and "cached at" in said
+    assert np.load(tmp_path / "class" / "students" / "ada" / "projected_w.npy").shape == (10, 32)
