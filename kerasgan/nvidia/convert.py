@@ -324,6 +324,13 @@ def convert_snapshot(networks):
 
 def require_snapshot(networks):
     """The networks of a stylegan2-ada-pytorch snapshot, or one sentence saying what is there."""
+    from kerasgan.nvidia.pickles import is_tensorflow_snapshot
+
+    if is_tensorflow_snapshot(networks):
+        _refuse("The pickle is a TensorFlow one (G, D and Gs of NVlabs/stylegan2 or "
+                "stylegan2-ada): kerasgan reads it but does not convert it yet; convert it to "
+                "the PyTorch layout with legacy.py of NVIDIA's stylegan2-ada-pytorch "
+                "(`python legacy.py --source=IN.pkl --dest=OUT.pkl`) and pass that.")
     if not isinstance(networks, dict) or not {"G", "D", "G_ema"} <= set(networks):
         found = ", ".join(map(str, networks)) if isinstance(networks, dict) else type(
             networks).__name__
