@@ -9,7 +9,8 @@ and without NVIDIA's code:
 - their constructor arguments (`kwargs/G`, `kwargs/D` as JSON),
 - the inputs: z, the class labels (one-hot c), the truncation settings,
 - NVIDIA's outputs: images at psi 1, psi 0.7 and psi 0.7 with a cutoff (noise mode
-  "const": the stored noise buffers), the ws of each, and D's logits for the psi-1 images.
+  "const": the stored noise buffers), the ws of each, and D's logits for the psi-1 images;
+  and the images of seeds 85 and 265 with z drawn as NVIDIA's generate.py draws it.
 
 Parameters NVIDIA initialises to zero (biases, noise strengths, the average w) are set to
 small seeded random numbers, so that a mistake in how any of them is used shows in the
@@ -86,6 +87,8 @@ LAYOUTS = {
 }
 TRUNCATION_PSI = 0.7
 TRUNCATION_CUTOFF = 4
+SEEDS = (85, 265)  # the seeds of NVIDIA's README
+SEED_CLASS = 3
 
 
 def perturb_zero_initialised(module, generator):
@@ -155,6 +158,18 @@ def make_layout(name, seed):
         g_images = generator_module(z_t[:truncated_batch], c_t[:truncated_batch],
                                     noise_mode="const", force_fp32=True)
         outputs["g_images_psi1"] = g_images.permute(0, 2, 3, 1).numpy()
+        # Seeds as NVIDIA's generate.py turns them into z (one RandomState per seed), drawn
+        # at psi 1 (of class SEED_CLASS where the network is conditional): what
+        # `kerasgan generate --seeds` must draw.
+        seed_z = torch.from_numpy(np.concatenate(
+            [np.random.RandomState(seed).randn(1, g_kwargs["z_dim"]) for seed in SEEDS]
+        ).astype(np.float32))
+        seed_c = torch.zeros((len(SEEDS), g_kwargs["c_dim"]))
+        if g_kwargs["c_dim"]:
+            seed_c[:, SEED_CLASS] = 1.0
+        seed_images = generator_ema(seed_z, seed_c, truncation_psi=1.0, noise_mode="const",
+                                    force_fp32=True)
+        outputs["images_seeds"] = seed_images.permute(0, 2, 3, 1).numpy()
 
     arrays = {
         **state_arrays("G", generator_module),
@@ -166,6 +181,8 @@ def make_layout(name, seed):
         "in/labels": labels.astype(np.int32),
         "in/truncation_psi": np.float32(TRUNCATION_PSI),
         "in/truncation_cutoff": np.int32(TRUNCATION_CUTOFF),
+        "in/seeds": np.array(SEEDS, np.int32),
+        "in/seed_class": np.int32(SEED_CLASS),
         "kwargs/G": np.array(json.dumps(g_kwargs)),
         "kwargs/D": np.array(json.dumps(d_kwargs)),
     }

@@ -12,6 +12,7 @@ SUMMARY = "Align and project every selfie in a folder: the class photo, average 
 
 EXAMPLES = """\
 examples:
+  kerasgan class-photo selfies/ --out class      # NVIDIA's FFHQ network (--snapshot ffhq)
   kerasgan class-photo selfies/ --snapshot results/00002-stylegan2-faces/generator-000200.keras \\
       --out class
   kerasgan class-photo selfies/ --snapshot G.keras --out class --steps 300 --space w
@@ -35,8 +36,9 @@ def add_arguments(parser):
         "selfies", metavar="SELFIES_FOLDER", help="a folder of PNG or JPEG selfies"
     )
     parser.add_argument(
-        "--snapshot", required=True,
-        help="a StyleGAN2 generator-*.keras trained on FFHQ-aligned faces",
+        "--snapshot",
+        help="a StyleGAN2 generator-*.keras trained on FFHQ-aligned faces, an NVIDIA .pkl or "
+        "a named network (default ffhq: NVIDIA's FFHQ faces, downloaded once and converted)",
     )
     parser.add_argument("--out", default="class", help="output folder (default class)")
     parser.add_argument(
@@ -63,6 +65,7 @@ def run(args):
 
     from kerasgan import files, snapshots
     from kerasgan.faces import class_photo
+    from kerasgan.nvidia import networks
     from kerasgan.snapshots import sampling
 
     for option, value in (("--steps", args.steps), ("--steps-between", args.steps_between),
@@ -72,6 +75,8 @@ def run(args):
     selfies = class_photo.find_selfies(args.selfies)
     out = Path(args.out)
     files.check_output_folder(out, "--out")
+    if args.snapshot is None:
+        args.snapshot = networks.default_face_network("projecting the class")
     generator, family = snapshots.load(args.snapshot)
     # The class photo is made of ws: projected in W, averaged and walked in W.
     if family.name != "stylegan2":

@@ -38,6 +38,7 @@ StyleGAN2 snapshots (W+ by default; --space w keeps one w for every layer):
 
 a face photo into a network trained on aligned faces: --align crops it as FFHQ's first
   kerasgan project --snapshot G.keras --target selfie.jpg --align --outdir projections/me
+  kerasgan project --target selfie.jpg --align    # into NVIDIA's FFHQ network (--snapshot ffhq)
 
 then draw the projected w again:
   kerasgan generate --snapshot G.keras --projected-w projections/face/projected_w.npy --out face.png
@@ -58,9 +59,9 @@ def add_arguments(parser):
     from kerasgan.snapshots.stylegan2_projection import SPACES
 
     parser.add_argument(
-        "--snapshot", required=True,
+        "--snapshot",
         help="a generator-*.keras file, an NVIDIA StyleGAN2 .pkl, or a named NVIDIA network "
-        "(kerasgan convert --list)",
+        "(kerasgan convert --list); with --align the default is ffhq (NVIDIA's FFHQ faces)",
     )
     parser.add_argument(
         "--image", "--target", dest="image", required=True,
@@ -132,7 +133,15 @@ def run(args):
     from pathlib import Path
 
     from kerasgan import files, snapshots
+    from kerasgan.nvidia import networks
 
+    if args.snapshot is None:
+        if not args.align:
+            raise ValueError(
+                "kerasgan project needs --snapshot (a generator-*.keras file, an NVIDIA .pkl or "
+                "a named network); only with --align does it default to ffhq."
+            )
+        args.snapshot = networks.default_face_network("projecting the aligned face")
     for option, value in (("--steps", args.steps), ("--starts", args.starts),
                           ("--frame-every", args.frame_every),
                           ("--progress-every", args.progress_every)):

@@ -324,6 +324,13 @@ def convert_snapshot(networks):
 
 def require_snapshot(networks):
     """The networks of a stylegan2-ada-pytorch snapshot, or one sentence saying what is there."""
+    from kerasgan.nvidia.pickles import is_tensorflow_snapshot
+
+    if is_tensorflow_snapshot(networks):
+        _refuse("The pickle is a TensorFlow one (G, D and Gs of NVlabs/stylegan2 or "
+                "stylegan2-ada): kerasgan reads it but does not convert it yet; convert it to "
+                "the PyTorch layout with legacy.py of NVIDIA's stylegan2-ada-pytorch "
+                "(`python legacy.py --source=IN.pkl --dest=OUT.pkl`) and pass that.")
     if not isinstance(networks, dict) or not {"G", "D", "G_ema"} <= set(networks):
         found = ", ".join(map(str, networks)) if isinstance(networks, dict) else type(
             networks).__name__
@@ -331,12 +338,3 @@ def require_snapshot(networks):
                 "snapshot from stylegan2-ada-pytorch.")
     return networks
 
-
-def latents_for_seeds(seeds, latent_dim):
-    """z for each seed as NVIDIA's generate.py draws it: `RandomState(seed).randn(1, z_dim)`.
-
-    So `--seeds 85,265` means the pictures NVIDIA's README shows for those seeds.
-    """
-    return np.concatenate(
-        [np.random.RandomState(int(seed)).randn(1, int(latent_dim)) for seed in seeds]
-    ).astype("float32")

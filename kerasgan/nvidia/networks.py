@@ -49,6 +49,22 @@ NAMED_NETWORKS = {
 }
 
 
+# The network the face commands (`project --align`, `class-photo`) use when given none.
+DEFAULT_FACE_NETWORK = "ffhq"
+
+
+def default_face_network(doing):
+    """DEFAULT_FACE_NETWORK, said on stderr: `doing` ("projecting the aligned face") with it."""
+    _, resolution, _, _ = NAMED_NETWORKS[DEFAULT_FACE_NETWORK]
+    print(
+        f"No --snapshot given: {doing} with NVIDIA's FFHQ network (--snapshot "
+        f"{DEFAULT_FACE_NETWORK}, {resolution} px, downloaded once, converted and cached); "
+        "pass --snapshot to use another.",
+        file=sys.stderr,
+    )
+    return DEFAULT_FACE_NETWORK
+
+
 def cache_folder():
     """Where downloads and conversions are kept: $KERASGAN_CACHE/nvidia."""
     return Path(os.environ.get("KERASGAN_CACHE", "~/.cache/kerasgan")).expanduser() / "nvidia"

@@ -22,6 +22,11 @@ our own functions and refuses every other name in one sentence before anything i
   parse those bytes ourselves, with the same safe unpickler, so PyTorch is not needed.
 - `collections.OrderedDict`, NumPy's dtype and scalar rebuilders, `set`, and
   `dnnlib.EasyDict` (a dict with attribute access) become plain Python values.
+- The TensorFlow pickles of NVlabs/stylegan2 and stylegan2-ada (TF) are a tuple (G, D, Gs)
+  of `dnnlib.tflib.network.Network` objects, each pickled as its state: its name, the
+  keyword arguments it was built with, the source code of its build function, and its
+  variables as named NumPy arrays. The class becomes our `TensorFlowNetwork`, which keeps
+  the name, arguments and variables (the source code, again, is never looked at).
 """
 
 import collections
@@ -104,6 +109,45 @@ class PersistentModule:
 
     def __repr__(self):
         return f"PersistentModule({self.class_name})"
+
+
+class TensorFlowNetwork:
+    """A `dnnlib.tflib.network.Network` of NVIDIA's TensorFlow code, as data.
+
+    Attributes:
+        name: "G", "D" or "Gs".
+        settings: the keyword arguments it was built with (`static_kwargs`: resolution,
+            `fmap_base`, ...).
+        variables: {TF variable name: NumPy array}, e.g. "G_mapping/Dense0/weight",
+            "G_synthesis/4x4/Conv/weight", "dlatent_avg".
+        build_function: the name of its build function ("G_main", "D_stylegan2").
+
+    Example:
+
+    ```python
+    G, D, Gs = read_network_pickle("stylegan2-ffhq-config-f.pkl")
+    Gs.name                                  # 'Gs'
+    Gs.variables["dlatent_avg"].shape        # (512,)
+    ```
+    """
+
+    def __setstate__(self, state):
+        if not isinstance(state, dict):
+            raise UnsafePickleError("The pickle holds a TensorFlow network whose state is not data.")
+        self.name = str(state.get("name", ""))
+        self.settings = dict(state.get("static_kwargs") or {})
+        self.variables = {str(name): np.asarray(value)
+                          for name, value in state.get("variables") or []}
+        self.build_function = str(state.get("build_func_name", ""))
+
+    def __repr__(self):
+        return f"TensorFlowNetwork({self.name}, {len(getattr(self, 'variables', {}))} variables)"
+
+
+def is_tensorflow_snapshot(networks):
+    """True for the (G, D, Gs) tuple of NVIDIA's TensorFlow pickles."""
+    return (isinstance(networks, tuple) and len(networks) == 3
+            and all(isinstance(network, TensorFlowNetwork) for network in networks))
 
 
 class AttributeDict(dict):
@@ -227,6 +271,7 @@ ALLOWED_GLOBALS = {
     ("builtins", "frozenset"): frozenset,
     ("dnnlib.util", "EasyDict"): AttributeDict,
     ("dnnlib", "EasyDict"): AttributeDict,
+    ("dnnlib.tflib.network", "Network"): TensorFlowNetwork,
     ("torch", "Tensor"): None,  # the type argument of _rebuild_from_type_v2, unused
     ("torch.nn.parameter", "Parameter"): None,
     ("numpy", "dtype"): _numpy_dtype,

@@ -23,7 +23,8 @@ refuse in one sentence):
 - `exportable(generator, choices)` and `describe_export(generator)`: the model an export
   is made from, and what generator.json says about it beyond inputs and outputs.
 - `live_translator(generator, path)`: (generator, input mode) for `kerasgan live`.
-- `latents_for_seeds(generator, seeds)`: a seed's latent vector, the same every time.
+- `latents_for_seeds(seeds, latent_dim)`: a seed's latent vector, the same every time
+  (kerasgan's rule; StyleGAN2's is NVIDIA's, so its seeds mean NVIDIA's pictures).
 
 A flag one family takes and another does not (`--trunc`) is listed by the command in its
 `FAMILY_FLAGS` and by the family in `command_flags`; `check_flags` refuses the rest.
@@ -36,7 +37,9 @@ from kerasgan import snapshots
 
 generator, family = snapshots.load("results/00000-dcgan-mnist/generator-000010.keras")
 print(family.title)                              # "DCGAN"
-images = family.sample(generator, family.latents_for_seeds(generator, [0, 1, 2]))
+from kerasgan.snapshots import sampling
+latent_dim = sampling.generator_latent_dim(generator)
+images = family.sample(generator, family.latents_for_seeds([0, 1, 2], latent_dim))
 family.write_outputs("three.png", images)
 ```
 """
@@ -100,11 +103,15 @@ class SnapshotFamily:
 
     # ----------------------------------------------------------------- sample
 
-    def latents_for_seeds(self, generator, seeds):
-        """The latent vectors of seeds (the same seed always gives the same vector)."""
+    def latents_for_seeds(self, seeds, latent_dim):
+        """The latent vectors (len(seeds), latent_dim) of seeds: the same seed, the same vector.
+
+        Every command that takes `--seeds` asks the family, so a family whose networks come
+        from elsewhere (StyleGAN2's, from NVIDIA) can draw them as their makers' tools do.
+        """
         from kerasgan.snapshots import sampling
 
-        return sampling.latents_for_seeds(seeds, sampling.generator_latent_dim(generator))
+        return sampling.latents_for_seeds(seeds, latent_dim)
 
     def sample(self, generator, latents, labels=None, **choices):
         """Outputs (n, ...) in [-1, 1] from latents (n, latent_dim) and, if conditional, labels (n,)."""

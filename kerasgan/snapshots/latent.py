@@ -60,7 +60,7 @@ def write_for_labels(family, args, generator, seeds, latent_dim, draw, draw_clas
 
     class_names = sampling.generator_class_names(generator)
     if morph:
-        return write_class_morph(args, morph_frames, class_names, seeds, latent_dim)
+        return write_class_morph(family, args, morph_frames, class_names, seeds, latent_dim)
     if args.class_choice is None:
         if args.interpolate or args.outdir:
             raise ValueError(
@@ -85,11 +85,12 @@ def refuse_classes(args):
         )
 
 
-def chosen_latents(args, seeds, latent_dim):
-    """The latents of --seeds, then those of the --latents files; None when neither was given."""
+def chosen_latents(family, args, seeds, latent_dim):
+    """The latents of --seeds (drawn by the family's rule), then those of the --latents files;
+    None when neither was given."""
     from kerasgan.snapshots import sampling
 
-    parts = [sampling.latents_for_seeds(seeds, latent_dim)] if seeds else []
+    parts = [family.latents_for_seeds(seeds, latent_dim)] if seeds else []
     parts += [sampling.load_latents(path, latent_dim) for path in args.latents or []]
     return np.concatenate(parts) if parts else None
 
@@ -119,14 +120,14 @@ def write_samples(family, args, seeds, latent_dim, draw):
     from kerasgan.snapshots import sampling
 
     if args.interpolate:
-        return write_walk(args, chosen_latents(args, seeds, latent_dim), family.walk, draw)
+        return write_walk(args, chosen_latents(family, args, seeds, latent_dim), family.walk, draw)
     if args.latents:
-        generated = draw(chosen_latents(args, seeds, latent_dim))
+        generated = draw(chosen_latents(family, args, seeds, latent_dim))
         family.write_outputs(args.out, generated)
         print(f"Wrote a grid of {len(generated)} {family.makes} to {args.out}")
         return 0
     if seeds:
-        generated = draw(sampling.latents_for_seeds(seeds, latent_dim))
+        generated = draw(family.latents_for_seeds(seeds, latent_dim))
         if args.outdir:
             for index, seed in enumerate(seeds):
                 path = Path(args.outdir) / f"seed{seed:04d}{family.output_suffix}"
@@ -147,7 +148,7 @@ def write_class_grid(family, args, draw_class, class_names, seeds, latent_dim):
     from kerasgan.snapshots import sampling
 
     if seeds or args.latents:
-        latents = chosen_latents(args, seeds, latent_dim)
+        latents = chosen_latents(family, args, seeds, latent_dim)
     else:
         columns = max(1, args.num // len(class_names))
         latents = sampling.latent_batch(columns, latent_dim, seed=args.seed)
@@ -161,15 +162,15 @@ def write_class_grid(family, args, draw_class, class_names, seeds, latent_dim):
     return 0
 
 
-def write_class_morph(args, morph_frames, class_names, seeds, latent_dim):
+def write_class_morph(family, args, morph_frames, class_names, seeds, latent_dim):
     """An animation from one class to another and back, one image per seed in each frame."""
     from kerasgan import images
     from kerasgan.snapshots import sampling
 
     start, end = (sampling.class_index(choice, class_names) for choice in args.interpolate_classes)
-    latents = chosen_latents(args, seeds, latent_dim)
+    latents = chosen_latents(family, args, seeds, latent_dim)
     if latents is None:
-        latents = sampling.latents_for_seeds([args.seed], latent_dim)
+        latents = family.latents_for_seeds([args.seed], latent_dim)
     frames = morph_frames(start, end, latents)
     if len(latents) > 1:
         frames = np.stack([images.make_grid(frame) for frame in frames])

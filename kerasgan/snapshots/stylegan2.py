@@ -34,6 +34,13 @@ class StyleGAN2Family(latent.LatentFamily):
         ws = sg2.map_to_ws(generator, latents, labels, truncation_psi, truncation_cutoff)
         return sg2.synthesize(generator, ws, noise_mode)
 
+    def latents_for_seeds(self, seeds, latent_dim):
+        """z as NVIDIA's generate.py draws it, for every StyleGAN2 (converted or trained here):
+        `--seeds 85,265` on NVIDIA's FFHQ network draws the faces NVIDIA's README shows."""
+        from kerasgan.snapshots.stylegan2_sampling import latents_for_seeds
+
+        return latents_for_seeds(seeds, latent_dim)
+
     def walk(self, keyframes, steps_between, method=None, loop=True):
         """ws through keyframe ws: straight lines in W (which is learned, not Gaussian)."""
         from kerasgan.snapshots.stylegan2_sampling import walk_in_w
@@ -141,9 +148,9 @@ def run_stylegan2(family, args, generator, seeds, latent_dim):
         return sg2.synthesize(generator, ws, args.noise_mode)
 
     if args.style_mix:
-        return write_style_mix(args, generator, to_ws, latent_dim)
+        return write_style_mix(family, args, generator, to_ws, latent_dim)
     if args.interpolate or args.projected_w:
-        latents = latent.chosen_latents(args, seeds, latent_dim)
+        latents = latent.chosen_latents(family, args, seeds, latent_dim)
         parts = [to_ws(latents)] if latents is not None else []
         parts += [sg2.load_projected_ws(path, generator) for path in args.projected_w or []]
         keyframes = np.concatenate(parts)
@@ -171,7 +178,7 @@ def write_projected(family, args, generated):
     return 0
 
 
-def write_style_mix(args, generator, to_ws, latent_dim):
+def write_style_mix(family, args, generator, to_ws, latent_dim):
     """The style mixing grid of --rows and --cols (seeds), each cell mixed as --styles says."""
     from kerasgan import images
     from kerasgan.snapshots import sampling
@@ -181,8 +188,8 @@ def write_style_mix(args, generator, to_ws, latent_dim):
     row_seeds, column_seeds = sampling.parse_seeds(args.rows), sampling.parse_seeds(args.cols)
     grid = sg2.style_mixing_grid(
         generator,
-        to_ws(sampling.latents_for_seeds(row_seeds, latent_dim)),
-        to_ws(sampling.latents_for_seeds(column_seeds, latent_dim)),
+        to_ws(family.latents_for_seeds(row_seeds, latent_dim)),
+        to_ws(family.latents_for_seeds(column_seeds, latent_dim)),
         styles,
         noise_mode=args.noise_mode,
     )

@@ -100,10 +100,23 @@ def map_to_ws(generator, latents, labels=None, truncation_psi=None, truncation_c
     return np.asarray(ws, dtype="float32")
 
 
+def latents_for_seeds(seeds, latent_dim):
+    """z (len(seeds), latent_dim) for seeds as NVIDIA's generate.py draws it for a StyleGAN2:
+    `np.random.RandomState(seed).randn(1, z_dim)` per seed.
+
+    So a seed means the same picture in kerasgan as in NVIDIA's tools (`--seeds 85,265` on
+    the FFHQ network: the faces of NVIDIA's README). The other families keep kerasgan's
+    rule (`sampling.latents_for_seeds`).
+    """
+    return np.concatenate(
+        [np.random.RandomState(int(seed)).randn(1, int(latent_dim)) for seed in seeds]
+    ).astype("float32")
+
+
 def ws_for_seeds(generator, seeds, labels=None, truncation_psi=None, truncation_cutoff=None):
     """The ws of seeds: each seed's z (as `kerasgan generate --seeds` draws it), mapped and truncated."""
     latent_dim = sampling.generator_latent_dim(generator)
-    latents = sampling.latents_for_seeds(seeds, latent_dim)
+    latents = latents_for_seeds(seeds, latent_dim)
     if labels is not None and np.ndim(labels) == 0:
         labels = np.full(len(latents), int(labels), dtype="int32")
     return map_to_ws(generator, latents, labels, truncation_psi, truncation_cutoff)
@@ -290,6 +303,7 @@ __all__ = [
     "w_average",
     "check_truncation",
     "map_to_ws",
+    "latents_for_seeds",
     "ws_for_seeds",
     "synthesize",
     "load_projected_ws",

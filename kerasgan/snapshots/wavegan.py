@@ -56,7 +56,7 @@ class WaveGANFamily(LatentFamily):
         latent_dim = sampling.generator_latent_dim(generator)
         seeds = sampling.parse_seeds(args.seeds) if args.seeds else None
         if args.interpolate:
-            keyframes = chosen_latents(args, seeds, latent_dim)
+            keyframes = chosen_latents(self, args, seeds, latent_dim)
             path = sampling.walk(keyframes, args.steps, method=args.method or "slerp", loop=args.loop)
             sounds = self.sample(generator, path)
             # Back to back, no gap: one long sound that changes as it walks.
@@ -64,7 +64,7 @@ class WaveGANFamily(LatentFamily):
             print(f"Wrote a walk of {len(sounds)} sounds through {len(keyframes)} keyframes "
                   f"({len(sounds) * sounds.shape[1] / rate:.1f} s) to {args.out}")
             return 0
-        latents = chosen_latents(args, seeds, latent_dim)
+        latents = chosen_latents(self, args, seeds, latent_dim)
         if latents is None:
             latents = sampling.latent_batch(args.num, latent_dim, seed=args.seed)
         sounds = self.sample(generator, latents)

@@ -10,13 +10,18 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+from PIL import Image
 
+from kerasgan import snapshots
 from kerasgan.cli import main
-from kerasgan.nvidia.convert import latents_for_seeds
+from kerasgan.images import to_uint8
 from kerasgan.nvidia.writer import networks_from_fixture, write_network_pickle
+from kerasgan.snapshots import sampling
+from kerasgan.snapshots.stylegan2_sampling import latents_for_seeds
 from kerasgan.training import checkpoint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cifar32.npz"
+PLAIN64 = Path(__file__).parent / "fixtures" / "plain64.npz"
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +41,8 @@ def served(cifar_arrays, tmp_path_factory):
     folder = root / "stylegan2-ada-pytorch" / "pretrained"
     folder.mkdir(parents=True)
     write_network_pickle(folder / "cifar10.pkl", networks_from_fixture(cifar_arrays))
+    # A 64 px face-network stand-in where NVIDIA keeps ffhq.pkl (the tests expect 64 px of it).
+    write_network_pickle(folder / "ffhq.pkl", networks_from_fixture(np.load(PLAIN64)))
     (folder / "metfaces.pkl").write_bytes(b"not a pickle at all")
     handler = functools.partial(QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -65,6 +72,33 @@ def test_seeds_draw_z_as_nvidias_generate_py():
     z = latents_for_seeds([85, 265], 512)
     assert z.shape == (2, 512) and z.dtype == np.float32
     np.testing.assert_array_equal(z[1], np.random.RandomState(265).randn(512).astype("float32"))
+
+
+def test_seeds_draw_the_pictures_nvidias_code_draws_for_them(cifar_arrays, tmp_path,
+                                                             monkeypatch):
+    # out/images_seeds: NVIDIA's G_ema for z = RandomState(seed).randn(1, z_dim), seeds 85
+    # and 265, class 3, psi 1, constant noise (tools/nvidia_reference.py).
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    pickle_path = tmp_path / "cifar.pkl"
+    write_network_pickle(pickle_path, networks_from_fixture(cifar_arrays))
+    seeds = [int(seed) for seed in cifar_arrays["in/seeds"]]
+    assert seeds == [85, 265]
+    assert main(["generate", "--snapshot", str(pickle_path), "--seeds", "85,265",
+                 "--class", str(int(cifar_arrays["in/seed_class"])), "--trunc", "1",
+                 "--noise-mode", "const", "--outdir", str(tmp_path / "seeds")]) == 0
+    nvidia = to_uint8(cifar_arrays["out/images_seeds"]).astype(int)
+    for index, seed in enumerate(seeds):
+        drawn = np.asarray(Image.open(tmp_path / "seeds" / f"seed{seed:04d}.png").convert("RGB"))
+        # The floats agree within 1e-3, so a pixel may round to the neighbouring level.
+        assert np.abs(drawn.astype(int) - nvidia[index]).max() <= 1
+    # kerasgan's own seed rule would draw other pictures: the rule is what this pins.
+    generator, family = snapshots.load(str(pickle_path))
+    labels = np.full(2, 3, dtype="int32")
+    ours = family.sample(generator, family.latents_for_seeds(seeds, 32), labels, truncation_psi=1.0)
+    assert np.abs(ours - cifar_arrays["out/images_seeds"]).max() < 1e-3
+    other = family.sample(generator, sampling.latents_for_seeds(seeds, 32), labels,
+                          truncation_psi=1.0)
+    assert np.abs(other - cifar_arrays["out/images_seeds"]).max() > 0.1
 
 
 def test_list_names_the_networks(capsys):
@@ -154,3 +188,36 @@ def test_snapshot_takes_a_pickle_and_a_named_network_converted_once(
     generator = keras.models.load_model(converted[0])
     images = np.asarray(generator([cifar_arrays["in/z"], cifar_arrays["in/labels"]]))
     assert np.abs(images - cifar_arrays["out/images_psi1"]).max() < 1e-3
+
+
+def test_face_commands_default_to_the_ffhq_network(served, tmp_path, monkeypatch, capsys):
+    from skimage import data
+
+    from kerasgan.nvidia import networks
+
+    address, _ = served
+    monkeypatch.setenv("KERASGAN_NVIDIA_URL", address)
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    path, _, classes, what = networks.NAMED_NETWORKS["ffhq"]
+    monkeypatch.setitem(networks.NAMED_NETWORKS, "ffhq", (path, 64, classes, what))
+    selfies = tmp_path / "selfies"
+    selfies.mkdir()
+    Image.fromarray(data.astronaut()).save(selfies / "ada.png")
+
+    # Without --align, project has no face network to assume: one sentence.
+    assert main(["project", "--target", str(selfies / "ada.png")]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "needs --snapshot" in error[0]
+
+    out = tmp_path / "me"
+    assert main(["project", "--target", str(selfies / "ada.png"), "--align", "--steps", "2",
+                 "--space", "w", "--outdir", str(out)]) == 0
+    said = capsys.readouterr().err
+    assert "No --snapshot given" in said and "--snapshot ffhq" in said
+    assert (tmp_path / "cache" / "nvidia" / "downloads" / "ffhq.pkl").is_file()
+    assert np.load(out / "projected_w.npy").shape == (10, 32)  # the served network's ws
+    assert main(["class-photo", str(selfies), "--out", str(tmp_path / "class"), "--steps", "2",
+                 "--steps-between", "2", "--space", "w"]) == 0
+    said = capsys.readouterr().err
+    assert "No --snapshot given" in said and "cached at" in said
+    assert np.load(tmp_path / "class" / "students" / "ada" / "projected_w.npy").shape == (10, 32)

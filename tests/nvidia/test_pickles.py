@@ -15,12 +15,15 @@ import pytest
 from kerasgan.nvidia.pickles import (
     DamagedPickleError,
     PersistentModule,
+    TensorFlowNetwork,
     UnsafePickleError,
+    is_tensorflow_snapshot,
     read_network_pickle,
 )
 from kerasgan.nvidia.writer import (
     LOAD_FROM_BYTES,
     _Call,
+    _Global,
     _dumps,
     networks_from_fixture,
     write_network_pickle,
@@ -138,3 +141,62 @@ def test_a_tensor_that_reaches_outside_its_storage_is_refused(tmp_path):
             read_network_pickle(path)
     path.write_bytes(_dumps({"G": _Call(REBUILD_TENSOR, (storage, 1, (3,), (1,)))}))
     assert read_network_pickle(path)["G"].shape == (3,)
+
+
+class _TensorFlowNetworkState:
+    """Pickles as NVIDIA's TF code writes a network: `dnnlib.tflib.network.Network`, then its
+    state (name, build arguments, build source code, variables as named arrays)."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def __reduce__(self):
+        return (_Global("dnnlib.tflib.network", "Network"), (), self.state)
+
+
+def tensorflow_state(name, variables, marker):
+    return {
+        "version": 4, "name": name, "static_kwargs": {"resolution": 64, "fmap_base": 512},
+        "components": {}, "build_func_name": "G_main" if name != "D" else "D_stylegan2",
+        # NVIDIA's loader runs this; ours must not.
+        "build_module_src": f"import os\nos.system('touch {marker}')\n",
+        "variables": list(variables.items()),
+    }
+
+
+def test_a_tensorflow_pickle_is_read_as_data_and_its_code_never_runs(tmp_path, capsys):
+    from kerasgan.cli import main
+
+    marker = tmp_path / "marker"
+    numbers = np.random.default_rng(0)
+    g_variables = {"G_mapping/Dense0/weight": numbers.standard_normal((32, 32)).astype("float32"),
+                   "G_synthesis/4x4/Conv/weight": numbers.standard_normal((3, 3, 32, 32)),
+                   "dlatent_avg": numbers.standard_normal(32).astype("float32")}
+    d_variables = {"4x4/Dense0/bias": numbers.standard_normal(32).astype("float32")}
+    networks = tuple(_TensorFlowNetworkState(tensorflow_state(name, variables, marker))
+                     for name, variables in (("G", g_variables), ("D", d_variables),
+                                             ("Gs", g_variables)))
+    path = tmp_path / "stylegan2-config-f.pkl"
+    path.write_bytes(_dumps(networks))
+
+    read = read_network_pickle(path)
+    assert is_tensorflow_snapshot(read) and [network.name for network in read] == ["G", "D", "Gs"]
+    gs = read[2]
+    assert isinstance(gs, TensorFlowNetwork) and gs.build_function == "G_main"
+    assert gs.settings == {"resolution": 64, "fmap_base": 512}
+    assert set(gs.variables) == set(g_variables)
+    for name, value in g_variables.items():
+        np.testing.assert_array_equal(gs.variables[name], value)
+        assert gs.variables[name].dtype == value.dtype
+    # Converting it is not built yet: one sentence saying how to get a PyTorch-layout pickle.
+    assert main(["convert", str(path), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "TensorFlow" in error[0] and "legacy.py" in error[0]
+    assert not marker.exists() and not (tmp_path / "out").exists()
+
+
+def test_a_tensorflow_network_whose_state_is_not_data_is_refused(tmp_path):
+    path = tmp_path / "odd.pkl"
+    path.write_bytes(_dumps(_TensorFlowNetworkState(["not", "a", "dict"])))
+    with pytest.raises(UnsafePickleError, match="not data"):
+        read_network_pickle(path)
