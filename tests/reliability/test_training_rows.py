@@ -59,20 +59,6 @@ def test_resuming_with_another_image_size_names_the_option(kimg_run, digits, cap
     assert error.count("\n") == 1
 
 
-def test_ctrl_c_says_the_same_command_continues(digits, tmp_path, capsys, monkeypatch):
-    from kerasgan.training import trainer
-
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(trainer, "_fit", interrupted)
-    argv = ["train", "dcgan", "--dataset", str(digits), "--outdir", str(tmp_path), "--epochs", "1",
-            *TINY]
-    assert main(argv) == 130
-    error = capsys.readouterr().err
-    assert "Run the same command again to continue" in error
-
-
 def test_a_negative_learning_rate_is_refused(digits, tmp_path, capsys):
     argv = ["train", "dcgan", "--dataset", str(digits), "--outdir", str(tmp_path),
             "--learning-rate", "-1", *TINY]
