@@ -107,12 +107,13 @@ class TrainingRun:
             import fcntl
         except ImportError:  # Windows: no flock; one trainer per run is then up to the user
             return None
-        handle = open(self.path / LOCK_NAME, "a+", encoding="utf-8")
+        # Unbuffered: on a full disk the write below fails at once, not again at close.
+        handle = open(self.path / LOCK_NAME, "a+b", buffering=0)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = handle.read().decode("utf-8", "replace").strip() or "another process"
             handle.close()
             raise ValueError(
                 f"{self.path} is being trained by {holder} right now: wait for it to finish or "
@@ -123,10 +124,12 @@ class TrainingRun:
             # Some synced or network drives have no locks: train without one there.
             handle.close()
             return None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"process {os.getpid()} on {socket.gethostname()}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()} on {socket.gethostname()}\n".encode("utf-8"))
+        except OSError:
+            pass  # a full disk: the lock holds all the same; the first real write will say why
         return handle
 
     @staticmethod

@@ -286,3 +286,46 @@ def test_sample_it_is_quoted_for_a_path_with_spaces(tmp_path):
         f"Sample it:        kerasgan generate --snapshot '{run.snapshot_path(3)}' --num 64 "
         "--out grid.png"
     )
+
+
+# ------------------------------------------------------------------ a full disk
+
+
+def test_a_full_disk_names_the_file_keeps_the_run_and_resumes_once_there_is_room(
+    digits, small_disk, fill_disk, capsys
+):
+    outdir = small_disk / "results"
+    assert main(train_argv(digits, outdir, "--epochs", "1")) == 0
+    (run_folder,) = outdir.iterdir()
+    before = contents(run_folder)
+    ballast = fill_disk(small_disk)
+    capsys.readouterr()
+    assert main(train_argv(digits, outdir, "--epochs", "2")) == 2
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith(f"kerasgan: error: The disk is full: {run_folder}/"), error
+    assert "could not be written (" in error and f"free in {run_folder}); the files already " \
+        "there are kept: free some space, or choose another folder, and run the same command " \
+        "again." in error
+    assert "[Errno 28]" not in error
+    # The first interval's checkpoint, snapshot and stats are as they were, byte for byte,
+    # and no temporary file is left.
+    after = contents(run_folder)
+    assert {name: after.get(name) for name in before} == before
+    assert not [name for name in after if ".tmp-" in name]
+    ballast.unlink()
+    assert main(train_argv(digits, outdir, "--epochs", "2")) == 0
+    stats = [json.loads(line) for line in (run_folder / "stats.jsonl").read_text().splitlines()]
+    assert [line["interval"] for line in stats] == [1, 2]
+
+
+def test_a_disk_full_before_the_first_checkpoint_leaves_no_run_folder(
+    digits, small_disk, fill_disk, capsys
+):
+    outdir = small_disk / "results"
+    outdir.mkdir()
+    fill_disk(small_disk)
+    assert main(train_argv(digits, outdir, "--epochs", "1")) == 2
+    error = capsys.readouterr().err
+    assert f"kerasgan: error: The disk is full: {outdir}/00000-dcgan-digits/" in error
+    assert f"kerasgan: removed {outdir}/00000-dcgan-digits, which had no checkpoint yet." in error
+    assert list(outdir.iterdir()) == []
