@@ -446,14 +446,13 @@ def _run_folder_callback(
 
 def _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options):
     """Trains from `start_interval` to the last interval; one Keras epoch is one interval."""
-    import keras
     import tensorflow as tf
 
-    from kerasgan.training.callbacks import StopAtStep
+    from kerasgan.training.callbacks import IntervalProgressBar, StopAtStep
 
     dataset = data.dataset.repeat()
-    # Keras's progress bar first, so that it ends its line before the run folder's line.
-    progress_bar = [keras.callbacks.ProgbarLogger()] if verbose else []
+    # The progress bar first, so that it ends its line before the run folder's line.
+    progress_bar = [IntervalProgressBar()] if verbose else []
     if options.deterministic and start_step:
         # The shuffled epochs come in the same order every time (the shuffle is seeded),
         # so skipping the batches already trained on puts a resumed run exactly where

@@ -3,10 +3,12 @@ before the first checkpoint, and inputs that used to be accepted or answered in 
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -145,6 +147,13 @@ def test_ctrl_c_after_a_checkpoint_continues_the_same_run(digits, tmp_path, caps
     monkeypatch.undo()
     assert main(train_argv(digits, tmp_path, "--epochs", "2")) == 0
     assert [p.name for p in tmp_path.iterdir()] == [run_folder.name]
+    # The README's listing of a run folder names every kind of file a run of two intervals has.
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    listing = readme.split("results/00000-dcgan-mnist/\n", 1)[1].split("```", 1)[0]
+    kinds = {re.sub(r"\d{6}", "000001", p.name) + ("/" if p.is_dir() else "")
+             for p in run_folder.iterdir() if not p.name.startswith(".")}  # fmt: skip
+    assert "checkpoint-previous.npz" in kinds
+    assert sorted(kind for kind in kinds if kind not in listing) == []
 
 
 # ----------------------------------------------------------- inputs refused early
