@@ -166,8 +166,8 @@ def load_keras_npz(path, image_shape=None, name="The dataset"):
         # np.load reads any file that is not a zip as a pickle, and its refusal suggests
         # loading it unsafely: a text file or a cut-short download lands here.
         raise ValueError(
-            f"{path} is not an .npz file (it is not a zip archive): save the dataset with "
-            "np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...)."
+            f"{path} is damaged or is not an .npz file (it is not a zip archive): save it "
+            "again with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...)."
         )
     try:
         with np.load(path, allow_pickle=False) as archive:

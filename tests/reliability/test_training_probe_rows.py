@@ -225,8 +225,8 @@ def test_a_text_file_named_npz_is_not_called_pickled_data(tmp_path, capsys):
     assert main(train_argv(text, outdir, "--epochs", "1")) == 2
     error = capsys.readouterr().err
     assert error == (
-        f"kerasgan: error: {text} is not an .npz file (it is not a zip archive): save the dataset "
-        "with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...).\n"
+        f"kerasgan: error: {text} is damaged or is not an .npz file (it is not a zip archive): "
+        "save it again with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...).\n"
     )
     assert "pickle" not in error
     assert not outdir.exists()
