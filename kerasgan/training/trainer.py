@@ -109,15 +109,7 @@ def train(
             evaluate_every, verbose,
         )  # fmt: skip
     except BaseException as error:
-        if new_run and not run.checkpoint_path.exists():
-            _remove_unstarted_run(run, error)
-        elif isinstance(error, KeyboardInterrupt):
-            print(
-                f"Interrupted. Run the same command again to continue {run.path.name} from its "
-                "last checkpoint (at most one interval is lost).",
-                file=sys.stderr,
-                flush=True,
-            )
+        _after_a_stop(run, error, new_run)
         raise
     finally:
         TrainingRun.release_lock(lock)
@@ -161,25 +153,33 @@ def _train_into(
     return run
 
 
-def _remove_unstarted_run(run, error):
-    """Removes a new run folder that has no checkpoint yet, so the same command starts over.
+def _after_a_stop(run, error, new_run):
+    """Says what a Ctrl-C or an error left; a new run with no checkpoint yet is removed.
 
     A Ctrl-C or a full disk before the first checkpoint leaves nothing to resume: keeping
     the folder would make the next run 00001 beside an empty 00000. This process made
     the folder a moment ago, so everything in it is kerasgan's own.
     """
-    import shutil
+    interrupted = isinstance(error, KeyboardInterrupt)
+    if new_run and not run.checkpoint_path.exists():
+        import shutil
 
-    shutil.rmtree(run.path, ignore_errors=True)
-    if isinstance(error, KeyboardInterrupt):
-        print(
-            f"Interrupted before the first checkpoint: removed {run.path}, which held no "
-            "training yet. Run the same command again to start over.",
-            file=sys.stderr,
-            flush=True,
+        shutil.rmtree(run.path, ignore_errors=True)
+        if interrupted:
+            message = (
+                f"Interrupted before the first checkpoint: removed {run.path}, which held no "
+                "training yet. Run the same command again to start over."
+            )
+        else:
+            message = f"kerasgan: removed {run.path}, which had no checkpoint yet."
+    elif interrupted:
+        message = (
+            f"Interrupted. Run the same command again to continue {run.path.name} from its "
+            "last checkpoint (at most one interval is lost)."
         )
     else:
-        print(f"kerasgan: removed {run.path}, which had no checkpoint yet.", file=sys.stderr)
+        return
+    print(message, file=sys.stderr, flush=True)
 
 
 def _make_deterministic(seed):

@@ -1,10 +1,22 @@
-"""A small filesystem of its own, for the tests that fill a disk for real."""
+"""Fixtures of the reliability tests: a few real digits, and a small filesystem of its own
+for the tests that fill a disk for real."""
 
 import os
 import shutil
 import subprocess
 
+import numpy as np
 import pytest
+
+
+@pytest.fixture(scope="session")
+def digits(mnist_npz, tmp_path_factory):
+    """48 real digits as a dataset .npz: 6 steps of 8 per epoch, so 1,000 images end inside one."""
+    with np.load(mnist_npz) as archive:
+        arrays = {key: archive[key][:48] for key in archive.files}
+    path = tmp_path_factory.mktemp("digits") / "digits.npz"
+    np.savez(path, **arrays)
+    return path
 
 
 @pytest.fixture

@@ -21,16 +21,6 @@ TINY = [
 ]
 
 
-@pytest.fixture(scope="module")
-def digits(mnist_npz, tmp_path_factory):
-    """48 digits: 6 steps of 8 per epoch."""
-    with np.load(mnist_npz) as archive:
-        arrays = {key: archive[key][:48] for key in archive.files}
-    path = tmp_path_factory.mktemp("digits") / "digits.npz"
-    np.savez(path, **arrays)
-    return path
-
-
 def train_argv(digits, outdir, *more):
     return ["train", "dcgan", "--dataset", str(digits), "--outdir", str(outdir), *TINY, *more]
 

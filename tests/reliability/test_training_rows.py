@@ -2,7 +2,6 @@
 
 import json
 
-import numpy as np
 import pytest
 
 from kerasgan.cli import main
@@ -11,16 +10,6 @@ TINY = [
     "--batch-size", "8", "--latent-dim", "8", "--generator-filters", "8",
     "--discriminator-filters", "8", "--verbose", "2",
 ]
-
-
-@pytest.fixture(scope="module")
-def digits(mnist_npz, tmp_path_factory):
-    """48 digits: 6 steps of 8 per epoch, so 1,000 images end inside an epoch."""
-    with np.load(mnist_npz) as archive:
-        arrays = {key: archive[key][:48] for key in archive.files}
-    path = tmp_path_factory.mktemp("digits") / "digits.npz"
-    np.savez(path, **arrays)
-    return path
 
 
 @pytest.fixture(scope="module")
