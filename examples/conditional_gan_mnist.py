@@ -43,8 +43,9 @@ from pathlib import Path
 import numpy as np
 
 import kerasgan
-from kerasgan import images, sampling
+from kerasgan import images
 from kerasgan.quiet import hide_tensorflow_logs
+from kerasgan.snapshots import sampling
 
 hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
 

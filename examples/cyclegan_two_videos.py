@@ -172,7 +172,7 @@ as the quick one, gets the grey frame).
 """
 
 from kerasgan.data.input_modes import InputMode  # noqa: E402
-from kerasgan.live import load_translator, run_live  # noqa: E402
+from kerasgan.snapshots.live import load_translator, run_live  # noqa: E402
 
 snapshot = sorted(run.path.glob("generator_a2b-*.keras"))[-1]
 generator, _ = load_translator(snapshot)
@@ -199,7 +199,7 @@ kerasgan live --generator results/00000-cyclegan-video_a/generator_a2b-000100.ke
 TFLite file (phones, a Raspberry Pi); both take float32 images in [-1, 1].
 """
 
-from kerasgan.export import export_generator  # noqa: E402
+from kerasgan.snapshots.export import export_generator  # noqa: E402
 
 # TFLite conversion takes a while on a small CPU; the quick run only writes the SavedModel.
 exported = export_generator(generator, run.path / "exported", tflite=not args.quick)

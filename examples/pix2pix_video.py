@@ -219,7 +219,7 @@ frame on its own), and write frame | input | output side by side.
 We run it on the whole video, test frames and all.
 """
 
-from kerasgan.live import load_translator, run_live  # noqa: E402
+from kerasgan.snapshots.live import load_translator, run_live  # noqa: E402
 
 generator, input_mode = load_translator(run.latest_snapshot())
 clip = built.manifest["sources"][0]["file"]  # the local file (downloaded, for a URL)
@@ -243,7 +243,7 @@ says how to prepare the input. Both take float32 images in [-1, 1] and give the 
 outputs as the Keras model.
 """
 
-from kerasgan.export import export_generator  # noqa: E402
+from kerasgan.snapshots.export import export_generator  # noqa: E402
 
 # TFLite conversion takes a while on a small CPU; the quick run only writes the SavedModel.
 exported = export_generator(generator, run.path / "exported", tflite=not args.quick)

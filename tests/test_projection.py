@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kerasgan import images, projection, sampling
+from kerasgan import images
+from kerasgan.snapshots import projection, sampling
 from kerasgan.cli import main
 from kerasgan.models.conditional_gan import conditional_generator
 from kerasgan.models.dcgan import dcgan_generator

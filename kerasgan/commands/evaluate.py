@@ -56,8 +56,7 @@ def run(args):
     # TensorFlow loads here, not at import: `kerasgan --help` stays fast.
     from pathlib import Path
 
-    from kerasgan import files
-    from kerasgan.metrics.evaluation import evaluate_generator
+    from kerasgan import files, snapshots
     from kerasgan.metrics.report import format_scores
 
     if args.num < 2:
@@ -67,9 +66,12 @@ def run(args):
         files.check_output_file(args.report, "--report")
     if args.json:
         files.check_output_file(args.json, "--json")
-    scores = evaluate_generator(
-        args.snapshot,
+    # The snapshot's family says what is measured (a picture -> picture family refuses).
+    generator, family = snapshots.load(args.snapshot)
+    scores = family.evaluate(
+        generator,
         args.dataset,
+        args.snapshot,
         num=args.num,
         extractor=args.extractor,
         path=args.path,

@@ -53,19 +53,19 @@ def run(args):
     # TensorFlow loads here, not at import: `kerasgan --help` stays fast.
     import contextlib
 
-    from kerasgan import quiet
+    from kerasgan import files, quiet
+    from kerasgan import snapshots
     from kerasgan.errors import KerasganError
-    from kerasgan.export import (
+    from kerasgan.snapshots.export import (
         export_generator,
         exportable_generator,
         largest_differences,
-        load_exportable_generator,
     )
-    from kerasgan.stylegan2_sampling import is_stylegan2
 
-    generator = load_exportable_generator(args.generator)
-    # Checked before anything is written: a --trunc the generator cannot take is one sentence.
-    exported = exportable_generator(generator, args.trunc, args.trunc_cutoff)
+    generator, _ = snapshots.load(args.generator)
+    # Checked before anything is written: the family refuses a flag it does not take, and a
+    # --trunc the generator cannot take is one sentence.
+    exported = exportable_generator(generator, args.trunc, args.trunc_cutoff, path=args.generator)
     paths = export_generator(
         exported, args.out, tflite=args.format == "tflite", saved_model=args.format == "savedmodel"
     )
@@ -83,9 +83,8 @@ def run(args):
             )
     print(f"Exported:  {written}")
     print(f"Described: {paths['info']}")
-    if is_stylegan2(exported):
-        mapping = exported.get_layer("mapping")
-        applies_to = "all ws" if mapping.truncation_cutoff is None else f"the first {mapping.truncation_cutoff} ws"
-        print(f"Built in:  truncation psi {mapping.truncation_psi:g} ({applies_to}), constant noise")
+    built_in = files.read_json(paths["info"]).get("built_in")
+    if built_in:
+        print(f"Built in:  {built_in}")
     print(f"Checked:   largest difference from the Keras model {max(differences.values()):.2g}")
     return 0

@@ -12,7 +12,7 @@ keyframe unless `--no-loop`; `--method lerp` walks straight lines, `slerp` (the
 default) arcs that keep latents at their typical length.
 
 StyleGAN2 snapshots (`kerasgan train stylegan2`) take more flags, all drawn in W
-(kerasgan/stylegan2_sampling.py, callable from Python as well):
+(kerasgan/snapshots/stylegan2_sampling.py, callable from Python as well):
 
 - `--trunc PSI` pulls each w toward the average w (`w_avg`): 0 draws the average
   image for every seed, 1 (the default of kerasgan's snapshots) no truncation;
@@ -31,13 +31,11 @@ StyleGAN2 snapshots (`kerasgan train stylegan2`) take more flags, all drawn in W
   --projected-w files join the keyframes), in straight lines (`--method lerp`, the
   default in W) or arcs (slerp).
 
-These flags mean nothing to a DCGAN, conditional GAN or pix2pix generator: on one of
-those they stop with one sentence.
+The snapshot's family (`kerasgan/snapshots/`, found from what the snapshot records) does
+the drawing; these flags are StyleGAN2's, and any other family refuses them in one sentence.
 """
 
 import argparse
-
-import numpy as np
 
 SUMMARY = "Sample a generator snapshot: a grid, one image per seed, or a latent walk GIF/video."
 
@@ -68,8 +66,9 @@ StyleGAN2 snapshots (kerasgan train stylegan2): truncation, noise, projected ws,
   kerasgan generate --snapshot G.keras --class cat --seeds 0-7 --trunc 0.7 --out cats.png   # a conditional StyleGAN2
 """
 
-# The flags that only a StyleGAN2 snapshot understands: (argparse dest, flag).
-STYLEGAN2_ONLY = (
+# The flags that only some families take (StyleGAN2's, today): (argparse dest, flag). Each
+# family says which it takes (`SnapshotFamily.command_flags["generate"]`).
+FAMILY_FLAGS = (
     ("truncation_psi", "--trunc"),
     ("truncation_cutoff", "--trunc-cutoff"),
     ("noise_mode", "--noise-mode"),
@@ -176,12 +175,12 @@ def add_arguments(parser):
 def run(args):
     from pathlib import Path
 
-    from kerasgan import files, sampling
+    from kerasgan import files, snapshots
+    from kerasgan.snapshots import sampling
 
     if args.num < 1 or args.steps < 1:
         raise ValueError("--num and --steps must be at least 1.")
     seeds = sampling.parse_seeds(args.seeds) if args.seeds else None
-    _check_stylegan2_flags(args, seeds)
     morph = args.interpolate_classes
     files_given = args.latents or args.projected_w
     if morph and (args.interpolate or args.class_choice is not None):
@@ -216,294 +215,8 @@ def run(args):
     if args.outdir:
         files.check_output_folder(args.outdir, "--outdir")
 
-    model = sampling.load_snapshot(args.snapshot)
-    family = sampling.generator_family(model)
-    given = [flag for dest, flag in STYLEGAN2_ONLY if getattr(args, dest) not in (None, False)]
-    if given and family not in ("StyleGAN2", None):
-        named = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} and {given[-1]}"
-        raise ValueError(
-            f"{named} appl{'ies' if len(given) == 1 else 'y'} to StyleGAN2 snapshots; this is a "
-            f"{family} generator ({args.snapshot}), so drop {'it' if len(given) == 1 else 'them'}."
-        )
-    generator = sampling.check_generator(model, args.snapshot)
-    latent_dim = sampling.generator_latent_dim(generator)
-    if family == "StyleGAN2":
-        return _run_stylegan2(args, generator, seeds, latent_dim)
-    args.method = args.method or "slerp"
-
-    def draw(latents):
-        return generator.predict(latents, batch_size=64, verbose=0)
-
-    def draw_class(latents, labels):
-        return generator.predict([latents, labels], batch_size=64, verbose=0)
-
-    def morph_frames(start, end, latents):
-        return sampling.class_morph(generator, start, end, latents, args.steps)
-
-    return _write_for_labels(args, generator, seeds, latent_dim, draw, draw_class, morph_frames)
-
-
-def _write_for_labels(args, generator, seeds, latent_dim, draw, draw_class, morph_frames):
-    """The common flow of every latent generator: unconditional, a class grid, a morph, one class.
-
-    `draw(latents)`, `draw_class(latents, labels)` and `morph_frames(start, end, latents)`
-    are how this generator turns latent vectors into images.
-    """
-    from kerasgan import sampling
-
-    morph = args.interpolate_classes
-    if not sampling.is_conditional(generator):
-        _refuse_classes(args)
-        return _write_samples(args, seeds, latent_dim, draw)
-
-    class_names = sampling.generator_class_names(generator)
-    if morph:
-        return _write_class_morph(args, morph_frames, class_names, seeds, latent_dim)
-    if args.class_choice is None:
-        if args.interpolate or args.outdir:
-            raise ValueError(
-                f"{args.snapshot} is a conditional generator: add --class with one of "
-                f"{', '.join(class_names)}."
-            )
-        return _write_class_grid(args, draw_class, class_names, seeds, latent_dim)
-
-    label = sampling.class_index(args.class_choice, class_names)
-    return _write_samples(
-        args, seeds, latent_dim,
-        lambda latents: draw_class(latents, np.full(len(latents), label, dtype="int32")),
-    )
-
-
-def _refuse_classes(args):
-    """One sentence for --class or --interpolate-classes on a generator that draws no classes."""
-    if args.class_choice is not None or args.interpolate_classes:
-        raise ValueError(
-            f"{args.snapshot} draws no classes (it is not a conditional generator): "
-            "drop --class and --interpolate-classes."
-        )
-
-
-def _check_stylegan2_flags(args, seeds):
-    """The StyleGAN2 flags' own rules, checked before the snapshot is loaded."""
-    from kerasgan.stylegan2_sampling import check_truncation
-
-    check_truncation(args.truncation_psi)
-    if args.truncation_cutoff is not None and args.truncation_cutoff < 1:
-        raise ValueError(
-            f"--trunc-cutoff counts the ws truncated from the first: it must be at least 1; "
-            f"got {args.truncation_cutoff}."
-        )
-    mixing = [flag for flag, value in (("--rows", args.rows), ("--cols", args.cols),
-                                       ("--styles", args.styles)) if value is not None]
-    if not args.style_mix:
-        if mixing:
-            raise ValueError(f"{' and '.join(mixing)} belong to a style mixing grid: add --style-mix.")
-        return
-    if not (args.rows and args.cols):
-        raise ValueError(
-            "--style-mix needs the sources of its rows and columns: add e.g. --rows 85,100,75 "
-            "--cols 55,821,1789."
-        )
-    others = [flag for flag, value in (
-        ("--seeds", seeds), ("--latents", args.latents), ("--projected-w", args.projected_w),
-        ("--interpolate", args.interpolate), ("--interpolate-classes", args.interpolate_classes),
-        ("--outdir", args.outdir)) if value]
-    if others:
-        raise ValueError(
-            f"--style-mix draws its sources from --rows and --cols and writes one picture "
-            f"(--out mix.png): drop {' and '.join(others)}."
-        )
-
-
-def _run_stylegan2(args, generator, seeds, latent_dim):
-    """A StyleGAN2 snapshot: every image drawn from ws, with truncation and the noise mode."""
-    from kerasgan import sampling
-    from kerasgan import stylegan2_sampling as sg2
-
-    sg2.check_truncation(args.truncation_psi, args.truncation_cutoff, sg2.num_ws(generator))
-    args.method = args.method or "lerp"
-    truncation = dict(truncation_psi=args.truncation_psi, truncation_cutoff=args.truncation_cutoff)
-    label = None
-    if not sampling.is_conditional(generator):
-        _refuse_classes(args)
-    elif args.class_choice is not None:
-        label = sampling.class_index(args.class_choice, sampling.generator_class_names(generator))
-    # A class grid and a class morph need no --class; everything drawn in W does.
-    needs_class = args.style_mix or args.projected_w or args.interpolate
-    if sampling.is_conditional(generator) and label is None and needs_class:
-        raise ValueError(
-            f"{args.snapshot} is a conditional generator: add --class with one of "
-            f"{', '.join(sampling.generator_class_names(generator))}."
-        )
-
-    def to_ws(latents, labels=None):
-        if labels is None and label is not None:
-            labels = np.full(len(latents), label, dtype="int32")
-        return sg2.map_to_ws(generator, latents, labels, **truncation)
-
-    def draw_ws(ws):
-        return sg2.synthesize(generator, ws, args.noise_mode)
-
-    if args.style_mix:
-        return _write_style_mix(args, generator, to_ws, latent_dim)
-    if args.interpolate or args.projected_w:
-        latents = chosen_latents(args, seeds, latent_dim)
-        parts = [to_ws(latents)] if latents is not None else []
-        parts += [sg2.load_projected_ws(path, generator) for path in args.projected_w or []]
-        keyframes = np.concatenate(parts)
-        if args.interpolate:
-            return _write_walk(args, keyframes, sg2.walk_in_w, draw_ws, in_w=True)
-        return _write_projected(args, draw_ws(keyframes))
-
-    def morph_frames(start, end, latents):
-        return sg2.class_morph_in_w(generator, start, end, latents, args.steps,
-                                    noise_mode=args.noise_mode, **truncation)
-
-    return _write_for_labels(
-        args, generator, seeds, latent_dim, lambda latents: draw_ws(to_ws(latents)),
-        lambda latents, labels: draw_ws(to_ws(latents, labels)), morph_frames,
-    )
-
-
-def _write_projected(args, generated):
-    """The images of --projected-w (after any --seeds and --latents): one image, or a grid."""
-    from kerasgan import images
-
-    if len(generated) == 1:
-        images.save_image(args.out, generated[0])
-        print(f"Wrote the image of {args.projected_w[0]} to {args.out}")
-    else:
-        images.save_grid(args.out, generated)
-        print(f"Wrote a grid of {len(generated)} images to {args.out}")
-    return 0
-
-
-def _write_style_mix(args, generator, to_ws, latent_dim):
-    """The style mixing grid of --rows and --cols (seeds), each cell mixed as --styles says."""
-    from kerasgan import images, sampling
-    from kerasgan import stylegan2_sampling as sg2
-
-    styles = sg2.parse_styles(args.styles or sg2.DEFAULT_STYLES, sg2.num_ws(generator))
-    row_seeds, column_seeds = sampling.parse_seeds(args.rows), sampling.parse_seeds(args.cols)
-    grid = sg2.style_mixing_grid(
-        generator,
-        to_ws(sampling.latents_for_seeds(row_seeds, latent_dim)),
-        to_ws(sampling.latents_for_seeds(column_seeds, latent_dim)),
-        styles,
-        noise_mode=args.noise_mode,
-    )
-    images.save_image(args.out, grid.image)
-    print(
-        f"Wrote a style mixing grid to {args.out}: {len(row_seeds)} rows x {len(column_seeds)} "
-        f"columns; each cell takes ws {_ranges(styles)} (of 0-{sg2.num_ws(generator) - 1}) from its "
-        "row source and the others from its column source."
-    )
-    return 0
-
-
-def _ranges(numbers):
-    """[0, 1, 2, 5] -> '0-2,5'."""
-    parts, start = [], None
-    for index, number in enumerate(numbers):
-        if start is None:
-            start = number
-        if index + 1 == len(numbers) or numbers[index + 1] != number + 1:
-            parts.append(str(number) if number == start else f"{start}-{number}")
-            start = None
-    return ",".join(parts)
-
-
-def chosen_latents(args, seeds, latent_dim):
-    """The latents of --seeds, then those of the --latents files; None when neither was given."""
-    from kerasgan import sampling
-
-    parts = [sampling.latents_for_seeds(seeds, latent_dim)] if seeds else []
-    parts += [sampling.load_latents(path, latent_dim) for path in args.latents or []]
-    return np.concatenate(parts) if parts else None
-
-
-def _write_walk(args, keyframes, walk, draw, in_w=False):
-    """An animation through `keyframes`: `walk(keyframes, steps, method, loop)`, then `draw`.
-
-    The keyframes are latent vectors z, or with `in_w` a StyleGAN2's ws.
-    """
-    from kerasgan import images
-
-    frames = draw(walk(keyframes, args.steps, method=args.method, loop=args.loop))
-    images.save_animation(args.out, frames, fps=args.fps)
-    ending = "looping back to the first" if args.loop else "ending on the last"
-    where = " in W" if in_w else ""
-    print(
-        f"Wrote {len(frames)} frames through {len(keyframes)} keyframes{where} ({args.method}, "
-        f"{ending}) to {args.out}"
-    )
-    return 0
-
-
-def _write_samples(args, seeds, latent_dim, draw):
-    """The grid, per-seed images or latent walk of `draw(latents) -> images`."""
-    from pathlib import Path
-
-    from kerasgan import images, sampling
-
-    if args.interpolate:
-        return _write_walk(args, chosen_latents(args, seeds, latent_dim), sampling.walk, draw)
-    if args.latents:
-        generated = draw(chosen_latents(args, seeds, latent_dim))
-        images.save_grid(args.out, generated)
-        print(f"Wrote a grid of {len(generated)} images to {args.out}")
-        return 0
-    if seeds:
-        generated = draw(sampling.latents_for_seeds(seeds, latent_dim))
-        if args.outdir:
-            for seed, image in zip(seeds, generated):
-                images.save_image(Path(args.outdir) / f"seed{seed:04d}.png", image)
-            print(f"Wrote {len(seeds)} images to {args.outdir}")
-        if args.out:
-            images.save_grid(args.out, generated)
-            print(f"Wrote a grid of {len(seeds)} images to {args.out}")
-        return 0
-    generated = draw(sampling.latent_batch(args.num, latent_dim, seed=args.seed))
-    images.save_grid(args.out, generated)
-    print(f"Wrote a grid of {args.num} images to {args.out}")
-    return 0
-
-
-def _write_class_grid(args, draw_class, class_names, seeds, latent_dim):
-    """One row per class, one latent vector per column: --seeds, or --num spread over the rows."""
-    from kerasgan import images, sampling
-
-    if seeds or args.latents:
-        latents = chosen_latents(args, seeds, latent_dim)
-    else:
-        columns = max(1, args.num // len(class_names))
-        latents = sampling.latent_batch(columns, latent_dim, seed=args.seed)
-    grid_latents, labels = sampling.class_grid_inputs(latents, len(class_names))
-    generated = draw_class(grid_latents, labels)
-    images.save_grid(args.out, generated, columns=len(latents), row_labels=class_names)
-    print(
-        f"Wrote a class grid to {args.out}: one row per class ({len(class_names)}), "
-        f"{len(latents)} latent vectors. Add --class NAME for one class."
-    )
-    return 0
-
-
-def _write_class_morph(args, morph_frames, class_names, seeds, latent_dim):
-    """An animation from one class to another and back, one image per seed in each frame."""
-    from kerasgan import images, sampling
-
-    start, end = (sampling.class_index(choice, class_names) for choice in args.interpolate_classes)
-    latents = chosen_latents(args, seeds, latent_dim)
-    if latents is None:
-        latents = sampling.latents_for_seeds([args.seed], latent_dim)
-    frames = morph_frames(start, end, latents)
-    if len(latents) > 1:
-        frames = np.stack([images.make_grid(frame) for frame in frames])
-    else:
-        frames = frames[:, 0]
-    images.save_animation(args.out, frames, fps=args.fps)
-    print(
-        f"Wrote {len(frames)} frames morphing {class_names[start]} into {class_names[end]} "
-        f"and back to {args.out}"
-    )
-    return 0
+    # The snapshot's family draws it; a family flag it does not take is refused in one sentence.
+    generator, family = snapshots.load(args.snapshot)
+    given = [flag for dest, flag in FAMILY_FLAGS if getattr(args, dest) not in (None, False)]
+    family.check_flags("generate", given, generator, args.snapshot)
+    return family.generate(args, generator)

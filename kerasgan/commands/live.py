@@ -45,7 +45,7 @@ def run(args):
     import sys
 
     from kerasgan.data.input_modes import InputMode
-    from kerasgan.live import load_translator, parse_source, run_live
+    from kerasgan.snapshots.live import load_translator, parse_source, run_live
 
     if args.max_frames is not None and args.max_frames < 1:
         raise ValueError("--max-frames must be at least 1.")

@@ -9,7 +9,7 @@ The output folder holds what a student wants to look at and keep:
     search.gif       the search, a frame every few steps (or search.mp4 with --animation mp4)
     projection.json  the errors, the settings and the loss at every step
 
-A StyleGAN2 snapshot is searched in W or W+ (kerasgan/stylegan2_projection.py), and
+A StyleGAN2 snapshot is searched in W or W+ (kerasgan/snapshots/stylegan2_projection.py), and
 its folder holds target.png, comparison.png and:
 
     projected.png    the generator's closest image
@@ -40,13 +40,19 @@ then draw the projected w again:
   kerasgan generate --snapshot G.keras --projected-w projections/face/projected_w.npy --out face.png
 """
 
-# Small images are enlarged for viewing (nearest neighbour, so pixels stay sharp) to at least this.
-VIEW_SIZE = 192
+
+# The flags that only some families take: (argparse dest, flag). Each family says which it
+# takes (`SnapshotFamily.command_flags["project"]`).
+FAMILY_FLAGS = (
+    ("starts", "--starts"),
+    ("space", "--space"),
+    ("progress_every", "--progress-every"),
+)
 
 
 def add_arguments(parser):
-    from kerasgan.projection import PERCEPTUAL_CHOICES
-    from kerasgan.stylegan2_projection import SPACES
+    from kerasgan.snapshots.projection import PERCEPTUAL_CHOICES
+    from kerasgan.snapshots.stylegan2_projection import SPACES
 
     parser.add_argument("--snapshot", required=True, help="a generator-*.keras file")
     parser.add_argument(
@@ -113,7 +119,7 @@ def add_arguments(parser):
 def run(args):
     from pathlib import Path
 
-    from kerasgan import files, projection, sampling, stylegan2_sampling
+    from kerasgan import files, snapshots
 
     for option, value in (("--steps", args.steps), ("--starts", args.starts),
                           ("--frame-every", args.frame_every),
@@ -122,199 +128,8 @@ def run(args):
             raise ValueError(f"{option} must be at least 1; got {value}.")
     out = Path(args.out or Path("projections") / Path(args.image).stem)
     files.check_output_folder(out, "--out")
-    generator = sampling.load_generator(args.snapshot)
-    label = _label(args, generator, sampling)
-    stylegan2 = stylegan2_sampling.is_stylegan2(generator)
-    _check_options_fit(args, stylegan2)
-    image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
-    target, note = projection.load_target(args.image, image_shape, require_color=stylegan2)
-    if note:
-        print(note)
-    if stylegan2:
-        return _run_stylegan2(args, generator, label, target, note, out)
-    steps, starts = args.steps or 300, args.starts or 4
-
-    print(
-        f"Searching {steps} steps from {starts} random starts "
-        f"({args.perceptual} features)..."
-    )
-    result = projection.project(
-        generator,
-        target,
-        steps=steps,
-        starts=starts,
-        label=label,
-        perceptual=args.perceptual,
-        perceptual_weight=args.perceptual_weight,
-        learning_rate=args.learning_rate,
-        latent_noise=args.noise,
-        frame_every=args.frame_every,
-        seed=args.seed,
-    )
-
-    animation = out / f"search.{args.animation}"
-    _save_pictures(out, "result.png", animation, target, result.image, result.frames, args.fps)
-    _save_array(out / "latent.npy", result.latent)
-    files.write_json(
-        out / "projection.json",
-        {
-            "snapshot": str(args.snapshot),
-            "image": str(args.image),
-            "note": note,
-            "class": label,
-            "steps": steps,
-            "starts": starts,
-            "best_start": result.start,
-            "perceptual": args.perceptual,
-            "perceptual_weight": args.perceptual_weight,
-            "learning_rate": args.learning_rate,
-            "noise": args.noise,
-            "seed": args.seed,
-            "pixel_mse": result.pixel_mse,
-            "psnr_db": result.psnr,
-            "loss_history": result.history,
-        },
-    )
-    print(
-        f"Closest image: pixel MSE {result.pixel_mse:.5f} (0-1 scale), PSNR {result.psnr:.1f} dB. "
-        f"Wrote target.png, result.png, comparison.png, latent.npy, {animation.name} and "
-        f"projection.json to {out}"
-    )
-    return 0
-
-
-def _run_stylegan2(args, generator, label, target, note, out):
-    """Searches W or W+ of a StyleGAN2 snapshot and writes the folder (see the module docstring)."""
-    from kerasgan import files, stylegan2_projection
-
-    space = args.space or "w+"
-    steps = args.steps or 1000
-    every = args.progress_every or max(1, steps // 10)
-    how = "one w for every layer" if space == "w" else "one w, then one w per layer from half way"
-    print(f"Searching {steps} steps in {space.upper()}: {how} ({args.perceptual} features)...")
-
-    def progress(step, distance):
-        if step % every == 0 or step == steps:
-            print(f"step {step}/{steps}: distance {distance:.5f}", flush=True)
-
-    result = stylegan2_projection.project_stylegan2(
-        generator,
-        target,
-        space=space,
-        steps=steps,
-        label=label,
-        perceptual=args.perceptual,
-        perceptual_weight=args.perceptual_weight,
-        learning_rate=args.learning_rate,
-        w_noise=args.noise,
-        frame_every=args.frame_every,
-        seed=args.seed,
-        progress=progress,
-    )
-    animation = out / f"projection.{args.animation}"
-    _save_pictures(out, "projected.png", animation, target, result.image, result.frames, args.fps)
-    _save_array(out / "projected_w.npy", result.ws)
-    num_ws, w_dim = result.ws.shape
-    files.write_json(
-        out / "projection.json",
-        {
-            "snapshot": str(args.snapshot),
-            "target": str(args.image),
-            "note": note,
-            "class": label,
-            "space": space,
-            "steps": steps,
-            "num_ws": num_ws,
-            "w_dim": w_dim,
-            "perceptual": args.perceptual,
-            "perceptual_weight": args.perceptual_weight,
-            "learning_rate": args.learning_rate,
-            "noise": args.noise,
-            "seed": args.seed,
-            "distance": result.distance,
-            "pixel_mse": result.pixel_mse,
-            "psnr_db": result.psnr,
-            "distance_history": result.distances,
-        },
-    )
-    print(
-        f"Closest image: distance {result.distance:.5f}, PSNR {result.psnr:.1f} dB. Wrote "
-        f"target.png, projected.png, comparison.png, projected_w.npy ({num_ws}x{w_dim}), "
-        f"{animation.name} and projection.json to {out}"
-    )
-    return 0
-
-
-def _check_options_fit(args, stylegan2):
-    """--starts is for z searches only; --space and --progress-every for StyleGAN2 only."""
-    if stylegan2 and args.starts is not None:
-        raise ValueError(
-            f"{args.snapshot} is a StyleGAN2 snapshot, whose search starts at the mean w: "
-            "drop --starts."
-        )
-    if not stylegan2:
-        for option, value in (("--space", args.space), ("--progress-every", args.progress_every)):
-            if value is not None:
-                raise ValueError(
-                    f"{option} is for StyleGAN2 snapshots, and {args.snapshot} is not one: "
-                    f"drop {option}."
-                )
-
-
-def _save_pictures(out, result_name, animation, target, result, frames, fps):
-    """target.png, the result, comparison.png and the animation of the search, enlarged if small."""
-    import numpy as np
-
-    from kerasgan import images
-
-    images.save_image(out / "target.png", target)
-    images.save_image(out / result_name, result)
-    # The difference image: black where they agree, white where they differ most.
-    difference = np.abs(result - target) - 1.0
-    factor = _enlargement(target.shape[0])
-    images.save_grid(
-        out / "comparison.png", _enlarge(np.stack([target, result, difference]), factor),
-        columns=3, padding=4, background=255,
-    )
-    # Each frame shows the target beside the search's current image.
-    pairs = np.stack([images.make_grid(np.stack([target, frame]), columns=2) for frame in frames])
-    images.save_animation(animation, _enlarge(pairs, factor), fps=fps)
-
-
-def _save_array(path, array):
-    """A .npy file, written atomically."""
-    import io
-
-    import numpy as np
-
-    from kerasgan import files
-
-    buffer = io.BytesIO()
-    np.save(buffer, array)
-    files.write_bytes(path, buffer.getvalue())
-
-
-def _label(args, generator, sampling):
-    """The class to search in: required for a conditional generator, refused otherwise."""
-    if not sampling.is_conditional(generator):
-        if args.class_choice is not None:
-            raise ValueError(f"{args.snapshot} draws no classes: drop --class.")
-        return None
-    class_names = sampling.generator_class_names(generator)
-    if args.class_choice is None:
-        raise ValueError(
-            f"{args.snapshot} is a conditional generator: add --class with one of "
-            f"{', '.join(class_names)}."
-        )
-    return sampling.class_index(args.class_choice, class_names)
-
-
-def _enlargement(size):
-    return max(1, -(-VIEW_SIZE // size))  # ceiling division
-
-
-def _enlarge(batch, factor):
-    """Repeats every pixel `factor` times in each direction: a 28x28 digit becomes visible."""
-    import numpy as np
-
-    return np.repeat(np.repeat(batch, factor, axis=1), factor, axis=2)
+    # The snapshot's family searches its own latent space (z, or StyleGAN2's W and W+).
+    generator, family = snapshots.load(args.snapshot)
+    given = [flag for dest, flag in FAMILY_FLAGS if getattr(args, dest) is not None]
+    family.check_flags("project", given, generator, args.snapshot)
+    return family.project(args, generator, out)

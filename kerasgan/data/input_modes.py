@@ -32,7 +32,7 @@ them as the scene moves. A program feeding an exported inpainting generator can 
 own input: the picture with any holes set to `hole_fill`, and the mask as a 4th channel.
 
 Training (`kerasgan/data/paired.py`, inside a `tf.data` pipeline) and live use
-(`kerasgan/live.py`, on camera frames) call the very same `InputMode.apply`, written with
+(`kerasgan/snapshots/live.py`, on camera frames) call the very same `InputMode.apply`, written with
 NumPy and OpenCV. Two implementations (one in TensorFlow for training, one in OpenCV for
 the webcam) would drift apart, and a model fed slightly different inputs live than in
 training looks worse for no visible reason.

@@ -33,7 +33,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from kerasgan import sampling
+from kerasgan.snapshots import sampling
 from kerasgan.hub import imagenet_classes
 from kerasgan.hub.tfhub import load_module, model_handle
 from kerasgan.images import to_uint8
@@ -258,7 +258,7 @@ class BigGAN:
             steps: frames, both ends included (at least 2).
             space: "both", "class" or "z".
             method: "lerp" (straight line) or "slerp" (along the sphere; see
-                `kerasgan.sampling.slerp`).
+                `kerasgan.snapshots.sampling.slerp`).
             truncation, seed: as in `sample`.
         """
         if space not in INTERPOLATION_SPACES:
@@ -294,7 +294,7 @@ class BigGAN:
 def _walk(start, end, fractions, method):
     """The points at `fractions` of the way from `start` to `end`: one row per fraction.
 
-    The same lerp and slerp as `kerasgan generate --interpolate` (`kerasgan.sampling`).
+    The same lerp and slerp as `kerasgan generate --interpolate` (`kerasgan.snapshots.sampling`).
     Slerp follows the great circle through the two vectors, and a blend can have
     none: the zero vector ({"hen": 0}), or a blend and its opposite ({"hen": 1} to
     {"hen": -1}), which point exactly away from each other. Those walks take the

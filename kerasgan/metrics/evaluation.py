@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kerasgan import sampling
+from kerasgan.snapshots import sampling
 from kerasgan.metrics import health, memorisation
 from kerasgan.metrics.arrays import as_float_images
 from kerasgan.metrics.classifier_score import classifier_score

@@ -11,5 +11,5 @@ from the command line (its options, data, sample grids) is its recipe, in
   (CycleGAN's generator in `cyclegan_networks.py`, its pool of earlier fakes in
   `image_pool.py`, its learning-rate decay in `schedules.py`);
 - `layers.py`: the layers that travel inside saved generators (all that
-  `kerasgan.sampling.load_snapshot` needs).
+  `kerasgan.snapshots.sampling.load_snapshot` needs).
 """

@@ -1,16 +1,19 @@
 """The kerasgan layers that travel inside saved generators.
 
-A generator snapshot (`generator-000010.keras`) is a plain Keras model, but two of
-kerasgan's generators carry one layer of their own, whose config records what a
-user of the snapshot needs to know:
+A generator snapshot (`generator-000010.keras`) is a plain Keras model, but it
+carries layers of its own whose config records what a user of the snapshot needs
+to know:
 
+- `FamilyRecord` (every snapshot a run folder holds): the model family that made it
+  ("dcgan", "stylegan2", ...), so `kerasgan.snapshots` knows what can be done with it
+  without guessing;
 - `ClassLabels` (the conditional GAN): the class names, so label 3 means "cat";
 - `InputModeTag` (pix2pix): how an input picture is made from a frame (edges, ...);
 
 and CycleGAN's ResNet generator uses `ReflectionPadding2D`, which Keras does not have.
 
 Loading a snapshot only needs these classes registered with Keras, so this module
-is all `kerasgan.sampling.load_snapshot` imports: no model, trainer or data code.
+is what `kerasgan.snapshots.load_snapshot` imports (with the StyleGAN2 networks): no model, trainer or data code.
 """
 
 import keras
@@ -132,3 +135,58 @@ def generator_input_mode(generator):
         return generator.get_layer("input_mode").input_mode
     except ValueError:
         return None
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class FamilyRecord(keras.layers.Layer):
+    """Passes a generator's output through unchanged; its config records the model family.
+
+    The last layer of every snapshot a run folder holds (`with_family_record` adds it when
+    the snapshot is written). It changes nothing in the computation; whoever loads the
+    .keras file reads `family` ("dcgan", "cgan", "pix2pix", "cyclegan", "stylegan2", ...)
+    to know what can be done with it, instead of guessing from names or shapes.
+
+    Args:
+        family: the family's name, as in the recipe table (`kerasgan train FAMILY`).
+
+    Example:
+
+    ```python
+    generator = keras.models.load_model("generator-000010.keras")
+    print(generator.get_layer("family").family)  # "dcgan"
+    ```
+    """
+
+    def __init__(self, family, **kwargs):
+        super().__init__(**kwargs)
+        self.family = str(family)
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "family": self.family}
+
+
+def with_family_record(generator, family):
+    """`generator` with a `FamilyRecord` on its output: the same layers and weights, one more layer.
+
+    A generator that already records `family` is returned as it is. The record keeps the
+    output's dtype, so a mixed precision generator still returns what it returned.
+    """
+    if recorded_family(generator) == family:
+        return generator
+    output = generator.outputs[0]
+    record = FamilyRecord(family, name="family", dtype=output.dtype)
+    return keras.Model(generator.input, record(output), name=generator.name)
+
+
+def recorded_family(model):
+    """The family a model's `FamilyRecord` names, or None for a model without one."""
+    for layer in getattr(model, "layers", []):
+        if isinstance(layer, FamilyRecord):
+            return layer.family
+    return None

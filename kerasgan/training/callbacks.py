@@ -296,13 +296,16 @@ class RunFolderCallback(keras.callbacks.Callback):
         images.save_image(self.run.grid_path(interval), grid)
         if interval % self.snapshot_every == 0 or is_last:
             from kerasgan.files import atomic_path
+            from kerasgan.models.layers import with_family_record
 
             # One generator-*.keras, or what the sampler names (CycleGAN: its two generators).
             snapshots = getattr(self.sampler, "snapshots", None)
             networks = snapshots(model) if snapshots else {"generator": sampling_generator(model)}
+            # Each snapshot records its family (the run's model), for kerasgan.snapshots.
+            family = self.run.options()["model"]
             for prefix, network in networks.items():
                 with atomic_path(self.run.snapshot_path(interval, prefix)) as temporary:
-                    network.save(temporary)
+                    with_family_record(network, family).save(temporary)
 
         stats = {
             "interval": interval,

@@ -58,7 +58,7 @@ def load_pretrained_weights(path, gan, options):
     """
     path = pretrained_file(path)
     if path.suffix == ".keras":
-        _load_generator_snapshot(path, gan)
+        _load_generator_snapshot(path, gan, options["model"])
         copied = "the generator (the discriminator starts fresh)"
     else:
         _check_source_options(path, options)
@@ -96,16 +96,28 @@ def freeze_discriminator_layers(discriminator, count):
     return [layer.name for layer in layers[:count]]
 
 
-def _load_generator_snapshot(path, gan):
+def _load_generator_snapshot(path, gan, model):
     import keras
 
-    # Registers kerasgan's own layers (class labels, input modes) for load_model.
-    import kerasgan.models.layers  # noqa: F401
+    from kerasgan import snapshots
 
+    # Registers kerasgan's own layers (class labels, input modes, StyleGAN2's networks).
+    snapshots.register_layers()
     try:
         snapshot = keras.models.load_model(path, compile=False)
     except Exception as error:
         raise ValueError(f"{path} could not be read as a Keras generator: {error}") from None
+    # The snapshot's family (its record, or for an older one its layers) must be the run's,
+    # and a CycleGAN run starts from its A -> B generator (named as the run's), not B -> A.
+    family = snapshots.family_name(snapshot)
+    other_direction = snapshot.name != gan.generator.name and gan.generator.name != "generator"
+    if family not in (None, model) or (family == model and other_direction):
+        title = lambda name: snapshots.family(name).title if name in snapshots.FAMILIES else name
+        raise ValueError(
+            f"--resume-from {path} is a {title(family)} generator ({snapshot.name}), and this run "
+            f"trains a {title(model)} {gan.generator.name}: pass a {gan.generator.name}-*.keras "
+            f"snapshot of a {model} run, or the run folder."
+        )
     wanted, found = _shapes(gan.generator), _shapes(snapshot)
     if wanted != found:
         raise ValueError(

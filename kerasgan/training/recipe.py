@@ -15,7 +15,7 @@ import dataclasses
 import shlex
 from typing import Callable, Optional
 
-from kerasgan import sampling
+from kerasgan.snapshots import sampling
 
 GRID_SIZE = 64  # images in each sample grid (8 x 8)
 

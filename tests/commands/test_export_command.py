@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from kerasgan.cli import main
-from kerasgan.export import load_saved_model, load_tflite
+from kerasgan.snapshots.export import load_saved_model, load_tflite
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kerasgan import images, sampling
+from kerasgan import images
+from kerasgan.snapshots import sampling
 from kerasgan.cli import main
 from kerasgan.data.keras_datasets import CIFAR10_CLASS_NAMES
 from kerasgan.models.conditional_gan import conditional_generator

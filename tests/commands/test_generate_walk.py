@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from kerasgan import images, sampling
+from kerasgan import images
+from kerasgan.snapshots import sampling
 from kerasgan.cli import main
 from kerasgan.models.dcgan import dcgan_generator
 

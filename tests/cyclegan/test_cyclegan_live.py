@@ -55,7 +55,7 @@ def test_live_on_a_video_file_writes_as_many_frames_as_it_reads(snapshot, video,
 def test_export_gives_the_generators_outputs(snapshot, tmp_path, capsys):
     import keras
 
-    from kerasgan.export import load_saved_model
+    from kerasgan.snapshots.export import load_saved_model
 
     status = main(["export", "--generator", str(snapshot), "--out", str(tmp_path / "exported")])
     assert status == 0, capsys.readouterr().err

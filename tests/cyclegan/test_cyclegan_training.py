@@ -131,7 +131,8 @@ def test_a_pix2pix_snapshot_where_a_cyclegan_one_is_needed_is_one_sentence(small
     snapshot = tmp_path / "generator-000001.keras"
     unet_generator(64, input_channels=1, output_channels=1, base_filters=4).save(snapshot)
     error = bad_run(*small_domains, tmp_path / "out", capsys, "--resume-from", str(snapshot))
-    assert str(snapshot) in error and "not a CycleGAN A -> B generator" in error
+    assert str(snapshot) in error and "is a pix2pix generator (generator), and this run trains a " \
+        "CycleGAN generator_a2b" in error
 
 
 def test_options_that_do_not_apply_are_one_sentence(small_domains, tmp_path, capsys):

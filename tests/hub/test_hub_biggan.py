@@ -18,7 +18,7 @@ import pytest
 from kerasgan.errors import KerasganError
 from kerasgan.hub import tfhub
 from kerasgan.hub.biggan import BigGAN, check_truncation, truncated_noise
-from kerasgan.sampling import lerp, slerp
+from kerasgan.snapshots.sampling import lerp, slerp
 
 # --- Loading: the same hub.load path as the real modules ------------------------------------
 
@@ -314,7 +314,7 @@ def test_blend_errors(biggan):
 
 
 def test_interpolation_functions():
-    # BigGAN walks with kerasgan.sampling's lerp and slerp: a list of fractions, a point each.
+    # BigGAN walks with kerasgan.snapshots.sampling's lerp and slerp: a list of fractions, a point each.
     start, end = np.array([1.0, 0.0]), np.array([0.0, 1.0])
     np.testing.assert_allclose(lerp(start, end, [0.25])[0], [0.75, 0.25])
     middle = slerp(start, end, [0.5])[0]

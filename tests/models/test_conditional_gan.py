@@ -244,7 +244,8 @@ def read_checkpoint(run_folder):
 def test_train_cgan_writes_class_grids_and_resumes(mnist_npz, tmp_path):
     import cv2
 
-    from kerasgan import images, sampling
+    from kerasgan import images
+    from kerasgan.snapshots import sampling
     from kerasgan.training.recipes.cgan import ClassGrid
     from kerasgan.training.trainer import train
 
@@ -372,7 +373,7 @@ SAMPLES_PER_CLASS = 50
 
 def test_learns_to_draw_the_digit_it_is_asked_for(mnist_npz):
     """Real digits, a few CPU minutes: G(z, k) is recognised as digit k by a digit classifier."""
-    from kerasgan import sampling
+    from kerasgan.snapshots import sampling
     from kerasgan.data import load_training_data
     from kerasgan.metrics.classifier import domain_classifier
     from kerasgan.metrics.recognition import class_recognition_score

@@ -5,7 +5,7 @@ import json
 import keras
 import numpy as np
 
-from kerasgan.export import export_generator, load_saved_model, load_tflite
+from kerasgan.snapshots.export import export_generator, load_saved_model, load_tflite
 
 
 def test_saved_model_and_tflite_give_the_generators_outputs(generator_file, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from kerasgan import images
 from kerasgan.cli import main
 from kerasgan.data.input_modes import InputMode, hole_mask, parse_hole_size
-from kerasgan.live import load_translator, prepare_frame, side_by_side
+from kerasgan.snapshots.live import load_translator, prepare_frame, side_by_side
 from kerasgan.training.recipes.pix2pix import hole_masks, image_scores, side_by_side_grid
 from kerasgan.training.run_folder import TrainingRun
 

@@ -7,7 +7,7 @@ import pytest
 from kerasgan import images
 from kerasgan.cli import main
 from kerasgan.errors import KerasganError
-from kerasgan.live import TemporalSmoother, load_translator, run_live
+from kerasgan.snapshots.live import TemporalSmoother, load_translator, run_live
 
 
 def _count_frames(path):
@@ -91,7 +91,7 @@ def test_a_dcgan_snapshot_is_not_a_translator(tmp_path):
     from kerasgan.models.dcgan import dcgan_generator
 
     dcgan_generator((32, 32, 3), latent_dim=16, base_filters=8).save(tmp_path / "g.keras")
-    with pytest.raises(ValueError, match="not an image-to-image generator"):
+    with pytest.raises(ValueError, match="is a DCGAN generator, which cannot run live"):
         load_translator(tmp_path / "g.keras")
 
 

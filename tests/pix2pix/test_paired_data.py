@@ -6,7 +6,7 @@ import pytest
 from kerasgan import images
 from kerasgan.data.input_modes import InputMode
 from kerasgan.data.paired import load_paired_data
-from kerasgan.live import prepare_frame
+from kerasgan.snapshots.live import prepare_frame
 
 SIZE = 64
 

@@ -7,7 +7,7 @@ import pytest
 
 from kerasgan import images
 from kerasgan.cli import main
-from kerasgan.live import load_translator
+from kerasgan.snapshots.live import load_translator
 from kerasgan.training.run_folder import TrainingRun
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kerasgan.cli import main
-from kerasgan.export import load_saved_model, load_tflite
+from kerasgan.snapshots.export import load_saved_model, load_tflite
 from kerasgan.models.stylegan2_networks import sample_stylegan2, stylegan2_generator
 
 # 32 px, 8 ws: 16 feature maps at 4 and 8 px, 8 at 16 px, 4 at 32 px.
@@ -114,7 +114,7 @@ def test_conditional_generator_exports_to_tflite_with_a_truncation_cutoff(snapsh
 
 
 def test_a_mixed_precision_generator_exports_computing_in_float32(tmp_path):
-    from kerasgan.export import export_generator
+    from kerasgan.snapshots.export import export_generator
 
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:  # 16-bit compute in the top two resolutions, as SG2-ADA trains (TFLite takes no bfloat16)
@@ -144,7 +144,7 @@ def test_bad_truncation_is_one_sentence_and_writes_nothing(snapshots, tmp_path, 
         ("stylegan2", ["--trunc", "1.5"], "must be between 0 (the average image) and 1"),
         ("stylegan2", ["--trunc", "-0.2"], "got -0.2"),
         ("stylegan2", ["--trunc", "0.7", "--trunc-cutoff", "9"], "has 8 ws, so it must be between 1 and 8"),
-        ("dcgan", ["--trunc", "0.7"], "is for StyleGAN2 generators"),
+        ("dcgan", ["--trunc", "0.7"], "--trunc applies to StyleGAN2 snapshots; this is a DCGAN generator"),
     ]
     for snapshot, arguments, sentence in cases:
         status = main(["export", "--generator", str(snapshots[snapshot]), *arguments,

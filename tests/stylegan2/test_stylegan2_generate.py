@@ -1,5 +1,5 @@
 """`kerasgan generate` on StyleGAN2 snapshots: truncation, noise modes, projected ws, style mixing
-grids and walks in W (kerasgan/stylegan2_sampling.py), and one sentence for each misuse."""
+grids and walks in W (kerasgan/snapshots/stylegan2_sampling.py), and one sentence for each misuse."""
 
 import cv2
 import keras
@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from kerasgan import images, sampling
-from kerasgan import stylegan2_sampling as sg2
+from kerasgan import images
+from kerasgan.snapshots import sampling
+from kerasgan.snapshots import stylegan2_sampling as sg2
 from kerasgan.cli import main
 from kerasgan.models.stylegan2_networks import stylegan2_generator
 

@@ -204,7 +204,7 @@ def test_a_saved_generator_samples_in_a_fresh_interpreter(trained, tmp_path):
 
     # kerasgan's snapshot loader (generate, export, project) registers StyleGAN2's layers itself.
     script = (
-        "import numpy as np; from kerasgan.sampling import load_snapshot; "
+        "import numpy as np; from kerasgan.snapshots.sampling import load_snapshot; "
         f"m = load_snapshot({str(path)!r}); "
         f"z = np.load({str(tmp_path / 'z.npy')!r}); "
         f"np.save({str(tmp_path / 'out2.npy')!r}, np.asarray(m([z, np.array([2, 0, 1], 'int32')])))"

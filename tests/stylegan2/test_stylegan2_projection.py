@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kerasgan import images, projection
+from kerasgan import images
+from kerasgan.snapshots import projection
 from kerasgan.cli import main
 from kerasgan.models.dcgan import dcgan_generator
 from kerasgan.models.stylegan2_networks import stylegan2_generator
-from kerasgan.stylegan2_projection import (
+from kerasgan.snapshots.stylegan2_projection import (
     learning_rate_ramp,
     noise_regularization,
     project_stylegan2,
@@ -158,7 +159,8 @@ def test_bad_input_to_a_stylegan2_projection_is_one_sentence(snapshot, tmp_path,
         (["--target", str(tmp_path / "missing.jpg")],
          f"There is no image at {tmp_path / 'missing.jpg'}: pass a PNG or JPEG file."),
         (["--target", str(gray), "--starts", "4"],
-         f"{path} is a StyleGAN2 snapshot, whose search starts at the mean w: drop --starts."),
+         f"--starts applies to DCGAN and conditional GAN snapshots; this is a StyleGAN2 generator "
+         f"({path}), so drop it."),
     ]
     for options, sentence in cases:
         out = tmp_path / "never"
@@ -172,8 +174,8 @@ def test_bad_input_to_a_stylegan2_projection_is_one_sentence(snapshot, tmp_path,
     status = main(["project", "--snapshot", str(dcgan), "--target", str(gray), "--space", "w"])
     assert status == 2
     assert capsys.readouterr().err == (
-        f"kerasgan: error: --space is for StyleGAN2 snapshots, and {dcgan} is not one: "
-        "drop --space.\n"
+        f"kerasgan: error: --space applies to StyleGAN2 snapshots; this is a DCGAN generator "
+        f"({dcgan}), so drop it.\n"
     )
 
 

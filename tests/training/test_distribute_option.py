@@ -161,7 +161,7 @@ def test_two_workers_train_in_step_the_chief_alone_writes_and_a_rerun_resumes(tm
     assert _checkpoint_progress(run_folder) == {"interval": 2, "step": 8, "epoch": 1.0}
     assert json.loads((run_folder / "training_options.json").read_text())["distribute"] == "multiworker"
     snapshot = run_folder / "generator-000002.keras"
-    from kerasgan.sampling import load_generator
+    from kerasgan.snapshots.sampling import load_generator
 
     for saved, trained in zip(load_generator(snapshot).get_weights(), [
         chief_weights[f"g{i}"] for i in range(sum(name.startswith("g") for name in chief_weights))

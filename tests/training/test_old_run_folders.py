@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from kerasgan.cli import main
-from kerasgan.sampling import latent_batch, load_generator
+from kerasgan.models.layers import recorded_family
+from kerasgan.snapshots.sampling import latent_batch, load_generator
 from kerasgan.training.recipes.dcgan import DCGANOptions
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,5 +62,8 @@ def test_an_old_run_folder_is_found_by_the_same_command_and_trains_on(tmp_path, 
     # The new snapshot is a generator of the old architecture; the options file is kept.
     generator = load_generator(run_folder / "generator-000004.keras")
     assert generator.predict(latents[:2], verbose=0).shape == (2, 28, 28, 1)
+    # It records its family, as the old snapshot (found from its layers) did not.
+    assert recorded_family(generator) == "dcgan"
+    assert recorded_family(load_generator(run_folder / "generator-000002.keras")) is None
     assert json.loads(options_path.read_text())["upsampling"] == "transpose"
     assert "Run folder:" in capsys.readouterr().out

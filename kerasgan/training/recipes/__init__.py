@@ -25,8 +25,10 @@ Adding a model:
    `fill_defaults` for defaults that depend on other options, `check_together` for
    checks across options), its `build`, `sampler` and any other hooks, and `RECIPE`.
 3. One row in `RECIPES` below. `kerasgan train NEW --help` then lists its flags, and
-   `kerasgan.train("NEW", ...)` trains it.
-4. Tests: `tests/models/test_NEW.py` for the model, a short `train()` for the recipe.
+   `kerasgan.train("NEW", ...)` trains it. Its snapshots record the family "NEW".
+4. `kerasgan/snapshots/NEW.py` and one row in `kerasgan.snapshots.FAMILIES`: what
+   `kerasgan generate`, `project`, `export`, `live` and `evaluate` do with its snapshots.
+5. Tests: `tests/models/test_NEW.py` for the model, a short `train()` for the recipe.
 """
 
 from kerasgan.training.recipes import cgan, cyclegan, dcgan, pix2pix, stylegan2

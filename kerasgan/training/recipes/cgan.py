@@ -12,7 +12,8 @@ import dataclasses
 
 import numpy as np
 
-from kerasgan import images, sampling
+from kerasgan import images
+from kerasgan.snapshots import sampling
 from kerasgan.training.options import one_of, option, whole_number
 from kerasgan.training.recipe import Recipe, fixed_latents, gan_arguments
 from kerasgan.training.recipes.dcgan import DCGANOptions, network_arguments

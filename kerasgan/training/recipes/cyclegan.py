@@ -123,31 +123,6 @@ class CycleGANOptions(TrainingOptions):
             if value != default:
                 flag = "--" + name.replace("_", "-")
                 raise ValueError(f"{flag} {value} does not apply to cyclegan: leave it out.")
-        if self.resume_from is not None and self.resume_from.endswith(".keras"):
-            check_cyclegan_snapshot(self.resume_from)
-
-
-def check_cyclegan_snapshot(path):
-    """Raises a ValueError unless the .keras file at `path` is a CycleGAN A -> B generator.
-
-    Reads the name from the file's config.json (a .keras file is a zip archive), without
-    loading TensorFlow: a pix2pix generator has the same inputs and outputs, but not the
-    same layers, and fine-tuning from it would fail further on with a less clear message.
-    """
-    import json
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            name = json.loads(archive.read("config.json"))["config"]["name"]
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        name = None
-    if name != "generator_a2b":
-        raise ValueError(
-            f"--resume-from {path} is not a CycleGAN A -> B generator (its model is named "
-            f"{name!r}, as a pix2pix or DCGAN generator is): pass a generator_a2b-*.keras "
-            "snapshot of a cyclegan run, or the run folder."
-        )
 
 
 def total_steps(options, data):

@@ -31,7 +31,7 @@ apart and settle on a poor image, so here W+ is two searches: W for half the ste
 then each layer's own w from where the first ended, with its own ramp and without
 noise on w (it served to find the right region and would now shake the result).
 
-The distance is kerasgan's own (`kerasgan.projection.image_distance`): pixels plus
+The distance is kerasgan's own (`kerasgan.snapshots.projection.image_distance`): pixels plus
 multiscale edges by default, or LPIPS-style VGG16 features with `perceptual="vgg"`.
 
 The searched noise images serve the search only: the snapshot's own noise is put back
@@ -41,9 +41,9 @@ draws it again.
 Example:
 
 ```python
-from kerasgan.projection import load_target
-from kerasgan.sampling import load_generator
-from kerasgan.stylegan2_projection import project_stylegan2
+from kerasgan.snapshots.projection import load_target
+from kerasgan.snapshots.sampling import load_generator
+from kerasgan.snapshots.stylegan2_projection import project_stylegan2
 
 generator = load_generator("generator-000100.keras")
 target, note = load_target("face.jpg", generator.outputs[0].shape[1:])
@@ -58,8 +58,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kerasgan import projection
-from kerasgan.stylegan2_sampling import is_stylegan2
+from kerasgan.snapshots import projection
+from kerasgan.snapshots.stylegan2_sampling import is_stylegan2
 
 SPACES = ("w", "w+")
 
@@ -160,11 +160,11 @@ def project_stylegan2(
     Args:
         generator: a StyleGAN2 generator (`stylegan2_generator` or a loaded snapshot).
         image: the target, float (H, W, C) in [-1, 1] with the generator's image shape
-            (`kerasgan.projection.load_target` reads and fits a file).
+            (`kerasgan.snapshots.projection.load_target` reads and fits a file).
         space: "w" (one w for every layer) or "w+" (one w per layer, after half the steps in W).
         steps: Adam steps in all (NVIDIA's default is 1000).
         label: the class (an integer) for a conditional generator, None otherwise.
-        perceptual: "multiscale" (also "edges"), "vgg" or "none" (see `kerasgan.projection`).
+        perceptual: "multiscale" (also "edges"), "vgg" or "none" (see `kerasgan.snapshots.projection`).
         perceptual_weight: how much the feature distance counts against the pixels.
         learning_rate: Adam's peak learning rate (see `learning_rate_ramp`).
         w_noise: the noise on w at the first step, as a fraction of `w_std`; 0 turns it off.
@@ -185,7 +185,7 @@ def project_stylegan2(
     if not is_stylegan2(generator):
         raise ValueError(
             f"{getattr(generator, 'name', generator)} is not a StyleGAN2 generator (it has no "
-            "mapping and synthesis networks): use kerasgan.projection.project for other generators."
+            "mapping and synthesis networks): use kerasgan.snapshots.projection.project for other generators."
         )
     if space not in SPACES:
         raise ValueError(f"space must be 'w' or 'w+'; got {space!r}.")
@@ -286,3 +286,71 @@ def project_stylegan2(
         psnr=psnr,
         space=space,
     )
+
+
+def project_command(args, generator, out):
+    """`kerasgan project` for a StyleGAN2 snapshot: searches W or W+ and writes the folder `out`.
+
+    The folder holds target.png, projected.png, comparison.png, projected_w.npy, the
+    search's animation (projection.gif or .mp4) and projection.json.
+    """
+    from kerasgan import files
+
+    label, target, note = projection.command_target(args, generator, require_color=True)
+
+    space = args.space or "w+"
+    steps = args.steps or 1000
+    every = args.progress_every or max(1, steps // 10)
+    how = "one w for every layer" if space == "w" else "one w, then one w per layer from half way"
+    print(f"Searching {steps} steps in {space.upper()}: {how} ({args.perceptual} features)...")
+
+    def progress(step, distance):
+        if step % every == 0 or step == steps:
+            print(f"step {step}/{steps}: distance {distance:.5f}", flush=True)
+
+    result = project_stylegan2(
+        generator,
+        target,
+        space=space,
+        steps=steps,
+        label=label,
+        perceptual=args.perceptual,
+        perceptual_weight=args.perceptual_weight,
+        learning_rate=args.learning_rate,
+        w_noise=args.noise,
+        frame_every=args.frame_every,
+        seed=args.seed,
+        progress=progress,
+    )
+    animation = out / f"projection.{args.animation}"
+    projection.save_pictures(out, "projected.png", animation, target, result.image, result.frames, args.fps)
+    projection.save_array(out / "projected_w.npy", result.ws)
+    num_ws, w_dim = result.ws.shape
+    files.write_json(
+        out / "projection.json",
+        {
+            "snapshot": str(args.snapshot),
+            "target": str(args.image),
+            "note": note,
+            "class": label,
+            "space": space,
+            "steps": steps,
+            "num_ws": num_ws,
+            "w_dim": w_dim,
+            "perceptual": args.perceptual,
+            "perceptual_weight": args.perceptual_weight,
+            "learning_rate": args.learning_rate,
+            "noise": args.noise,
+            "seed": args.seed,
+            "distance": result.distance,
+            "pixel_mse": result.pixel_mse,
+            "psnr_db": result.psnr,
+            "distance_history": result.distances,
+        },
+    )
+    print(
+        f"Closest image: distance {result.distance:.5f}, PSNR {result.psnr:.1f} dB. Wrote "
+        f"target.png, projected.png, comparison.png, projected_w.npy ({num_ws}x{w_dim}), "
+        f"{animation.name} and projection.json to {out}"
+    )
+    return 0

@@ -21,7 +21,7 @@ Example:
 
 ```python
 import numpy as np
-from kerasgan import sampling, stylegan2_sampling as sg2
+from kerasgan.snapshots import sampling, stylegan2_sampling as sg2
 
 generator = sampling.load_snapshot("results/00004-stylegan2-faces/generator-000200.keras")
 ws = sg2.ws_for_seeds(generator, [85, 100, 75], truncation_psi=0.7)   # (3, num_ws, w_dim)
@@ -38,14 +38,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kerasgan import sampling
+from kerasgan.snapshots import sampling
 
 DEFAULT_STYLES = "0-6"  # as NVIDIA's style_mixing.py: the coarse styles (4 to 32 px at 1024 px)
 
 
 def is_stylegan2(model):
     """True for a StyleGAN2 generator: z (and a label) through a mapping and a synthesis network."""
-    return sampling.generator_family(model) == "StyleGAN2"
+    from kerasgan import snapshots
+
+    return snapshots.family_name(model) == "stylegan2"
 
 
 def num_ws(generator):

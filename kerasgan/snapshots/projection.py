@@ -40,7 +40,7 @@ result.pixel_mse   # mean squared error on the 0-1 scale; result.psnr in dB
 ```
 
 A StyleGAN2 generator is searched in its W space instead, with the same distance:
-see `kerasgan.stylegan2_projection`.
+see `kerasgan.snapshots.stylegan2_projection`.
 """
 
 import math
@@ -237,7 +237,7 @@ def check_target(generator, image, label):
     The target must have the generator's image shape, and `label` must be given exactly
     when the generator is conditional.
     """
-    from kerasgan import sampling
+    from kerasgan.snapshots import sampling
 
     image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
     target = np.asarray(image, dtype="float32")
@@ -271,7 +271,7 @@ def project(
     """Finds the latent vector whose image is closest to `image`.
 
     Args:
-        generator: a generator `keras.Model` (see `kerasgan.sampling.is_generator`).
+        generator: a generator `keras.Model` (see `kerasgan.snapshots.sampling.is_generator`).
         image: the target, float (H, W, C) in [-1, 1] with the generator's image shape
             (`load_target` reads and fits a file).
         steps: Adam steps.
@@ -293,7 +293,7 @@ def project(
     import keras
     import tensorflow as tf
 
-    from kerasgan import sampling
+    from kerasgan.snapshots import sampling
 
     if not sampling.is_generator(generator):
         raise ValueError(
@@ -363,3 +363,140 @@ def project(
 def peak_signal_to_noise(mse):
     """PSNR in dB of a mean squared error measured on the 0-1 scale."""
     return float("inf") if mse <= 0 else -10.0 * math.log10(mse)
+
+
+# The command's work: kerasgan project for a z -> image family, and the files it writes.
+
+VIEW_SIZE = 192  # small images are enlarged for viewing (nearest neighbour) to at least this
+
+
+def project_command(args, generator, out):
+    """`kerasgan project` for a z -> image generator (DCGAN, conditional GAN): writes `out`.
+
+    The folder holds target.png, result.png, comparison.png, latent.npy, the search's
+    animation (search.gif or .mp4) and projection.json (see the command's docstring).
+    """
+    from kerasgan import files
+
+    label, target, note = command_target(args, generator)
+    steps, starts = args.steps or 300, args.starts or 4
+
+    print(
+        f"Searching {steps} steps from {starts} random starts "
+        f"({args.perceptual} features)..."
+    )
+    result = project(
+        generator,
+        target,
+        steps=steps,
+        starts=starts,
+        label=label,
+        perceptual=args.perceptual,
+        perceptual_weight=args.perceptual_weight,
+        learning_rate=args.learning_rate,
+        latent_noise=args.noise,
+        frame_every=args.frame_every,
+        seed=args.seed,
+    )
+
+    animation = out / f"search.{args.animation}"
+    save_pictures(out, "result.png", animation, target, result.image, result.frames, args.fps)
+    save_array(out / "latent.npy", result.latent)
+    files.write_json(
+        out / "projection.json",
+        {
+            "snapshot": str(args.snapshot),
+            "image": str(args.image),
+            "note": note,
+            "class": label,
+            "steps": steps,
+            "starts": starts,
+            "best_start": result.start,
+            "perceptual": args.perceptual,
+            "perceptual_weight": args.perceptual_weight,
+            "learning_rate": args.learning_rate,
+            "noise": args.noise,
+            "seed": args.seed,
+            "pixel_mse": result.pixel_mse,
+            "psnr_db": result.psnr,
+            "loss_history": result.history,
+        },
+    )
+    print(
+        f"Closest image: pixel MSE {result.pixel_mse:.5f} (0-1 scale), PSNR {result.psnr:.1f} dB. "
+        f"Wrote target.png, result.png, comparison.png, latent.npy, {animation.name} and "
+        f"projection.json to {out}"
+    )
+    return 0
+
+
+def command_target(args, generator, require_color=False):
+    """(label, target, note) of `kerasgan project`: its --class and its --image, fitted to the
+    generator's size (the note, printed, says how, if it had to be changed)."""
+    label = class_label(args, generator)
+    image_shape = tuple(int(value) for value in generator.outputs[0].shape[1:])
+    target, note = load_target(args.image, image_shape, require_color=require_color)
+    if note:
+        print(note)
+    return label, target, note
+
+
+def class_label(args, generator):
+    """The class to search in (`--class`): required for a conditional generator, refused otherwise."""
+    from kerasgan.snapshots import sampling
+
+    if not sampling.is_conditional(generator):
+        if args.class_choice is not None:
+            raise ValueError(f"{args.snapshot} draws no classes: drop --class.")
+        return None
+    class_names = sampling.generator_class_names(generator)
+    if args.class_choice is None:
+        raise ValueError(
+            f"{args.snapshot} is a conditional generator: add --class with one of "
+            f"{', '.join(class_names)}."
+        )
+    return sampling.class_index(args.class_choice, class_names)
+
+
+def save_pictures(out, result_name, animation, target, result, frames, fps):
+    """target.png, the result, comparison.png and the animation of the search, enlarged if small."""
+    import numpy as np
+
+    from kerasgan import images
+
+    images.save_image(out / "target.png", target)
+    images.save_image(out / result_name, result)
+    # The difference image: black where they agree, white where they differ most.
+    difference = np.abs(result - target) - 1.0
+    factor = enlargement(target.shape[0])
+    images.save_grid(
+        out / "comparison.png", enlarge(np.stack([target, result, difference]), factor),
+        columns=3, padding=4, background=255,
+    )
+    # Each frame shows the target beside the search's current image.
+    pairs = np.stack([images.make_grid(np.stack([target, frame]), columns=2) for frame in frames])
+    images.save_animation(animation, enlarge(pairs, factor), fps=fps)
+
+
+def save_array(path, array):
+    """A .npy file, written atomically."""
+    import io
+
+    import numpy as np
+
+    from kerasgan import files
+
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    files.write_bytes(path, buffer.getvalue())
+
+
+def enlargement(size):
+    return max(1, -(-VIEW_SIZE // size))  # ceiling division
+
+
+def enlarge(batch, factor):
+    """Repeats every pixel `factor` times in each direction: a 28x28 digit becomes visible."""
+    import numpy as np
+
+    return np.repeat(np.repeat(batch, factor, axis=1), factor, axis=2)

@@ -20,7 +20,7 @@ can call it on a video file.
 Example:
 
 ```python
-from kerasgan.live import load_translator, run_live
+from kerasgan.snapshots.live import load_translator, run_live
 
 generator, input_mode = load_translator("results/00002-pix2pix-bikes/generator-000040.keras")
 result = run_live(generator, "clip.mp4", input_mode, output="live.mp4", smooth=0.6)
@@ -36,7 +36,6 @@ import numpy as np
 
 from kerasgan import files
 from kerasgan.data.frame_geometry import crop_square, resize_area
-from kerasgan.data.input_modes import InputMode
 from kerasgan.data.video import open_video
 from kerasgan.errors import KerasganError
 
@@ -47,37 +46,15 @@ CAMERA_FPS = 30.0  # what a written camera video is played back at when the came
 def load_translator(path):
     """Loads a pix2pix or CycleGAN generator snapshot; returns (generator, InputMode or None).
 
-    Raises a ValueError in one sentence for a file that is not an image-to-image
-    generator (a DCGAN snapshot, say).
+    Raises a ValueError in one sentence for a file whose family does not run live (a
+    DCGAN snapshot, say).
     """
-    from kerasgan.models.pix2pix import generator_input_mode
-    from kerasgan.sampling import load_snapshot
+    from kerasgan import snapshots
 
-    generator = load_snapshot(path, hint="a generator-*.keras file from a pix2pix (or cyclegan) run")
-    if not is_image_translator(generator):
-        shapes = " and ".join(str(tuple(tensor.shape)) for tensor in generator.inputs)
-        raise ValueError(
-            f"{path} is not an image-to-image generator: it maps {shapes} to "
-            f"{tuple(generator.outputs[0].shape)}. Pass the generator-*.keras snapshot of a "
-            "pix2pix run, or a generator_a2b-*.keras one of a cyclegan run."
-        )
-    mode = generator_input_mode(generator)
-    return generator, (InputMode.from_config(mode) if mode else None)
-
-
-def is_image_translator(model):
-    """True for a model from one square image batch to a square RGB or grey image batch."""
-    inputs, outputs = getattr(model, "inputs", None), getattr(model, "outputs", None)
-    if not inputs or not outputs or len(inputs) != 1 or len(outputs) != 1:
-        return False
-    input_shape, output_shape = tuple(inputs[0].shape), tuple(outputs[0].shape)
-    return (
-        len(input_shape) == 4
-        and len(output_shape) == 4
-        and input_shape[1:3] == output_shape[1:3]
-        and input_shape[1] is not None
-        and output_shape[-1] in (1, 3)
+    generator, family = snapshots.load(
+        path, hint="a generator-*.keras file from a pix2pix (or cyclegan) run"
     )
+    return family.live_translator(generator, path)
 
 
 def prepare_frame(frame, image_size, input_mode):
@@ -364,7 +341,6 @@ class _VideoOutput:
 __all__ = [
     "LiveResult",
     "TemporalSmoother",
-    "is_image_translator",
     "load_translator",
     "open_source",
     "parse_source",

@@ -36,10 +36,7 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
         raise ValueError(f"{path} is not a .keras snapshot: pass a generator-*.keras file.")
     import keras
 
-    # Registers the kerasgan layers a snapshot may hold (the conditional generator's
-    # ClassLabels, the pix2pix generator's InputModeTag), and nothing more: loading a
-    # generator needs no trainer or data code.
-    import kerasgan.models.layers  # noqa: F401
+    from kerasgan import snapshots
 
     damage = _zip_damage(path)
     if damage:
@@ -48,25 +45,13 @@ def load_snapshot(path, hint="a generator-*.keras file from a run folder"):
             "short, changed after it was saved, or is another kind of file; pick another snapshot "
             "from the run folder, or save the model again."
         )
-    if _holds_stylegan2_networks(path):
-        # A StyleGAN2 generator is built of its own layers (mapping, synthesis, modulated
-        # convolutions): registered only for the snapshots that hold them.
-        import kerasgan.models.stylegan2_networks  # noqa: F401
+    # Every family's layers (class labels, input modes, StyleGAN2's networks), and nothing
+    # more: loading a generator needs no trainer or data code.
+    snapshots.register_layers()
     try:
         return keras.models.load_model(path, compile=False)
     except Exception as error:  # a foreign model, a class kerasgan does not know
         raise ValueError(f"Could not load {path} as a Keras model ({error}).") from error
-
-
-def _holds_stylegan2_networks(path):
-    """Whether the model in the .keras archive at `path` uses StyleGAN2's registered layers."""
-    import zipfile
-
-    with zipfile.ZipFile(path) as archive:
-        if "config.json" not in archive.namelist():
-            return False
-        config = archive.read("config.json").decode("utf-8", errors="replace")
-    return "kerasgan>MappingNetwork" in config or "kerasgan>SynthesisNetwork" in config
 
 
 def _zip_damage(path):
@@ -121,22 +106,29 @@ def is_generator(model):
     return len(inputs[0].shape) == 2 and len(image_shape) == 4 and image_shape[-1] in (1, 3)
 
 
-def generator_family(model):
-    """What kind of generator a snapshot holds, for messages: "StyleGAN2", "conditional GAN",
-    "DCGAN" (any other z -> image model), "pix2pix" (image -> image), or None."""
-    kinds = {layer.name: type(layer).__name__ for layer in getattr(model, "layers", [])}
-    if is_generator(model):
-        # kerasgan's StyleGAN2 generator: its "mapping" and "synthesis" networks are used alone.
-        if kinds.get("mapping") == "MappingNetwork" and kinds.get("synthesis") == "SynthesisNetwork":
-            return "StyleGAN2"
-        return "conditional GAN" if is_conditional(model) else "DCGAN"
+def is_image_translator(model):
+    """True for a model from one square image batch to a square RGB or grey image batch."""
     inputs, outputs = getattr(model, "inputs", None), getattr(model, "outputs", None)
-    if inputs and outputs and len(inputs) == 1 and len(outputs) == 1:
-        input_shape, output_shape = inputs[0].shape, outputs[0].shape
-        # Images in, images of the same size out (a PatchGAN discriminator's are smaller).
-        if len(input_shape) == 4 and tuple(output_shape[1:3]) == tuple(input_shape[1:3]):
-            return "pix2pix"
-    return None
+    if not inputs or not outputs or len(inputs) != 1 or len(outputs) != 1:
+        return False
+    input_shape, output_shape = tuple(inputs[0].shape), tuple(outputs[0].shape)
+    return (
+        len(input_shape) == 4
+        and len(output_shape) == 4
+        and input_shape[1:3] == output_shape[1:3]
+        and input_shape[1] is not None
+        and output_shape[-1] in (1, 3)
+    )
+
+
+def not_a_generator(model):
+    """Why `model` is no generator, in one clause: what it maps, and what to pass instead."""
+    return (
+        f"it maps {_describe_shapes(getattr(model, 'inputs', None))} to "
+        f"{_describe_shapes(getattr(model, 'outputs', None))}, but a generator maps a latent "
+        "vector (and a label) or an image to images. Pass a generator-*.keras snapshot from a "
+        "run folder."
+    )
 
 
 def is_conditional(model):

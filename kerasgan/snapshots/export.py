@@ -35,7 +35,7 @@ generator.json records the choices.
 Example:
 
 ```python
-from kerasgan.export import export_generator, load_saved_model, load_tflite
+from kerasgan.snapshots.export import export_generator, load_saved_model, load_tflite
 
 paths = export_generator("results/00002-pix2pix-bikes/generator-000040.keras", "exported")
 paths = export_generator("results/00003-stylegan2-faces/generator-000100.keras", "faces",
@@ -78,11 +78,12 @@ def export_generator(generator, folder, tflite=True, saved_model=True, truncatio
 
     if not (tflite or saved_model):
         raise ValueError("Nothing to export: ask for a SavedModel, a TFLite file, or both.")
+    from kerasgan import snapshots
+
     if isinstance(generator, (str, Path)):
-        generator = load_exportable_generator(generator)
-    kind = generator_kind(generator)
-    if kind is None:
-        raise ValueError(f"{generator.name} is not a generator: {_not_a_generator(generator)}")
+        generator, family = snapshots.load(generator)
+    else:
+        family = snapshots.family_of(generator)
     generator = exportable_generator(generator, truncation_psi, truncation_cutoff)
     folder = Path(folder)
     try:
@@ -113,17 +114,18 @@ def export_generator(generator, folder, tflite=True, saved_model=True, truncatio
         shutil.rmtree(building, ignore_errors=True)
 
     paths["info"] = folder / "generator.json"
-    files.write_json(paths["info"], describe_generator(generator, kind, paths))
+    files.write_json(paths["info"], describe_generator(generator, family, paths))
     return paths
 
 
-def describe_generator(generator, kind, paths):
+def describe_generator(generator, family, paths):
     """The generator.json contents: enough for a program in any language to feed the model."""
-    from kerasgan.models.pix2pix import generator_input_mode
+    from kerasgan.models.layers import generator_input_mode
 
     info = {
         "name": generator.name,
-        "kind": kind,
+        "family": family.name,
+        "kind": family.kind,
         "input_names": [_input_name(tensor) for tensor in generator.inputs],
         "inputs": [list(tensor.shape) for tensor in generator.inputs],
         "input_dtypes": [str(tensor.dtype) for tensor in generator.inputs],
@@ -133,43 +135,39 @@ def describe_generator(generator, kind, paths):
         "saved_model_function": "serve",
         "files": {key: path.name for key, path in paths.items() if key != "info"},
     }
-    if kind == "latent":
-        from kerasgan import sampling
+    if family.kind == "latent":
+        from kerasgan.snapshots import sampling
 
         info["latent_dim"] = sampling.generator_latent_dim(generator)
         info["latent_distribution"] = "standard normal"
         if sampling.is_conditional(generator):
             info["class_names"] = sampling.generator_class_names(generator)
-    from kerasgan.stylegan2_sampling import is_stylegan2
-
-    if is_stylegan2(generator):
-        mapping, synthesis = generator.get_layer("mapping"), generator.get_layer("synthesis")
-        info["stylegan2"] = {
-            "truncation_psi": mapping.truncation_psi,
-            "truncation_cutoff": mapping.truncation_cutoff,
-            "noise_mode": synthesis.noise_mode,
-            "num_ws": synthesis.num_ws,
-            "w_dim": synthesis.w_dim,
-        }
+    info.update(family.describe_export(generator))
     return info
 
 
-def exportable_generator(generator, truncation_psi=None, truncation_cutoff=None):
-    """The model an export is made from: the generator computing in float32 and, for a
-    StyleGAN2 generator, with its truncation and constant noise built in.
+def exportable_generator(generator, truncation_psi=None, truncation_cutoff=None, path=None):
+    """The model an export is made from: the generator computing in float32, with what its
+    family builds in (a StyleGAN2 generator: its truncation and constant noise).
 
     The CLI checks the exported files against this model. For a StyleGAN2 generator it
     draws what `sample_stylegan2(generator, z, truncation_psi=..., noise_mode="const")` draws.
+    Truncation given for a family without it is one sentence.
     """
-    from kerasgan.stylegan2_sampling import check_truncation, is_stylegan2
+    from kerasgan import snapshots
 
-    if not is_stylegan2(generator):
-        if truncation_psi is not None or truncation_cutoff is not None:
-            raise ValueError(
-                f"Truncation (--trunc, --trunc-cutoff) is for StyleGAN2 generators, and "
-                f"{generator.name} is another kind of generator: export it without them."
-            )
-        return float32_copy(generator)
+    family = snapshots.family_of(generator, path)
+    choices = {"--trunc": truncation_psi, "--trunc-cutoff": truncation_cutoff}
+    given = [flag for flag, value in choices.items() if value is not None]
+    family.check_flags("export", given, generator, path or generator.name)
+    return family.exportable(generator, choices)
+
+
+def stylegan2_exportable(generator, truncation_psi=None, truncation_cutoff=None):
+    """A StyleGAN2 generator computing in float32 with its truncation and constant noise built in
+    (and the unfused modulated convolution, which TFLite and TensorFlow's CPU kernels run)."""
+    from kerasgan.snapshots.stylegan2_sampling import check_truncation
+
     synthesis = generator.get_layer("synthesis")
     check_truncation(truncation_psi, truncation_cutoff, synthesis.num_ws)
     mapping_settings = {}
@@ -225,40 +223,6 @@ def _with_float32_policies(value):
     if isinstance(value, list):
         return [_with_float32_policies(item) for item in value]
     return value
-
-
-def generator_kind(model):
-    """"latent" (z [+ label] -> images), "image-to-image" (images -> images of the same size), or None."""
-    from kerasgan import sampling
-
-    if sampling.is_generator(model):
-        return "latent"
-    inputs, outputs = getattr(model, "inputs", None), getattr(model, "outputs", None)
-    if inputs and outputs and len(inputs) == 1 and len(outputs) == 1:
-        input_shape, output_shape = inputs[0].shape, outputs[0].shape
-        if len(input_shape) == 4 and len(output_shape) == 4 and output_shape[-1] in (1, 3):
-            if tuple(input_shape[1:3]) == tuple(output_shape[1:3]):  # a PatchGAN's is smaller
-                return "image-to-image"
-    return None
-
-
-def load_exportable_generator(path):
-    """Loads a .keras snapshot and checks it is a generator export can handle (one sentence if not)."""
-    from kerasgan.sampling import load_snapshot
-
-    model = load_snapshot(path)
-    if generator_kind(model) is None:
-        raise ValueError(f"{path} is not a generator: {_not_a_generator(model)}")
-    return model
-
-
-def _not_a_generator(model):
-    shapes = lambda tensors: " and ".join(str(tuple(t.shape)) for t in tensors or []) or "nothing"
-    return (
-        f"it maps {shapes(getattr(model, 'inputs', None))} to {shapes(getattr(model, 'outputs', None))}, "
-        "but a generator maps a latent vector (and a label) or an image to images. "
-        "Pass a generator-*.keras snapshot from a run folder."
-    )
 
 
 def _input_name(tensor):
@@ -333,7 +297,7 @@ def example_inputs(generator, batch_size=4, seed=0):
     for tensor in generator.inputs:
         shape = (batch_size, *tensor.shape[1:])
         if "int" in str(tensor.dtype):
-            from kerasgan import sampling
+            from kerasgan.snapshots import sampling
 
             num_classes = len(sampling.generator_class_names(generator))
             inputs.append(random.integers(0, num_classes, shape).astype("int32"))
@@ -365,6 +329,7 @@ __all__ = [
     "exportable_generator",
     "load_saved_model",
     "load_tflite",
-    "generator_kind",
+    "stylegan2_exportable",
+    "describe_generator",
     "largest_differences",
 ]
