@@ -112,14 +112,22 @@ def _naming_a_full_disk(path):
     except OSError as error:
         if not _is_disk_full(error):
             raise
-        folder = Path(os.path.abspath(path)).parent
-        full = OSError(
-            f"The disk is full: {path} could not be written ({_free_space(folder)} free in "
-            f"{folder}); the files already there are kept: free some space, or choose another "
-            "folder, and run the same command again."
-        )
-        full.errno = errno.ENOSPC
-        raise full from error
+        raise disk_full_error(path) from error
+
+
+def disk_full_error(path):
+    """The OSError that says, in one sentence, that `path` could not be written on a full disk.
+
+    For writers whose own error names no file (TensorFlow's ResourceExhaustedError) too.
+    """
+    folder = Path(os.path.abspath(path)).parent
+    full = OSError(
+        f"The disk is full: {path} could not be written ({_free_space(folder)} free in "
+        f"{folder}); the files already there are kept: free some space, or choose another "
+        "folder, and run the same command again."
+    )
+    full.errno = errno.ENOSPC
+    return full
 
 
 def _is_disk_full(error):
