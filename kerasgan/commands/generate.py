@@ -80,6 +80,10 @@ FAMILY_FLAGS = (
 )
 
 
+# The most images one grid takes: 64 x 64 of them (a million ran for minutes without a word).
+MAX_GRID_IMAGES = 4096
+
+
 def add_arguments(parser):
     parser.add_argument("--snapshot", required=True, help="a generator-*.keras file")
     parser.add_argument("--num", type=int, default=64, help="images in the grid (default 64)")
@@ -180,6 +184,14 @@ def run(args):
 
     if args.num < 1 or args.steps < 1:
         raise ValueError("--num and --steps must be at least 1.")
+    # Counts and rates checked before the work: --fps 0 failed after rendering every frame.
+    if args.fps < 1:
+        raise ValueError(f"--fps must be 1 or more; got {args.fps}: pass e.g. --fps 12.")
+    if args.num > MAX_GRID_IMAGES:
+        raise ValueError(
+            f"--num {args.num:,} is more than one grid can show ({MAX_GRID_IMAGES:,} images, a "
+            "64 x 64 grid): for many images pass --seeds 0-9999 --outdir samples/, one file each."
+        )
     seeds = sampling.parse_seeds(args.seeds) if args.seeds else None
     morph = args.interpolate_classes
     files_given = args.latents or args.projected_w
@@ -203,6 +215,11 @@ def run(args):
         )
     if not args.out and not (seeds and args.outdir and not files_given):
         raise ValueError("Pass --out grid.png for the output image.")
+    if seeds and args.out and not (args.interpolate or morph) and len(seeds) > MAX_GRID_IMAGES:
+        raise ValueError(
+            f"--seeds {args.seeds} gives {len(seeds):,} images, more than one grid can show "
+            f"({MAX_GRID_IMAGES:,}): pass --outdir samples/ for one file each instead of --out."
+        )
     if args.out:
         suffix = Path(args.out).suffix.lower()
         animated = args.interpolate or morph

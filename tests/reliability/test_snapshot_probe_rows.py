@@ -81,3 +81,111 @@ def test_export_tflite_to_a_full_disk_names_the_file_and_leaves_nothing(
     assert "could not be written (" in error and "free some space, or choose another folder" in error
     assert "ResourceExhausted" not in error and "Traceback" not in error
     assert contents(out) == before  # nothing half-written, the earlier file kept
+
+
+# ---------------------------------------------------------------------- generate
+
+FIXTURES = __import__("pathlib").Path(__file__).parents[1] / "snapshots" / "fixtures"
+
+
+@pytest.mark.parametrize("fps", ["0", "-5"])
+@pytest.mark.parametrize("suffix", [".gif", ".mp4"])
+def test_generate_fps_below_1_is_refused_before_rendering(snapshot, tmp_path, capsys, fps, suffix):
+    out = tmp_path / f"walk{suffix}"
+    argv = ["generate", "--snapshot", str(snapshot), "--seeds", "0-3", "--interpolate",
+            "--fps", fps, "--out", str(out)]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"kerasgan: error: --fps must be 1 or more; got {fps}: pass e.g. --fps 12.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generate_a_huge_seed_range_is_counted_before_any_list_is_made(snapshot, tmp_path, capsys):
+    argv = ["generate", "--snapshot", str(snapshot), "--seeds", "0-4000000000",
+            "--outdir", str(tmp_path / "samples")]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "kerasgan: error: '0-4000000000' asks for more than 100,000 seeds: give a smaller range, "
+        "such as 0-999, and run the command again for the next.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "arguments, sentence",
+    [
+        (["--num", "1000000"], "--num 1,000,000 is more than one grid can show (4,096 images, a "
+                               "64 x 64 grid): for many images pass --seeds 0-9999 --outdir "
+                               "samples/, one file each."),
+        (["--seeds", "0-9999"], "--seeds 0-9999 gives 10,000 images, more than one grid can show "
+                                "(4,096): pass --outdir samples/ for one file each instead of --out."),
+    ],
+)
+def test_generate_a_grid_too_large_is_refused_before_the_work(
+    snapshot, tmp_path, capsys, arguments, sentence
+):
+    out = tmp_path / "grid.png"
+    assert main(["generate", "--snapshot", str(snapshot), *arguments, "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"kerasgan: error: {sentence}\n"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [(1e30, "holds a w value of 1e+30, far outside what a mapping network gives"),
+     (np.nan, "holds NaN or infinite values: project the image again.")],
+)
+def test_generate_refuses_an_absurd_projected_w(tmp_path, capsys, value, words):
+    ws = tmp_path / "projected_w.npy"
+    np.save(ws, np.full(8, value, dtype="float32"))  # the fixture's w_dim is 8
+    out = tmp_path / "me.png"
+    argv = ["generate", "--snapshot", str(FIXTURES / "stylegan2.keras"), "--projected-w", str(ws),
+            "--out", str(out)]  # fmt: skip
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"kerasgan: error: {ws} ") and words in error, error
+    assert error.count("\n") == 1
+    assert not out.exists()
+
+
+# ----------------------------------------------------------------- project, live
+
+
+def test_project_a_zero_byte_target_is_one_sentence(snapshot, tmp_path, capsys):
+    empty = tmp_path / "zero-byte.png"
+    empty.write_bytes(b"")
+    out = tmp_path / "projection"
+    argv = ["project", "--snapshot", str(snapshot), "--target", str(empty), "--out", str(out)]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"kerasgan: error: {empty} is empty (0 bytes): pass a PNG or JPEG file.\n"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("size", ["100000", "-5", "0"])
+def test_live_panel_size_out_of_range_is_refused_before_the_video(tmp_path, capsys, size):
+    out = tmp_path / "session.mp4"
+    argv = ["live", "--generator", str(FIXTURES / "pix2pix.keras"), "--source", "missing.mp4",
+            "--output", str(out), "--panel-size", size]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"kerasgan: error: --panel-size must be from 16 to 2048 pixels; got {size}: pass e.g. "
+        "--panel-size 512.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_live_output_under_a_file_is_refused_before_the_video(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    argv = ["live", "--generator", str(FIXTURES / "pix2pix.keras"), "--source", "missing.mp4",
+            "--output", str(notes / "session.mp4")]  # fmt: skip
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"kerasgan: error: Cannot write --output {notes}/session.mp4: {notes} is a file, not a "
+        "folder; choose another path.\n"
+    )
+    assert notes.read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
