@@ -189,3 +189,19 @@ def test_live_output_under_a_file_is_refused_before_the_video(tmp_path, capsys):
     )
     assert notes.read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_export_of_a_stylegan2_records_the_range_it_draws(tmp_path, capsys):
+    import json
+
+    from kerasgan.snapshots.export import load_saved_model
+
+    out = tmp_path / "exported"
+    assert main(["export", "--generator", str(FIXTURES / "stylegan2.keras"), "--out", str(out)]) == 0
+    info = json.loads((out / "generator.json").read_text())
+    low, high = info["value_range"]
+    # What the exported model draws for 64 latents lies in the recorded range, not in [-1, 1].
+    z = np.random.default_rng(0).standard_normal((64, info["latent_dim"])).astype("float32")
+    drawn = np.asarray(load_saved_model(out)(z))
+    assert low == pytest.approx(drawn.min(), abs=1e-3) and high == pytest.approx(drawn.max(), abs=1e-3)
+    assert "clip to [-1, 1]" in info["value_range_note"]
