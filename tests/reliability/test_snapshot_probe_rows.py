@@ -264,3 +264,22 @@ def test_generate_many_seeds_to_a_folder_shows_progress_and_draws_each_seed_alik
     # Drawn in batches, a seed's image is the one it gets alone.
     assert main(["generate", "--snapshot", str(snapshot), "--seeds", "270", "--outdir", str(one)]) == 0
     assert (many / "seed0270.png").read_bytes() == (one / "seed0270.png").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "precision, recall, words",
+    [
+        (0.90, 0.0, "the samples look real but cover little of the data's variety"),
+        (0.05, 0.02, "few samples look real yet, and they cover little of the data: train longer"),
+        (0.30, 0.70, "the samples spread over the data's variety, but many do not look real yet"),
+        (0.80, 0.70, "the samples look real and cover much of the data's variety"),
+    ],
+)
+def test_evaluate_says_what_precision_and_recall_mean_for_this_run(precision, recall, words):
+    from kerasgan.metrics.report import format_scores
+
+    text = format_scores({"extractor": "domain", "precision": precision, "recall": recall})
+    (reading,) = [line for line in text.splitlines() if line.startswith("reading: ")]
+    assert f"precision {precision:.2f} is the share of samples that look like some real image, " \
+        f"recall {recall:.2f} the share of real images that some sample looks like: " in reading
+    assert words in reading
