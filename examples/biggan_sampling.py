@@ -41,8 +41,12 @@ from pathlib import Path
 
 import numpy as np
 
-from kerasgan import images
-from kerasgan.hub import BigGAN, class_name, find_class
+from kerasgan.quiet import hide_tensorflow_logs
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
+
+from kerasgan import images  # noqa: E402
+from kerasgan.hub import BigGAN, class_name, find_class  # noqa: E402  (loads TensorFlow)
 
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="BigGAN playground.")

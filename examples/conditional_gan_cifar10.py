@@ -45,7 +45,10 @@ import numpy as np
 
 import kerasgan
 from kerasgan import images
+from kerasgan.quiet import hide_tensorflow_logs
 from kerasgan.snapshots import sampling
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
 
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="Conditional GAN on CIFAR-10.")

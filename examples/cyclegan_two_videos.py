@@ -40,6 +40,10 @@ from pathlib import Path
 
 import numpy as np
 
+from kerasgan.quiet import hide_tensorflow_logs
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
+
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="CycleGAN between two videos.")
 parser.add_argument("--quick", action="store_true", help="offline, small and fast (MNIST domains)")

@@ -27,6 +27,9 @@ import argparse
 import numpy as np
 
 import kerasgan
+from kerasgan.quiet import hide_tensorflow_logs
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
 
 parser = argparse.ArgumentParser(description="DCGAN on CIFAR-10.")
 parser.add_argument("--quick", action="store_true", help="a short run, for a first look")

@@ -46,10 +46,15 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-import tensorflow as tf
 
-from kerasgan.playground import Playground, save_frames, save_html
-from kerasgan.playground.render import show_html
+from kerasgan.quiet import hide_tensorflow_logs
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
+
+import tensorflow as tf  # noqa: E402
+
+from kerasgan.playground import Playground, save_frames, save_html  # noqa: E402
+from kerasgan.playground.render import show_html  # noqa: E402
 
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="The GAN playground.")

@@ -42,6 +42,10 @@ import argparse
 import importlib.util
 from pathlib import Path
 
+from kerasgan.quiet import hide_tensorflow_logs
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
+
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="pix2pix on the frames of a video.")
 parser.add_argument("--quick", action="store_true", help="offline, small and fast")

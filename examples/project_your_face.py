@@ -47,6 +47,9 @@ from kerasgan import images
 from kerasgan.cli import run_kerasgan  # runs a `kerasgan ...` command line, as a terminal would
 from kerasgan.faces.landmarks import read_photo
 from kerasgan.images import show  # shows pictures in a notebook, prints their paths elsewhere
+from kerasgan.quiet import hide_tensorflow_logs
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
 
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="Project your face into StyleGAN2.")

@@ -41,6 +41,9 @@ from pathlib import Path
 
 import kerasgan
 from kerasgan.cli import main as kerasgan_main
+from kerasgan.quiet import hide_tensorflow_logs
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
 
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="WaveGAN on your own sounds, and a drum machine.")

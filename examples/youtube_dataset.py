@@ -43,6 +43,9 @@ from pathlib import Path
 
 from kerasgan.data.frame_filters import FilterSettings
 from kerasgan.data.video_dataset import build_video_dataset
+from kerasgan.quiet import hide_tensorflow_logs
+
+hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
 
 # Notebooks pass their own arguments (-f kernel.json): keep ours and ignore the rest.
 parser = argparse.ArgumentParser(description="Build a GAN dataset from a video.")

@@ -10,8 +10,10 @@ that `remove_stale_temporaries` cleans up on the next run.
 """
 
 import contextlib
+import errno
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -40,8 +42,9 @@ def atomic_path(path):
     os.close(handle)
     os.unlink(temporary)  # writers such as Keras refuse to overwrite, so hand them a free name
     try:
-        yield temporary
-        _fsync_file(temporary)
+        with _naming_a_full_disk(path):
+            yield temporary
+            _fsync_file(temporary)
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -66,6 +69,11 @@ def write_bytes(path, data, flush=True):
             an operating system crash can leave an empty file.
     """
     path = Path(path)
+    with _naming_a_full_disk(path):
+        _write_bytes(path, data, flush)
+
+
+def _write_bytes(path, data, flush):
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
         prefix=TEMPORARY_PREFIX, suffix=f"-{path.name}", dir=path.parent
@@ -85,6 +93,54 @@ def write_bytes(path, data, flush=True):
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+# "No space left on device" and "Disk quota exceeded": the same fix, more room.
+DISK_FULL_ERRORS = (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextlib.contextmanager
+def _naming_a_full_disk(path):
+    """Turns a full disk's "[Errno 28] No space left on device" into a sentence naming `path`.
+
+    The operating system's message names no file, and a training run or an export
+    writes dozens. The temporary file is removed by the caller, so nothing
+    half-written stays behind, and the file that was there before is untouched.
+    """
+    try:
+        yield
+    except OSError as error:
+        if not _is_disk_full(error):
+            raise
+        raise disk_full_error(path) from error
+
+
+def disk_full_error(path):
+    """The OSError that says, in one sentence, that `path` could not be written on a full disk.
+
+    For writers whose own error names no file (TensorFlow's ResourceExhaustedError) too.
+    """
+    folder = Path(os.path.abspath(path)).parent
+    full = OSError(
+        f"The disk is full: {path} could not be written ({_free_space(folder)} free in "
+        f"{folder}); the files already there are kept: free some space, or choose another "
+        "folder, and run the same command again."
+    )
+    full.errno = errno.ENOSPC
+    return full
+
+
+def _is_disk_full(error):
+    # Some libraries (HDF5, which Keras uses for weights) report the errno only in their text.
+    return error.errno in DISK_FULL_ERRORS or "No space left on device" in str(error)
+
+
+def _free_space(folder):
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return "no room"
+    return f"{free / 1e6:.1f} MB" if free >= 100_000 else f"{free:,} bytes"
 
 
 def _umask():
@@ -208,8 +264,6 @@ def remove_stale_temporaries(folder):
     stale = [p for p in folder.iterdir() if p.name.startswith(TEMPORARY_PREFIX)]
     for path in stale:
         if path.is_dir():
-            import shutil
-
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)

@@ -118,6 +118,22 @@ def quiet_command_line(verbose=1):
                 logging.getLogger(name).setLevel(level)
 
 
+def hide_tensorflow_logs():
+    """For scripts and notebooks: hides TensorFlow's C++ log lines, as the command line does.
+
+    Call it before TensorFlow is imported (the examples call it after their imports, which
+    load no TensorFlow). It lasts for the whole process; a `TF_CPP_MIN_LOG_LEVEL` the user
+    set wins, as in `quiet_command_line`.
+    """
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    if "tensorflow" not in sys.modules and not any(
+        isinstance(finder, _QuietTensorflowImport) for finder in sys.meta_path
+    ):
+        sys.meta_path.insert(0, _QuietTensorflowImport())
+
+
 def is_active():
     """True while a command runs with TensorFlow's log lines hidden."""
     return _active
@@ -168,4 +184,4 @@ def stderr_without_tensorflow_logs():
                 sys.stderr.flush()
 
 
-__all__ = ["quiet_command_line", "is_active", "is_tensorflow_log_line", "stderr_without_tensorflow_logs"]
+__all__ = ["quiet_command_line", "hide_tensorflow_logs", "is_active", "is_tensorflow_log_line", "stderr_without_tensorflow_logs"]

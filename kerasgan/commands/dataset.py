@@ -228,10 +228,12 @@ def run(args):
 
 
 def run_video(args):
+    from kerasgan import files
     from kerasgan.data.frame_filters import FilterSettings
     from kerasgan.data.video_dataset import VideoDatasetSettings, build_video_dataset
     from kerasgan.data.video_sources import naming_the_source
 
+    files.check_output_folder(args.out, "--out")  # before any download
     every_seconds = every_frames = None
     if args.every is not None:
         unit, value = parse_rate(args.every)

@@ -61,11 +61,16 @@ def run(args):
     from kerasgan import snapshots
     from kerasgan.errors import KerasganError
     from kerasgan.snapshots.export import (
+        check_export_folder,
         export_generator,
         exportable_generator,
         largest_differences,
     )
 
+    # Before the snapshot loads: an empty --out, a folder under a file, or a saved_model/
+    # holding someone's own files is refused before anything is read or written.
+    check_export_folder(args.out, saved_model=args.format == "savedmodel")
+    files.check_output_folder(args.out, "--out")
     generator, _ = snapshots.load(args.generator)
     # Checked before anything is written: the family refuses a flag it does not take, and a
     # --trunc the generator cannot take is one sentence.

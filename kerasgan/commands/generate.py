@@ -80,6 +80,10 @@ FAMILY_FLAGS = (
 )
 
 
+# The most images one grid takes: 64 x 64 of them (a million ran for minutes without a word).
+MAX_GRID_IMAGES = 4096
+
+
 def add_arguments(parser):
     parser.add_argument(
         "--snapshot", required=True,
@@ -184,6 +188,14 @@ def run(args):
 
     if args.num < 1 or args.steps < 1:
         raise ValueError("--num and --steps must be at least 1.")
+    # Counts and rates checked before the work: --fps 0 failed after rendering every frame.
+    if args.fps < 1:
+        raise ValueError(f"--fps must be 1 or more; got {args.fps}: pass e.g. --fps 12.")
+    if args.num > MAX_GRID_IMAGES:
+        raise ValueError(
+            f"--num {args.num:,} is more than one grid can show ({MAX_GRID_IMAGES:,} images, a "
+            "64 x 64 grid): for many images pass --seeds 0-9999 --outdir samples/, one file each."
+        )
     seeds = sampling.parse_seeds(args.seeds) if args.seeds else None
     morph = args.interpolate_classes
     files_given = args.latents or args.projected_w
@@ -207,6 +219,11 @@ def run(args):
         )
     if not args.out and not (seeds and args.outdir and not files_given):
         raise ValueError("Pass --out grid.png for the output image.")
+    if seeds and args.out and not (args.interpolate or morph) and len(seeds) > MAX_GRID_IMAGES:
+        raise ValueError(
+            f"--seeds {args.seeds} gives {len(seeds):,} images, more than one grid can show "
+            f"({MAX_GRID_IMAGES:,}): pass --outdir samples/ for one file each instead of --out."
+        )
     # The snapshot's family draws it; a family flag it does not take is refused in one sentence.
     generator, family = snapshots.load(args.snapshot)
     if args.out:

@@ -41,14 +41,30 @@ def add_arguments(parser):
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
 
 
+# The panel sizes a video of three panels side by side can have (OpenCV's writers fail
+# silently beyond a few thousand pixels across).
+PANEL_SIZES = (16, 2048)
+
+
 def run(args):
     import sys
 
     from kerasgan.data.input_modes import InputMode
     from kerasgan.snapshots.live import load_translator, parse_source, run_live
 
+    from kerasgan import files
+
     if args.max_frames is not None and args.max_frames < 1:
         raise ValueError("--max-frames must be at least 1.")
+    # Before the video opens: a panel the video writer cannot take, or an --output under a
+    # file, failed only at the end with a temporary file's name.
+    if args.panel_size is not None and not PANEL_SIZES[0] <= args.panel_size <= PANEL_SIZES[1]:
+        raise ValueError(
+            f"--panel-size must be from {PANEL_SIZES[0]} to {PANEL_SIZES[1]} pixels; got "
+            f"{args.panel_size}: pass e.g. --panel-size 512."
+        )
+    if args.output is not None:
+        files.check_output_file(args.output, "--output")
     generator, input_mode = load_translator(args.generator)
     if args.input_mode == "none":
         input_mode = None

@@ -66,10 +66,49 @@ def read_points(path):
         raise FileNotFoundError(f"No such points file: {path}.")
     if path.suffix.lower() == ".npy":
         return np.load(path, allow_pickle=False)
-    try:
-        return np.loadtxt(path, delimiter=",", ndmin=2)
-    except ValueError as error:
-        raise ValueError(f"Could not read {path} as comma-separated numbers: {error}.") from None
+    return _read_csv_points(path)
+
+
+def _read_csv_points(path):
+    """(N, 2) numbers from a CSV file; a first line of names (`x,y`) is a header and skipped.
+
+    Read line by line rather than with np.loadtxt, whose errors speak of float64 and
+    `usecols`: each problem here names the line and what to change in it.
+    """
+    import numpy as np
+
+    rows = []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = [cell.strip() for cell in line.split(",")]
+        try:
+            values = [float(cell) for cell in cells]
+        except ValueError:
+            if not rows and number == _first_content_line(lines):
+                continue  # a header such as "x,y"
+            raise ValueError(
+                f"Line {number} of {path} is not two numbers ({line.strip()[:40]!r}): write "
+                "one point per line as x,y, e.g. 0.5,-1.2."
+            ) from None
+        if len(values) != 2:
+            raise ValueError(
+                f"Line {number} of {path} has {len(values)} values ({line.strip()[:40]!r}), not "
+                "2: write one point per line as x,y, e.g. 0.5,-1.2."
+            )
+        rows.append(values)
+    if not rows:
+        raise ValueError(f"{path} holds no points: write one point per line as x,y, e.g. 0.5,-1.2.")
+    return np.array(rows, dtype=np.float64)
+
+
+def _first_content_line(lines):
+    """The number (from 1) of the first line that is neither blank nor a # comment."""
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return number
+    return None
 
 
 def check_arguments(args):
@@ -90,6 +129,13 @@ def check_arguments(args):
             raise ValueError(f"--{name.replace('_', '-')} must be 1 or more; got {value}.")
     if args.fps < 1:
         raise ValueError(f"--fps must be 1 or more; got {args.fps}.")
+    from kerasgan import files
+
+    # Before the training: the file is written only after every step has been played.
+    files.check_output_file(args.out, "--out")
+    if args.snapshot_every:
+        out = Path(args.out)
+        files.check_output_folder(out.with_name(out.stem + "-stills"), "--snapshot-every's folder")
     target = args.target
     if target not in TARGET_NAMES:
         if Path(target).suffix.lower() not in (".npy", ".csv"):

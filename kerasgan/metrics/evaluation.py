@@ -122,6 +122,33 @@ def _subset(images, count, seed):
     return images[np.random.default_rng(seed).choice(len(images), count, replace=False)]
 
 
+def _at_size_of(images, reference):
+    """Square images of another side than the dataset's, resized to it, and said so.
+
+    StyleGAN2 draws powers of two, so a StyleGAN2 trained on MNIST draws 32-pixel digits
+    from the 28-pixel ones, resized for it: its samples are resized back to be compared
+    with the digits it learned from. Other differences (channels, shape) are refused.
+    """
+    import sys
+
+    import cv2
+
+    height, width, channels = reference.image_shape
+    if images.shape[1:] == reference.image_shape or images.shape[1] != images.shape[2]:
+        return images
+    if height != width or images.shape[-1] != channels:
+        return images
+    shrinking = images.shape[1] > height
+    method = cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR
+    resized = np.stack([cv2.resize(image, (width, height), interpolation=method) for image in images])
+    print(
+        f"kerasgan: the generator draws {images.shape[1]}-pixel images and {reference.name}'s are "
+        f"{height}: its samples are resized to {height} pixels to be compared with them.",
+        file=sys.stderr,
+    )
+    return resized.reshape(len(images), height, width, channels).astype("float32")
+
+
 def evaluate_images(
     images,
     dataset,
@@ -154,7 +181,7 @@ def evaluate_images(
         health messages, empty when all is well.
     """
     reference = as_reference_data(dataset, path)
-    images = as_float_images(images)
+    images = _at_size_of(as_float_images(images), reference)
     if images.shape[1:] != reference.image_shape:
         raise ValueError(
             f"The images are shaped {images.shape[1:]} but {reference.name} images are "

@@ -112,8 +112,35 @@ def format_scores(scores):
         if key == "recognised_share" and "class_counts" in scores:
             value += f" ({scores['classes_recognised']} of {len(scores['class_counts'])} classes)"
         lines.append(f"  {label:<31} {value}")
+    if scores.get("precision") is not None and scores.get("recall") is not None:
+        lines.append(f"reading: {precision_recall_reading(scores['precision'], scores['recall'])}")
     lines += [f"warning: {message}" for message in scores.get("warnings", [])]
     return "\n".join(lines)
+
+
+def precision_recall_reading(precision, recall, high=0.5, low=0.2):
+    """What a precision and a recall say together about this run, in one sentence.
+
+    Either figure alone misleads: precision 0.90 beside recall 0 is not a good generator.
+    """
+    said = (
+        f"precision {precision:.2f} is the share of samples that look like some real image, "
+        f"recall {recall:.2f} the share of real images that some sample looks like"
+    )
+    if precision >= high and recall < low:
+        meaning = (
+            "the samples look real but cover little of the data's variety (too few kinds of "
+            "image, or all alike); look at the sample grid before trusting the precision"
+        )
+    elif precision < low and recall < low:
+        meaning = "few samples look real yet, and they cover little of the data: train longer"
+    elif precision < high and recall >= high:
+        meaning = "the samples spread over the data's variety, but many do not look real yet"
+    elif precision >= high and recall >= high:
+        meaning = "the samples look real and cover much of the data's variety"
+    else:
+        meaning = "the samples are part way on both: train longer and compare again"
+    return f"{said}: {meaning}."
 
 
 def sample_grid(samples, requested_labels=None, class_names=()):

@@ -8,10 +8,12 @@ take a list of frames:
   OpenCV wheel cannot encode H.264);
 - `save_stills(folder, frames)`: one PNG per frame, `step-000300.png`;
 - `save_html(path, frames)`: one self-contained page, the frames embedded as base64
-  PNG, with play, pause and step buttons and a slider. It needs no network and no
-  server: open it in any browser, or show it in a notebook with `show_html(frames)`.
-  The page reads its address: `#frame=N` opens frame N, `#step=N` presses the step
-  button N times, `#play` starts playing.
+  WebP (a sixth of the bytes of PNG for these plots, so 1,500 steps make a page small
+  enough to mail), with play, pause and step buttons and a slider. It needs no network
+  and no server: open it in any browser, or show it in a notebook with `show_html(frames)`.
+  The page reads its address, and says so under the player: `#frame=N` opens frame N
+  (counted from 1, as the label counts), `#step=N` presses the step button N times,
+  `#play` starts playing; `game.html#frame=20&play` plays from frame 20.
 
 Example:
 
@@ -201,6 +203,10 @@ PLAYER_TEMPLATE = """\
     <input data-action="seek" type="range" min="0" value="0" style="flex: 1">
     <span data-role="label"></span>
   </div>
+  <div style="margin-top: 4px; font-size: 12px; color: #666">
+    Add to the address: #frame=N opens frame N, #step=N steps N frames on, #play plays
+    (e.g. #frame=20&amp;play).
+  </div>
 </div>
 <script>
 (function () {{
@@ -214,7 +220,7 @@ PLAYER_TEMPLATE = """\
   slider.max = frames.length - 1;
   function show(i) {{
     index = Math.max(0, Math.min(frames.length - 1, i));
-    picture.src = "data:image/png;base64," + frames[index];
+    picture.src = "data:image/webp;base64," + frames[index];
     slider.value = index;
     label.textContent = "frame " + (index + 1) + " of " + frames.length + ", step " + steps[index];
     root.setAttribute("data-frame", index);
@@ -229,13 +235,14 @@ PLAYER_TEMPLATE = """\
   root.querySelector("[data-action=step]").onclick = function () {{ pause(); show(index + 1); }};
   root.querySelector("[data-action=back]").onclick = function () {{ pause(); show(index - 1); }};
   slider.oninput = function () {{ pause(); show(parseInt(slider.value, 10)); }};
-  // The address chooses where to start: #frame=N, #step=N (presses "step" N times), #play.
+  // The address chooses where to start: #frame=N (from 1, as the label counts), #step=N
+  // (presses "step" N times), #play.
   var options = {{}};
   (window.location.hash || "").replace(/^#/, "").split("&").forEach(function (part) {{
     var pair = part.split("=");
     if (pair[0]) options[pair[0]] = pair.length > 1 ? parseInt(pair[1], 10) : 1;
   }});
-  show(options.frame || 0);
+  show((options.frame || 1) - 1);
   for (var press = 0; press < (options.step || 0); press++) {{
     root.querySelector("[data-action=step]").click();
   }}
@@ -259,15 +266,16 @@ PAGE_TEMPLATE = """\
 """
 
 
+# WebP quality of the HTML player's frames: measured on a ring game's frame, 34 KB against
+# PNG's 195 KB, with the panels' lines and text still sharp.
+HTML_FRAME_QUALITY = 70
+
+
 def html_player(frames, fps=10):
-    """The player as an HTML fragment (a `<div>` and its `<script>`), frames embedded as base64 PNG."""
+    """The player as an HTML fragment (a `<div>` and its `<script>`), frames embedded as base64 WebP."""
     if not frames:
         raise ValueError("No frames to show: train at least one step first.")
-    pictures = _pictures(frames)
-    encoded = [
-        base64.b64encode(images.encode_image(picture, ".png")).decode("ascii")
-        for picture in pictures
-    ]
+    encoded = [base64.b64encode(_webp(picture)).decode("ascii") for picture in _pictures(frames)]
     steps = [int(getattr(frame, "step", index)) for index, frame in enumerate(frames)]
     return PLAYER_TEMPLATE.format(
         # A fresh id per player: two players in one notebook do not steer each other.
@@ -276,6 +284,17 @@ def html_player(frames, fps=10):
         steps_json=json.dumps(steps),
         interval_ms=max(1, round(1000 / fps)),
     )
+
+
+def _webp(picture):
+    """An RGB picture as WebP bytes (every browser since 2020 shows them)."""
+    import cv2
+
+    bgr = cv2.cvtColor(np.ascontiguousarray(picture), cv2.COLOR_RGB2BGR)  # OpenCV writes BGR
+    ok, encoded = cv2.imencode(".webp", bgr, [cv2.IMWRITE_WEBP_QUALITY, HTML_FRAME_QUALITY])
+    if not ok:
+        raise ValueError(f"OpenCV could not encode a frame of shape {picture.shape} as WebP.")
+    return encoded.tobytes()
 
 
 def save_html(path, frames, fps=10, title="kerasgan playground"):

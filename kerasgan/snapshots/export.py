@@ -85,6 +85,7 @@ def export_generator(generator, folder, tflite=True, saved_model=True, truncatio
     else:
         family = snapshots.family_of(generator)
     generator = exportable_generator(generator, truncation_psi, truncation_cutoff)
+    check_export_folder(folder, saved_model)
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -110,12 +111,39 @@ def export_generator(generator, folder, tflite=True, saved_model=True, truncatio
             if paths["saved_model"].exists():
                 shutil.rmtree(paths["saved_model"])
             built.rename(paths["saved_model"])
+    except tf.errors.ResourceExhaustedError as error:
+        # TensorFlow's file writers say a full disk this way, naming no file.
+        raise files.disk_full_error(folder / "saved_model") from error
     finally:
         shutil.rmtree(building, ignore_errors=True)
 
     paths["info"] = folder / "generator.json"
     files.write_json(paths["info"], describe_generator(generator, family, paths))
     return paths
+
+
+# What model.export writes into a SavedModel folder: an export replaces only a folder of these.
+SAVED_MODEL_NAMES = {"saved_model.pb", "fingerprint.pb", "variables", "assets", "assets.extra"}
+
+
+def check_export_folder(folder, saved_model=True):
+    """Raises a ValueError, before any work, if the export would replace what it did not write.
+
+    An export replaces `saved_model/` whole: a folder of that name holding other files
+    (notes, another program's model) would be lost. `--out ""` is refused outright:
+    it means the working folder, which is rarely what was meant.
+    """
+    if not str(folder).strip():
+        raise ValueError('--out is empty: pass the folder to export into, e.g. --out exported.')
+    existing = Path(folder) / "saved_model"
+    if saved_model and existing.exists():
+        foreign = sorted(p.name for p in existing.iterdir()) if existing.is_dir() else [existing.name]
+        foreign = [name for name in foreign if name not in SAVED_MODEL_NAMES]
+        if foreign or not existing.is_dir():
+            raise ValueError(
+                f"{existing} holds files an export did not write ({', '.join(foreign[:3])}), and "
+                "an export replaces that folder whole: choose another --out folder, or move them."
+            )
 
 
 def describe_generator(generator, family, paths):

@@ -113,6 +113,10 @@ def write_walk(args, keyframes, walk, draw, in_w=False):
     return 0
 
 
+# Seeds drawn and written at a time by --outdir (one progress line after each batch).
+SEEDS_PER_BATCH = 256
+
+
 def write_samples(family, args, seeds, latent_dim, draw):
     """The grid, per-seed images or latent walk of `draw(latents) -> images`."""
     from pathlib import Path
@@ -127,13 +131,19 @@ def write_samples(family, args, seeds, latent_dim, draw):
         print(f"Wrote a grid of {len(generated)} {family.makes} to {args.out}")
         return 0
     if seeds:
-        generated = draw(family.latents_for_seeds(seeds, latent_dim))
         if args.outdir:
-            for index, seed in enumerate(seeds):
-                path = Path(args.outdir) / f"seed{seed:04d}{family.output_suffix}"
-                family.write_outputs(path, generated[index : index + 1], alone=True)
+            # In batches, with a line after each: 10,000 seeds are minutes of work and memory.
+            for start in range(0, len(seeds), SEEDS_PER_BATCH):
+                batch = seeds[start : start + SEEDS_PER_BATCH]
+                generated = draw(family.latents_for_seeds(batch, latent_dim))
+                for index, seed in enumerate(batch):
+                    path = Path(args.outdir) / f"seed{seed:04d}{family.output_suffix}"
+                    family.write_outputs(path, generated[index : index + 1], alone=True)
+                if len(seeds) > SEEDS_PER_BATCH:
+                    print(f"{start + len(batch):,} of {len(seeds):,} {family.makes} written", flush=True)
             print(f"Wrote {len(seeds)} {family.makes} to {args.outdir}")
         if args.out:
+            generated = draw(family.latents_for_seeds(seeds, latent_dim))
             family.write_outputs(args.out, generated)
             print(f"Wrote a grid of {len(seeds)} {family.makes} to {args.out}")
         return 0

@@ -97,6 +97,9 @@ def load_target(path, image_shape, require_color=False):
         raise FileNotFoundError(f"There is no image at {path}: pass a PNG or JPEG file.")
     height, width, channels = (int(value) for value in image_shape)
     flag = cv2.IMREAD_GRAYSCALE if channels == 1 else cv2.IMREAD_COLOR
+    if path.stat().st_size == 0:
+        # OpenCV refuses an empty buffer with an error of its own, not with None.
+        raise ValueError(f"{path} is empty (0 bytes): pass a PNG or JPEG file.")
     picture = cv2.imdecode(np.fromfile(path, dtype=np.uint8), flag)
     if picture is None:
         raise ValueError(f"Could not read {path} as an image: pass a PNG or JPEG file.")

@@ -327,8 +327,15 @@ def walk(keyframes, steps_between, method="slerp", loop=True):
     return np.concatenate(legs).astype("float32")
 
 
+# More seeds than this is a typo (0-4000000000 ran out of memory before a word was said).
+MAX_SEEDS = 100_000
+
+
 def parse_seeds(text, what="seeds"):
-    """'0-3,7' -> [0, 1, 2, 3, 7]; `what` names the numbers in the message (seeds, styles)."""
+    """'0-3,7' -> [0, 1, 2, 3, 7]; `what` names the numbers in the message (seeds, styles).
+
+    Counted before a list is made: at most MAX_SEEDS numbers.
+    """
     seeds = []
     for part in str(text).split(","):
         part = part.strip()
@@ -337,9 +344,16 @@ def parse_seeds(text, what="seeds"):
                 first, last = (int(v) for v in part.split("-", 1))
                 if last < first:
                     raise ValueError
+                if len(seeds) + last - first + 1 > MAX_SEEDS:
+                    raise OverflowError
                 seeds.extend(range(first, last + 1))
             elif part:
                 seeds.append(int(part))
+        except OverflowError:
+            raise ValueError(
+                f"{text!r} asks for more than {MAX_SEEDS:,} {what}: give a smaller range, such as "
+                "0-999, and run the command again for the next."
+            ) from None
         except ValueError:
             raise ValueError(
                 f"Cannot read {what} {text!r}: write numbers and ranges such as 0-15 or 1,5,9."

@@ -71,7 +71,15 @@ class StyleGAN2Family(latent.LatentFamily):
             "all ws" if mapping.truncation_cutoff is None
             else f"the first {mapping.truncation_cutoff} ws"
         )
+        low, high = _measured_output_range(generator)
         return {
+            # No tanh at the end: the output is not bounded to [-1, 1] (one drew -2.2 to 0.76),
+            # so the range is what the model drew, and readers are told to clip.
+            "value_range": [low, high],
+            "value_range_note": (
+                f"measured over {RANGE_SAMPLES} seeded latents; StyleGAN2's output is not bounded: "
+                "clip to [-1, 1] before showing it, as kerasgan does"
+            ),
             "stylegan2": {
                 "truncation_psi": mapping.truncation_psi,
                 "truncation_cutoff": mapping.truncation_cutoff,
@@ -81,6 +89,24 @@ class StyleGAN2Family(latent.LatentFamily):
             },
             "built_in": f"truncation psi {mapping.truncation_psi:g} ({applies_to}), constant noise",
         }
+
+
+# Latents the export runs to say what range its images have.
+RANGE_SAMPLES = 64
+
+
+def _measured_output_range(generator):
+    """The lowest and highest output values over RANGE_SAMPLES seeded inputs (labels 0)."""
+    import numpy as np
+
+    random = np.random.default_rng(0)
+    inputs = [
+        np.zeros((RANGE_SAMPLES, *tensor.shape[1:]), "int32") if "int" in str(tensor.dtype)
+        else random.standard_normal((RANGE_SAMPLES, *tensor.shape[1:])).astype("float32")
+        for tensor in generator.inputs
+    ]  # fmt: skip
+    images = np.asarray(generator(inputs if len(inputs) > 1 else inputs[0], training=False))
+    return round(float(images.min()), 4), round(float(images.max()), 4)
 
 
 FAMILY = StyleGAN2Family()

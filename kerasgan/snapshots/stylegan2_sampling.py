@@ -140,6 +140,11 @@ def synthesize(generator, ws, noise_mode=None, batch_size=16):
     return np.concatenate(parts).astype("float32")
 
 
+# Mapping networks give ws within a few units of 0; a projection drifts further, but a w
+# beyond this was not made by one (a file of 1e30s drew a black image without a word).
+LARGEST_PROJECTED_W = 1000.0
+
+
 def load_projected_ws(path, generator):
     """The ws saved by a projector, as (n, num_ws, w_dim), checked against this generator.
 
@@ -161,6 +166,14 @@ def load_projected_ws(path, generator):
         )
     if not np.all(np.isfinite(ws)):
         raise ValueError(f"{path} holds NaN or infinite values: project the image again.")
+    largest = float(np.max(np.abs(ws)))
+    if largest > LARGEST_PROJECTED_W:
+        # A w this far out saturates every layer: the image is black or one flat colour.
+        raise ValueError(
+            f"{path} holds a w value of {largest:.3g}, far outside what a mapping network "
+            f"gives (within about +-{LARGEST_PROJECTED_W:g}): it is not a projected w; "
+            "project the image again with kerasgan project."
+        )
     return np.array(ws, dtype="float32")
 
 

@@ -41,6 +41,10 @@ def sampling_generator(model):
 # early change, twice in a row, says the pictures are levelling off.
 EARLY_TICKS = 3
 LEVELLING_OFF_SHARE = 0.2
+# ... and by at most this share of the pixel range. A StyleGAN2 run's first tick turns
+# noise into one blob (a 45% change), so a later tick in which that one collapsed digit
+# still changes shape by 8.8% was a fifth of it and was called "levelling off".
+LEVELLING_OFF_MOST = 0.05
 # The Frechet distance levels off when its last two evaluations are no more than 5% below
 # the best one before them.
 FRECHET_IMPROVEMENT = 0.05
@@ -68,10 +72,12 @@ def relative_changes(changes):
 
 def grids_levelling_off(changes):
     """True when the last two ticks each changed the grid less than LEVELLING_OFF_SHARE of the
-    largest early change (and the early ticks are behind us)."""
+    largest early change and at most LEVELLING_OFF_MOST of the pixel range (and the early
+    ticks are behind us)."""
     if len(changes) < EARLY_TICKS + 2 or max(changes[:EARLY_TICKS]) <= 0:
         return False
-    return all(share < LEVELLING_OFF_SHARE for share in relative_changes(changes)[-2:])
+    small = all(share < LEVELLING_OFF_SHARE for share in relative_changes(changes)[-2:])
+    return small and all(change <= LEVELLING_OFF_MOST for change in changes[-2:])
 
 
 def frechet_levelling_off(distances):
@@ -366,6 +372,37 @@ class RunFolderCallback(keras.callbacks.Callback):
         if stats.get("fid_levelling_off"):
             parts.append("Frechet distance levelling off")
         return ", ".join(parts) + f" -> {self.run.grid_path(stats['interval']).name}"
+
+
+class IntervalProgressBar(keras.callbacks.ProgbarLogger):
+    """Keras's progress bar, in the run's words, with no estimate from the first step.
+
+    One Keras epoch of a run is one interval (a grid and a checkpoint after each), and
+    the last interval of a --kimg run may be cut short: "Epoch 1/26" for a run of 25
+    epochs read as a mistake, so the bar says "Interval 1/26". The first step also
+    traces the training step (a minute for StyleGAN2 on a CPU), and Keras's estimate
+    after that step alone said 55 minutes for a 3-minute interval. Keras leaves the
+    first step out of its estimate from the second step on, so the bar is drawn from there.
+    """
+
+    def on_epoch_begin(self, epoch, logs=None):
+        total, self.epochs = self.epochs, 1  # Keras prints "Epoch i/N" only when N > 1
+        try:
+            super().on_epoch_begin(epoch, logs)
+        finally:
+            self.epochs = total
+        if self.verbose and total > 1:
+            print(f"Interval {epoch + 1}/{total}", flush=True)
+
+    def on_train_batch_end(self, batch, logs=None):
+        bar = self.progbar
+        if batch > 0 or bar is None:
+            return super().on_train_batch_end(batch, logs)
+        shown, bar.verbose = bar.verbose, 0  # counted (Keras times from it), not drawn
+        try:
+            super().on_train_batch_end(batch, logs)
+        finally:
+            bar.verbose = shown
 
 
 def tensorboard_scalars(model, logs, scores, stats):

@@ -15,6 +15,7 @@ whole discriminator free to move soon memorises them.
 """
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,13 @@ def pretrained_file(path):
         raise ValueError(
             f"{path} is neither a checkpoint (.npz) nor a generator snapshot (.keras): pass one "
             "of those, or a run folder."
+        )
+    if not zipfile.is_zipfile(path):
+        # Both are zip archives; Keras says "File not found" for a .keras file that is not.
+        raise ValueError(
+            f"{path} is not a kerasgan {'checkpoint' if path.suffix == '.npz' else 'snapshot'} "
+            "(it is not a zip archive, so it is damaged or another kind of file): pass a run "
+            "folder, its checkpoint.npz, or a generator-*.keras snapshot."
         )
     return path.resolve()
 

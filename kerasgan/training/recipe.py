@@ -12,6 +12,7 @@ batch, and the default last lines `kerasgan train` prints.
 """
 
 import dataclasses
+import shlex
 from typing import Callable, Optional
 
 from kerasgan.snapshots import sampling
@@ -75,7 +76,9 @@ def sample_it(run):
         return []
     return [
         f"Latest generator: {snapshot}",
-        f"Sample it:        kerasgan generate --snapshot {snapshot} --num 64 --out grid.png",
+        # Quoted, so that a path with spaces (Colab's "My Drive") pastes as one argument.
+        f"Sample it:        kerasgan generate --snapshot {shlex.quote(str(snapshot))} --num 64 "
+        "--out grid.png",
     ]
 
 

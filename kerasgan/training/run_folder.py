@@ -8,6 +8,7 @@ results/00003-dcgan-mnist/
     fakes_000001.png ...    the same fixed latent batch after each interval
     generator-000001.keras  generator snapshots (plain Keras models)
     checkpoint.npz          everything needed to resume (see checkpoint.py)
+    checkpoint-previous.npz the checkpoint before it, in case the newest is damaged
     stats.jsonl             one JSON line per interval: losses, speed, scores
     losses.png              the losses so far, as a plot
 ```
@@ -17,13 +18,18 @@ leaves a half-written file.
 """
 
 import json
+import os
 import re
+import socket
 from pathlib import Path
 
 from kerasgan import files
 from kerasgan.training.options import NEWER_OPTIONS
 
 RUN_FOLDER_PATTERN = re.compile(r"^(\d{5})-")
+
+# The file whose operating system lock says which process trains the run (see `lock`).
+LOCK_NAME = ".lock"
 
 # Options that may change between the first command and the one that resumes it (a run
 # started on two GPUs may go on on one: the batch is the global batch either way).
@@ -60,9 +66,14 @@ class TrainingRun:
         numbers = [int(m.group(1)) for p in outdir.iterdir() if (m := RUN_FOLDER_PATTERN.match(p.name))]
         number = max(numbers, default=-1) + 1
         safe_description = re.sub(r"[^A-Za-z0-9_.-]+", "_", description).strip("_") or "run"
-        path = outdir / f"{number:05d}-{safe_description}"
-        path.mkdir()
-        return cls(path)
+        while True:
+            path = outdir / f"{number:05d}-{safe_description}"
+            try:
+                path.mkdir()
+            except FileExistsError:
+                number += 1  # another process made this number a moment ago: take the next
+                continue
+            return cls(path)
 
     @classmethod
     def find_resumable(cls, outdir, options):
@@ -81,6 +92,51 @@ class TrainingRun:
                 if _comparable(run.options(), keys=wanted) == wanted:
                     return run
         return None
+
+    # ------------------------------------------------------------ one trainer
+
+    def lock(self):
+        """Claims the run for this process, or raises a ValueError naming the process that has it.
+
+        Two processes training one run would both write interval 9, each over the
+        other's checkpoint. The claim is an operating system lock on `.lock` (flock):
+        it ends with the process, however the process ends, so a killed run never
+        leaves its folder stuck. Returns the open lock file; `release_lock` ends the claim.
+        """
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; one trainer per run is then up to the user
+            return None
+        # Unbuffered: on a full disk the write below fails at once, not again at close.
+        handle = open(self.path / LOCK_NAME, "a+b", buffering=0)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().decode("utf-8", "replace").strip() or "another process"
+            handle.close()
+            raise ValueError(
+                f"{self.path} is being trained by {holder} right now: wait for it to finish or "
+                "stop it first (a stopped run resumes where it was), or pass --resume none for "
+                "a new run."
+            ) from None
+        except OSError:
+            # Some synced or network drives have no locks: train without one there.
+            handle.close()
+            return None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"process {os.getpid()} on {socket.gethostname()}\n".encode("utf-8"))
+        except OSError:
+            pass  # a full disk: the lock holds all the same; the first real write will say why
+        return handle
+
+    @staticmethod
+    def release_lock(handle):
+        """Ends the claim `lock` made (closing the file releases the flock)."""
+        if handle is not None:
+            handle.close()
 
     # ------------------------------------------------------------- file names
 

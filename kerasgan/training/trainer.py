@@ -95,13 +95,30 @@ def train(
     schedule = _Schedule.plan(options, data)
     # Build the model before making a run folder: bad options fail without leaving one behind.
     gan, fine_tuning_note = _build_model(recipe, options, data, strategy, verbose)
-    run = _choose_run(outdir, resume, options, model, dataset, writes)
+    run, lock = _choose_run(outdir, resume, options, model, dataset, writes)
     if not writes:
         # A non-chief worker: the same steps as the chief (the collective operations must
         # match), from the same checkpoint, without writing a file.
         return _train_without_writing(
             run, recipe, options, data, gan, schedule, strategy, evaluators, evaluate_every, verbose
         )
+    new_run = not run.checkpoint_path.exists()
+    try:
+        return _train_into(
+            run, recipe, options, data, gan, schedule, fine_tuning_note, evaluators,
+            evaluate_every, verbose,
+        )  # fmt: skip
+    except BaseException as error:
+        _after_a_stop(run, error, new_run)
+        raise
+    finally:
+        TrainingRun.release_lock(lock)
+
+
+def _train_into(
+    run, recipe, options, data, gan, schedule, fine_tuning_note, evaluators, evaluate_every, verbose
+):
+    """The steps of `train()` that write the run folder: first pictures, then fit."""
     if verbose:
         print(
             f"{data.description}\nTraining for {schedule.length(options)} "
@@ -132,17 +149,37 @@ def train(
     )
     evaluators = list(evaluators) + list(recipe.evaluators(data, options) if recipe.evaluators else [])
     callback = _run_folder_callback(run, sampler, options, schedule, evaluators, evaluate_every, verbose)
-    try:
-        _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options)
-    except KeyboardInterrupt:
-        print(
-            f"Interrupted. Run the same command again to continue {run.path.name} from its last "
-            "checkpoint (at most one interval is lost).",
-            file=sys.stderr,
-            flush=True,
-        )
-        raise
+    _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options)
     return run
+
+
+def _after_a_stop(run, error, new_run):
+    """Says what a Ctrl-C or an error left; a new run with no checkpoint yet is removed.
+
+    A Ctrl-C or a full disk before the first checkpoint leaves nothing to resume: keeping
+    the folder would make the next run 00001 beside an empty 00000. This process made
+    the folder a moment ago, so everything in it is kerasgan's own.
+    """
+    interrupted = isinstance(error, KeyboardInterrupt)
+    if new_run and not run.checkpoint_path.exists():
+        import shutil
+
+        shutil.rmtree(run.path, ignore_errors=True)
+        if interrupted:
+            message = (
+                f"Interrupted before the first checkpoint: removed {run.path}, which held no "
+                "training yet. Run the same command again to start over."
+            )
+        else:
+            message = f"kerasgan: removed {run.path}, which had no checkpoint yet."
+    elif interrupted:
+        message = (
+            f"Interrupted. Run the same command again to continue {run.path.name} from its "
+            "last checkpoint (at most one interval is lost)."
+        )
+    else:
+        return
+    print(message, file=sys.stderr, flush=True)
 
 
 def _make_deterministic(seed):
@@ -242,9 +279,12 @@ def _recorded_options(resume):
 
 
 def _choose_run(outdir, resume, options, model, dataset, writes=True):
-    """The run folder to continue (`resume` auto or a path), or a new numbered one.
+    """The run folder to continue (`resume` auto or a path), or a new numbered one, claimed.
 
-    A worker that does not write (`writes` False) makes no folder: None when there is none to continue.
+    Returns:
+        (the `TrainingRun`, the lock that claims it for this process: see `TrainingRun.lock`).
+        A worker that does not write (`writes` False) makes and claims no folder: its run
+        is None when there is none to continue.
     """
     if resume in (None, "none"):
         run = None
@@ -258,13 +298,15 @@ def _choose_run(outdir, resume, options, model, dataset, writes=True):
                 "checkpoint.npz, or --resume auto."
             )
     if not writes:
-        return run
+        return run, None
     if run is None:
         run = TrainingRun.create(outdir, f"{model}-{_dataset_label(options.dataset, dataset)}")
+    # Before anything is cleaned up: the temporary files may be another live process's.
+    lock = run.lock()
     removed = run.clean_up_after_kill()
     if removed:
         print(f"Removed {removed} unfinished temporary file(s) left by an interrupted run.", file=sys.stderr)
-    return run
+    return run, lock
 
 
 # ----------------------------------------------------- 3. the model and its state
@@ -406,14 +448,13 @@ def _run_folder_callback(
 
 def _fit(gan, data, schedule, start_interval, start_step, callback, verbose, options):
     """Trains from `start_interval` to the last interval; one Keras epoch is one interval."""
-    import keras
     import tensorflow as tf
 
-    from kerasgan.training.callbacks import StopAtStep
+    from kerasgan.training.callbacks import IntervalProgressBar, StopAtStep
 
     dataset = data.dataset.repeat()
-    # Keras's progress bar first, so that it ends its line before the run folder's line.
-    progress_bar = [keras.callbacks.ProgbarLogger()] if verbose else []
+    # The progress bar first, so that it ends its line before the run folder's line.
+    progress_bar = [IntervalProgressBar()] if verbose else []
     if options.deterministic and start_step:
         # The shuffled epochs come in the same order every time (the shuffle is seeded),
         # so skipping the batches already trained on puts a resumed run exactly where

@@ -105,7 +105,7 @@ def test_bad_input_is_one_sentence_and_exit_status_2(snapshots, tmp_path, capsys
         (["--generator", str(tmp_path / "missing.keras")], "There is no snapshot"),
         (["--generator", str(snapshots["discriminator"])], "is not a generator"),
         (["--generator", str(snapshots["dcgan"]), "--out", str(not_a_folder / "out")],
-         "Could not create the output folder"),
+         "is a file, not a folder; choose another path"),  # checked before the snapshot loads
     ]
     for arguments, sentence in cases:
         if "--out" not in arguments:

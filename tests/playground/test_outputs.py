@@ -78,16 +78,17 @@ def test_html_player_opens_offline_in_headless_chromium_and_steps(frames, tmp_pa
     page = save_html(tmp_path / "game.html", frames)
     text = page.read_text()
     assert "http://" not in text and "https://" not in text  # nothing to fetch: works offline
-    assert text.count("data:image/png;base64,") == 1 and "iVBORw0KGgo" in text  # PNGs inside
+    assert text.count("data:image/webp;base64,") == 1 and '"UklGR' in text  # WebPs inside
     for control in ("play", "pause", "step"):
         assert f'data-action="{control}"' in text
     url = page.as_uri()
     first = screenshot(page, url, tmp_path)
     stepped = screenshot(page, url + "#step=2", tmp_path)  # presses the step button twice
-    jumped = screenshot(page, url + "#frame=2", tmp_path)
+    jumped = screenshot(page, url + "#frame=3", tmp_path)
     assert first.std() > 20  # a drawn frame, not a blank page
     assert np.abs(first - stepped).mean() > 0.5  # stepping changed the picture
-    np.testing.assert_array_equal(stepped, jumped)  # two steps from frame 0 is frame 2
+    # Two steps from frame 1 is frame 3: the address counts frames as the label does.
+    np.testing.assert_array_equal(stepped, jumped)
 
 
 def test_command_writes_a_gif_and_stills(tmp_path, capsys):

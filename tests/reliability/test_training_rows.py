@@ -2,7 +2,6 @@
 
 import json
 
-import numpy as np
 import pytest
 
 from kerasgan.cli import main
@@ -11,16 +10,6 @@ TINY = [
     "--batch-size", "8", "--latent-dim", "8", "--generator-filters", "8",
     "--discriminator-filters", "8", "--verbose", "2",
 ]
-
-
-@pytest.fixture(scope="module")
-def digits(mnist_npz, tmp_path_factory):
-    """48 digits: 6 steps of 8 per epoch, so 1,000 images end inside an epoch."""
-    with np.load(mnist_npz) as archive:
-        arrays = {key: archive[key][:48] for key in archive.files}
-    path = tmp_path_factory.mktemp("digits") / "digits.npz"
-    np.savez(path, **arrays)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -57,20 +46,6 @@ def test_resuming_with_another_image_size_names_the_option(kimg_run, digits, cap
     error = capsys.readouterr().err
     assert error.startswith(f"kerasgan: error: {run_folder} was trained with --image-size 28, not 32")
     assert error.count("\n") == 1
-
-
-def test_ctrl_c_says_the_same_command_continues(digits, tmp_path, capsys, monkeypatch):
-    from kerasgan.training import trainer
-
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(trainer, "_fit", interrupted)
-    argv = ["train", "dcgan", "--dataset", str(digits), "--outdir", str(tmp_path), "--epochs", "1",
-            *TINY]
-    assert main(argv) == 130
-    error = capsys.readouterr().err
-    assert "Run the same command again to continue" in error
 
 
 def test_a_negative_learning_rate_is_refused(digits, tmp_path, capsys):

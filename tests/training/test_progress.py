@@ -3,6 +3,7 @@ kimg, time per tick and time left, the fixed-latent grid's change between ticks,
 whether the grid change and the Frechet distance are levelling off."""
 
 import json
+import re
 
 import cv2
 import numpy as np
@@ -96,3 +97,44 @@ def test_stats_and_progress_line_report_kimg_time_left_and_grid_change(mnist_npz
     assert "about 0s left" in lines[-1]
     assert "Frechet distance levelling off" in lines[-1]
     assert "Frechet distance" not in lines[-2]
+
+
+def test_a_collapsed_grid_still_changing_by_9_percent_is_not_levelling_off():
+    # A StyleGAN2 run's first tick turns noise into one blob; then one digit keeps changing
+    # shape by 8-9% a tick: a fifth of the first change, but far from level.
+    assert not grids_levelling_off([0.45, 0.30, 0.20, 0.088, 0.085])
+    assert grids_levelling_off([0.45, 0.30, 0.20, 0.04, 0.03])
+
+
+def test_the_progress_bar_counts_intervals_and_has_no_estimate_from_the_first_step(capsys):
+    import time
+
+    import keras
+
+    from kerasgan.training.callbacks import IntervalProgressBar
+
+    class SlowFirstStep(keras.callbacks.Callback):
+        """The first step's tracing, as StyleGAN2's takes a minute: here 2 seconds. The other
+        steps take 0.1 s, longer than the bar waits between two drawings (0.05 s)."""
+
+        def on_train_batch_end(self, batch, logs=None):
+            time.sleep(2.0 if batch == 0 and not getattr(self, "done", False) else 0.1)
+            self.done = True
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    capsys.readouterr()
+    model.fit(
+        np.ones((8, 2)), np.ones((8, 1)), batch_size=2, epochs=2, verbose=1,
+        callbacks=[SlowFirstStep(), IntervalProgressBar()],
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert "Interval 1/2" in out and "Interval 2/2" in out
+    assert "Epoch" not in out
+    # Every estimate drawn leaves the slow first step out: the 2 steps left take 0.2 s, where
+    # an estimate from the first step would say 6 s.
+    # The estimate after each bar: "8s", "1:15" (minutes) or "1:02:03".
+    estimates = re.findall(r"━\x1b\[0m \x1b\[1m([\d:]+)s?\x1b\[0m", out)
+    assert estimates, out
+    seconds = [sum(int(part) * 60**i for i, part in enumerate(reversed(e.split(":")))) for e in estimates]
+    assert max(seconds) <= 1, estimates

@@ -8,6 +8,7 @@ plain image-to-image generator that `kerasgan live` and `kerasgan export` take.
 
 import dataclasses
 import math
+import shlex
 
 import numpy as np
 
@@ -100,6 +101,12 @@ class CycleGANOptions(TrainingOptions):
         from kerasgan.models.cyclegan import check_image_size
 
         check_image_size(self.image_size)
+        if self.dataset == self.data_b:
+            # Both domains the same images: the generators learn nothing but the identity.
+            raise ValueError(
+                f"--data-a and --data-b are the same folder ({self.data_b}): CycleGAN translates "
+                "between two different sets of images, so pass a second folder to --data-b."
+            )
         if self.epochs and self.kimg:
             raise ValueError(
                 f"--epochs {self.epochs} and --kimg {self.kimg} both say how long to train: "
@@ -209,7 +216,7 @@ def next_steps(run):
     b2a = a2b.with_name(a2b.name.replace("generator_a2b", "generator_b2a"))
     return [
         f"Latest generators: {a2b} (A -> B) and {b2a} (B -> A)",
-        f"Run one live:      kerasgan live --generator {a2b} --source 0 --display",
+        f"Run one live:      kerasgan live --generator {shlex.quote(str(a2b))} --source 0 --display",
     ]
 
 

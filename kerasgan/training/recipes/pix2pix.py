@@ -13,6 +13,7 @@ error inside the holes alone, where the model has to invent what it cannot see.
 """
 
 import dataclasses
+import shlex
 
 import numpy as np
 
@@ -280,7 +281,8 @@ def next_steps(run):
     snapshot = run.latest_snapshot()
     if snapshot is not None:
         lines.append(f"Latest generator: {snapshot}")
-        lines.append(f"Run it live:      kerasgan live --generator {snapshot} --source 0 --display")
+        command = f"kerasgan live --generator {shlex.quote(str(snapshot))} --source 0 --display"
+        lines.append(f"Run it live:      {command}")
     return lines
 
 

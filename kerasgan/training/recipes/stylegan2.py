@@ -11,6 +11,8 @@ its geometric resampling is slow, and `--augment translation,cutout` is a cheape
 """
 
 import dataclasses
+import sys
+from pathlib import Path
 
 from kerasgan.training.options import TrainingOptions, number_in, one_of, option, whole_number
 from kerasgan.training.recipe import Recipe, fixed_latent_sampler, gan_arguments
@@ -52,7 +54,9 @@ class StyleGAN2Options(TrainingOptions):
     )  # fmt: skip
     kimg: int = option(None, "thousands of training images to show", check=whole_number(),
                        kind=int, default_text="200 for mnist, 2000 otherwise")
-    latent_dim: int = option(None, "length of z", kind=int, default_text="the config's")
+    latent_dim: int = option(
+        None, "length of z", check=whole_number(), kind=int, default_text="the config's"
+    )
     learning_rate: float = option(
         None, "Adam learning rate of both networks", kind=float, default_text="the config's",
         check=number_in(0, low_included=False, example=0.0025),
@@ -64,6 +68,8 @@ class StyleGAN2Options(TrainingOptions):
 
         if self.image_size is None and self.dataset in ("mnist", "cifar10"):
             self.image_size = 32  # MNIST's 28 px are resized to the nearest size StyleGAN2 draws
+        if self.image_size is None and self.dataset.lower().endswith(".npz"):
+            self.image_size = _drawable_size(self.dataset)
         if self.image_size is not None:
             check_resolution(self.image_size)
         config = stylegan2_config(self.cfg, self.image_size or 256)
@@ -88,6 +94,29 @@ class StyleGAN2Options(TrainingOptions):
                     f"generator average: --{name.replace('_', '-')} {getattr(self, name)} does "
                     "not apply to it (choose a --cfg instead)."
                 )
+
+
+def _drawable_size(path):
+    """The size StyleGAN2 draws for an .npz's images: theirs, or the next power of two it draws.
+
+    An .npz of MNIST digits (28 px) trains at 32 px, as `--dataset mnist` does, and says so.
+    """
+    from kerasgan.data.keras_datasets import npz_image_side
+    from kerasgan.models.stylegan2_networks import MAX_RESOLUTION, MIN_RESOLUTION
+
+    side = npz_image_side(path)
+    if side is None:
+        return None
+    size = MIN_RESOLUTION
+    while size < min(side, MAX_RESOLUTION):
+        size *= 2
+    if size != side:
+        print(
+            f"kerasgan: {Path(path).name} holds {side}-pixel images; StyleGAN2 draws powers of "
+            f"two, so they are resized to {size} (pass --image-size to choose another size).",
+            file=sys.stderr,
+        )
+    return size
 
 
 def model_config(options, image_size):
