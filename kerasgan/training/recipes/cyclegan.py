@@ -12,7 +12,9 @@ import math
 import numpy as np
 
 from kerasgan.training.options import (
-    TrainingOptions,
+    AdamOptions,
+    LossOptions,
+    RunOptions,
     dataset_identity,
     loss_name,
     number_in,
@@ -38,8 +40,10 @@ saved after every interval: run one live with
 
 
 @dataclasses.dataclass
-class CycleGANOptions(TrainingOptions):
-    """CycleGAN's options: the shared ones (the paper's defaults), its two domains and its terms."""
+class CycleGANOptions(AdamOptions, LossOptions, RunOptions):
+    """CycleGAN's options: the run's, the loss and Adam's (the paper's defaults), its two
+    domains and its terms. No augmentation, instance noise, discriminator steps or generator
+    average: CycleGAN does not use them."""
 
     uses_dataset_defaults = False  # its data is always two folders of its own
 
@@ -105,17 +109,11 @@ class CycleGANOptions(TrainingOptions):
                 f"--epochs {self.epochs} and --kimg {self.kimg} both say how long to train: "
                 "pass one of them."
             )
-        unused = {
-            "augment": (self.augment, None),
-            "instance_noise": (self.instance_noise, 0.0),
-            "discriminator_steps": (self.discriminator_steps, 1),
-            "ema_decay": (self.ema_decay, 0.0),
-            "freeze_discriminator_layers": (self.freeze_discriminator_layers, 0),
-        }
-        for name, (value, default) in unused.items():
-            if value != default:
-                flag = "--" + name.replace("_", "-")
-                raise ValueError(f"{flag} {value} does not apply to cyclegan: leave it out.")
+        if self.freeze_discriminator_layers:
+            raise ValueError(
+                f"--freeze-discriminator-layers {self.freeze_discriminator_layers} does not "
+                "apply to cyclegan: leave it out."
+            )
         if self.resume_from is not None and self.resume_from.endswith(".keras"):
             check_cyclegan_snapshot(self.resume_from)
 
