@@ -1,4 +1,4 @@
-"""The GAN training algorithm, shared by every kerasgan GAN (DCGAN, conditional GAN, pix2pix).
+"""The GAN training algorithm of the DCGAN, the conditional GAN, pix2pix and the playground.
 
 `GAN` is a `keras.Model` whose `train_step` is the adversarial game written out
 as numbered steps. A subclass only says how to build its two networks and how
@@ -13,6 +13,11 @@ that teach the discriminator also teach the generator, as in the TensorFlow
 DCGAN tutorial ("simultaneous" updates). Many GAN scripts run the generator a
 second time for its own update; that doubles the generator's cost for no
 better samples.
+
+StyleGAN2 (`stylegan2.py`) and CycleGAN (`cyclegan.py`) train by algorithms of their own,
+so they are not `GAN`s: they use the same shared pieces as `GAN` does, as they need them
+(augmentation and ADA, the generator average, the optimizer pair, loss scaling and the
+step's logs: see `kerasgan/models/__init__.py`).
 """
 
 import keras
