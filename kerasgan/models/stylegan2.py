@@ -252,7 +252,11 @@ class StyleGAN2(keras.Model):
     @property
     def metrics(self):
         # Listing the trackers lets Keras reset them at each epoch and show them in progress bars.
-        trackers = [self.discriminator_loss_tracker, self.generator_loss_tracker, self.real_sign_tracker]
+        trackers = [
+            self.discriminator_loss_tracker,
+            self.generator_loss_tracker,
+            self.real_sign_tracker,
+        ]
         if self.augmentations:
             trackers.append(self.augment_probability_tracker)
         return trackers + [self.r1_tracker, self.path_length_tracker]

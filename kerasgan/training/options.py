@@ -7,8 +7,8 @@ adversarial training each, and `TrainingOptions` is all of them, what a `GAN` ta
 Each model's recipe adds its own fields in a subclass of the groups its model uses
 (`DCGANOptions(TrainingOptions)` adds `latent_dim`, `upsampling`, ...;
 `StyleGAN2Options(AugmentationOptions, RunOptions)` has no loss, no beta_1 and no
-`ema_decay`, which StyleGAN2 does not use). Every field is made with `option(default, help, check=...)`, and everything else
-is made from those fields:
+`ema_decay`, which StyleGAN2 does not use). Every field is made with
+`option(default, help, check=...)`, and everything else is made from those fields:
 
 - `train(model, dataset, **options)` accepts exactly the fields of the model's class;
 - `kerasgan train MODEL --help` lists one flag per field, with its help and default;

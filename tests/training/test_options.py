@@ -250,7 +250,9 @@ def test_an_option_a_model_does_not_use_is_not_offered_and_given_anyway_is_one_s
     from kerasgan.commands.train import run_training
 
     unused = {
-        "stylegan2": ("--beta-1", "--loss", "--ema-decay", "--instance-noise", "--discriminator-steps"),
+        "stylegan2": (
+            "--beta-1", "--loss", "--ema-decay", "--instance-noise", "--discriminator-steps"
+        ),
         "cyclegan": ("--augment", "--ema-decay", "--instance-noise", "--discriminator-steps"),
         "pix2pix": ("--discriminator-steps",),
     }
@@ -259,7 +261,8 @@ def test_an_option_a_model_does_not_use_is_not_offered_and_given_anyway_is_one_s
         for flag in flags:
             assert f"{flag} " not in text, (model, flag)
     assert "--beta-1" in help_text("train", "dcgan") and "--beta-1" in help_text("train", "cyclegan")
-    arguments = build_parser().parse_args(["train", "stylegan2", "--dataset", "mnist", "--beta-1", "0.5"])
+    argv = ["train", "stylegan2", "--dataset", "mnist", "--beta-1", "0.5"]
+    arguments = build_parser().parse_args(argv)
     with pytest.raises(ValueError) as error:
         run_training(arguments)
     assert str(error.value) == (
@@ -282,5 +285,6 @@ def test_an_older_stylegan2_run_that_recorded_options_it_never_used_still_contin
     run.checkpoint_path.write_bytes(b"")
     assert TrainingRun.find_resumable(tmp_path / "results", options).path == run.path
     # Resumed by its folder, it gets the values the run was built with.
-    resumed = recipes.recipe_for("stylegan2").options.resolve("stylegan2", "mnist", {}, recorded=stored)
+    stylegan2 = recipes.recipe_for("stylegan2").options
+    resumed = stylegan2.resolve("stylegan2", "mnist", {}, recorded=stored)
     assert resumed.cfg_values == options["cfg_values"]

@@ -79,7 +79,9 @@ def network_arguments(options):
 def build(options, data):
     from kerasgan.models.dcgan import DCGAN
 
-    return DCGAN(image_shape=data.image_shape, **network_arguments(options), **options.model_arguments())
+    return DCGAN(
+        image_shape=data.image_shape, **network_arguments(options), **options.model_arguments()
+    )
 
 
 RECIPE = Recipe(
