@@ -29,6 +29,21 @@ def scaled_loss(optimizer, loss):
     return optimizer.scale_loss(loss / replicas)
 
 
+def state_variable(model, name, value):
+    """A scalar state variable of `model` (ADA's p, a running mean) that no optimizer trains.
+
+    Its aggregation is "mean": under tf.distribute each replica proposes the same update,
+    and the variable takes their average.
+    """
+    return model.add_weight(
+        shape=(),
+        initializer=keras.initializers.Constant(float(value)),
+        trainable=False,
+        aggregation="mean",
+        name=name,
+    )
+
+
 def step_logs(metrics):
     """The step's logs: each tracker's value, a plain number for the progress bar.
 

@@ -155,15 +155,7 @@ class GAN(keras.Model):
         self.built = True
 
     def _state_variable(self, name, value):
-        # "mean": under tf.distribute each replica proposes the same update, and the
-        # variable takes their average.
-        return self.add_weight(
-            shape=(),
-            initializer=keras.initializers.Constant(float(value)),
-            trainable=False,
-            aggregation="mean",
-            name=name,
-        )
+        return distributed_step.state_variable(self, name, value)
 
     # ------------------------------------------------------------------ setup
 

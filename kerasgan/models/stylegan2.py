@@ -240,14 +240,7 @@ class StyleGAN2(keras.Model):
         self.compile(**compile_arguments(config))
 
     def _state_variable(self, name, value):
-        # "mean": under tf.distribute each replica proposes the same update (see `GAN`).
-        return self.add_weight(
-            shape=(),
-            initializer=keras.initializers.Constant(float(value)),
-            trainable=False,
-            aggregation="mean",
-            name=name,
-        )
+        return distributed_step.state_variable(self, name, value)
 
     @property
     def metrics(self):
