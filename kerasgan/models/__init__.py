@@ -30,8 +30,9 @@ inherits options it would have to refuse):
   wrapped for float16 and saved with the model (all three);
 - `distributed_step.py`: loss scaling over replicas and in float16, and the step's
   logs under a multi-worker strategy (all three);
-- the loss choice is `kerasgan/losses.py`; lazy regularization is StyleGAN2's alone
-  (`stylegan2_optimizer` and its `train_step`).
+- `lazy_regularization.py`: a costly penalty every N steps only, and Adam adjusted for
+  it (`StyleGAN2`'s R1 and path length);
+- the loss choice is `kerasgan/losses.py`'s (`GAN`, `CycleGAN`).
 
 `layers.py`: the layers that travel inside saved generators (all that
 `kerasgan.sampling.load_snapshot` needs).

@@ -22,7 +22,8 @@ paper) costs little and works as well, when the penalty is multiplied by N.
 StyleGAN2 is its own `keras.Model`, not a `GAN`: it has its own loss, optimizers and
 average, and takes from the shared pieces what it uses: augmentation and ADA
 (`adaptive_augmentation.py`), the generator average's copy (`generator_average.py`), the
-optimizer pair (`optimizer_pair.py`), loss scaling and the step's logs (`distributed_step.py`).
+optimizer pair (`optimizer_pair.py`), loss scaling and the step's logs (`distributed_step.py`),
+and the lazy regularizers' intervals (`lazy_regularization.py`).
 """
 
 import keras
@@ -32,6 +33,7 @@ from keras import ops
 
 from kerasgan.models import distributed_step, generator_average
 from kerasgan.models.adaptive_augmentation import AdaptiveAugmentation
+from kerasgan.models.lazy_regularization import gradients_or_zeros, is_due, lazy_adam
 from kerasgan.models.optimizer_pair import compile_arguments, compile_config, pair_of_optimizers
 from kerasgan.models.stylegan2_networks import (
     check_resolution,
@@ -40,16 +42,9 @@ from kerasgan.models.stylegan2_networks import (
 )
 
 def stylegan2_optimizer(learning_rate=0.0025, regularization_interval=16):
-    """Adam(beta_1=0, beta_2=0.99, epsilon=1e-8), adjusted for lazy regularization.
-
-    With a regularizer every N steps, StyleGAN2 counts N + 1 minibatches per N steps
-    and scales the learning rate and the betas by ratio = N / (N + 1), so the optimizer
-    behaves as it would with the regularizer in every step.
-    """
-    ratio = regularization_interval / (regularization_interval + 1) if regularization_interval else 1
-    return keras.optimizers.Adam(
-        learning_rate=learning_rate * ratio, beta_1=0.0, beta_2=0.99**ratio, epsilon=1e-8
-    )
+    """Adam(beta_1=0, beta_2=0.99, epsilon=1e-8), adjusted for lazy regularization
+    every `regularization_interval` steps (see `lazy_regularization.lazy_adam`)."""
+    return lazy_adam(learning_rate, regularization_interval)
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -368,9 +363,7 @@ class StyleGAN2(keras.Model):
         #    a smaller batch: (|J_w^T y| - running mean)^2, times the weight and the interval.
         #    tf.cond runs the costly second-order gradients only on those steps.
         path_length_penalty = ops.zeros(())
-        run_path_length = ops.equal(
-            self.generator_optimizer.iterations % self.path_length_interval, 0
-        )
+        run_path_length = is_due(self.generator_optimizer.iterations, self.path_length_interval)
         if self.path_length_weight:
             shrunk = ops.maximum(batch_size // self.path_length_batch_shrink, 1)
             path_latents = self.sample_latents(shrunk)
@@ -385,7 +378,7 @@ class StyleGAN2(keras.Model):
                     penalty = ops.mean(ops.square(lengths - ops.stop_gradient(mean)))
                     loss = penalty * self.path_length_weight * self.path_length_interval
                     scaled = self._scaled(self.generator_optimizer, loss)
-                return _gradients_or_zeros(tape, scaled, g_variables), penalty, mean
+                return gradients_or_zeros(tape, scaled, g_variables), penalty, mean
 
             def no_path_length_step():
                 return [ops.zeros_like(v) for v in g_variables], ops.zeros(()), ops.convert_to_tensor(
@@ -420,7 +413,7 @@ class StyleGAN2(keras.Model):
         # 4. Lazy R1 regularization, every `r1_interval` discriminator steps:
         #    gamma / 2 * E||grad D(real)||^2, times the interval.
         r1_penalty = ops.zeros(())
-        run_r1 = ops.equal(self.discriminator_optimizer.iterations % self.r1_interval, 0)
+        run_r1 = is_due(self.discriminator_optimizer.iterations, self.r1_interval)
         if self.r1_gamma:
 
             def r1_step():
@@ -428,7 +421,7 @@ class StyleGAN2(keras.Model):
                     penalty = self.r1_penalty(real_images, labels)
                     loss = penalty * (self.r1_gamma / 2) * self.r1_interval
                     scaled = self._scaled(self.discriminator_optimizer, loss)
-                return _gradients_or_zeros(tape, scaled, d_variables), penalty
+                return gradients_or_zeros(tape, scaled, d_variables), penalty
 
             def no_r1_step():
                 return [ops.zeros_like(v) for v in d_variables], ops.zeros(())
@@ -516,9 +509,3 @@ class StyleGAN2(keras.Model):
         if config.pop("loss", "bce") != "bce" or config.pop("ema_decay", 0.0):
             raise ValueError("A StyleGAN2 trains with the 'bce' loss and its own average only.")
         return cls(**config)
-
-
-def _gradients_or_zeros(tape, loss, variables):
-    """Gradients of `loss`, zeros where a variable does not affect it (tf.cond needs tensors)."""
-    gradients = tape.gradient(loss, variables)
-    return [ops.zeros_like(v) if g is None else g for g, v in zip(gradients, variables)]
