@@ -242,10 +242,6 @@ class RunOptions:
         None, "fine-tune: a NEW run starting from this run folder, checkpoint or generator "
         "snapshot (weights only)", kind=str, default_text="none",
     )  # fmt: skip
-    freeze_discriminator_layers: int = option(
-        0, "with --resume-from: keep the discriminator's first N layers fixed",
-        check=whole_number(minimum=0),
-    )  # fmt: skip
     # Several GPUs, machines or a TPU (kerasgan/training/distribute.py). --batch-size stays
     # the global batch, split over the replicas, and the learning rate is not rescaled.
     distribute: str = option(
@@ -343,11 +339,6 @@ class RunOptions:
             from kerasgan.training.fine_tune import pretrained_file
 
             self.resume_from = str(pretrained_file(self.resume_from))
-        if self.freeze_discriminator_layers and self.resume_from is None:
-            raise ValueError(
-                "freeze_discriminator_layers keeps layers a pretrained discriminator learned: "
-                "give the run to start from with --resume-from."
-            )
 
 
 # ----------------------------------------------------------------- option groups
@@ -469,6 +460,24 @@ class AugmentationOptions:
 
 
 @dataclasses.dataclass
+class DiscriminatorFreezeOptions:
+    """Fine-tuning a model with one discriminator: keep its first layers as they were learned."""
+
+    freeze_discriminator_layers: int = option(
+        0, "with --resume-from: keep the discriminator's first N layers fixed",
+        check=whole_number(minimum=0),
+    )  # fmt: skip
+
+    def check_together(self):
+        super().check_together()
+        if self.freeze_discriminator_layers and self.resume_from is None:
+            raise ValueError(
+                "freeze_discriminator_layers keeps layers a pretrained discriminator learned: "
+                "give the run to start from with --resume-from."
+            )
+
+
+@dataclasses.dataclass
 class AverageOptions:
     """`GAN`'s generator average by a fixed decay (StyleGAN2 counts its own in images)."""
 
@@ -485,6 +494,7 @@ class AverageOptions:
 
 @dataclasses.dataclass
 class TrainingOptions(
+    DiscriminatorFreezeOptions,
     AverageOptions,
     AugmentationOptions,
     AdamOptions,

@@ -294,7 +294,8 @@ def _build_model(recipe, options, data, strategy, verbose=1):
     try:
         with scope:
             gan = recipe.build(options, data)
-            if options.freeze_discriminator_layers:
+            # Only models with one discriminator have the option (not CycleGAN).
+            if getattr(options, "freeze_discriminator_layers", 0):
                 from kerasgan.training.fine_tune import freeze_discriminator_layers
 
                 # Before compile: the optimizer keeps moments only for what it trains.

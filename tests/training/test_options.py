@@ -253,7 +253,10 @@ def test_an_option_a_model_does_not_use_is_not_offered_and_given_anyway_is_one_s
         "stylegan2": (
             "--beta-1", "--loss", "--ema-decay", "--instance-noise", "--discriminator-steps"
         ),
-        "cyclegan": ("--augment", "--ema-decay", "--instance-noise", "--discriminator-steps"),
+        "cyclegan": (
+            "--augment", "--ema-decay", "--instance-noise", "--discriminator-steps",
+            "--freeze-discriminator-layers",
+        ),
         "pix2pix": ("--discriminator-steps",),
     }
     for model, flags in unused.items():

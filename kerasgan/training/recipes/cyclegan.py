@@ -42,8 +42,9 @@ saved after every interval: run one live with
 @dataclasses.dataclass
 class CycleGANOptions(AdamOptions, LossOptions, RunOptions):
     """CycleGAN's options: the run's, the loss and Adam's (the paper's defaults), its two
-    domains and its terms. No augmentation, instance noise, discriminator steps or generator
-    average: CycleGAN does not use them."""
+    domains and its terms. No augmentation, instance noise, discriminator steps, generator
+    average or frozen discriminator layers (it has two discriminators): CycleGAN does not
+    use them."""
 
     uses_dataset_defaults = False  # its data is always two folders of its own
 
@@ -108,11 +109,6 @@ class CycleGANOptions(AdamOptions, LossOptions, RunOptions):
             raise ValueError(
                 f"--epochs {self.epochs} and --kimg {self.kimg} both say how long to train: "
                 "pass one of them."
-            )
-        if self.freeze_discriminator_layers:
-            raise ValueError(
-                f"--freeze-discriminator-layers {self.freeze_discriminator_layers} does not "
-                "apply to cyclegan: leave it out."
             )
         if self.resume_from is not None and self.resume_from.endswith(".keras"):
             check_cyclegan_snapshot(self.resume_from)

@@ -22,6 +22,7 @@ from kerasgan.training.options import (
     AdamOptions,
     AugmentationOptions,
     AverageOptions,
+    DiscriminatorFreezeOptions,
     InstanceNoiseOptions,
     LossOptions,
     RunOptions,
@@ -64,7 +65,13 @@ def hole_fractions(name, value):
 
 @dataclasses.dataclass
 class Pix2PixOptions(
-    AverageOptions, AugmentationOptions, AdamOptions, InstanceNoiseOptions, LossOptions, RunOptions
+    DiscriminatorFreezeOptions,
+    AverageOptions,
+    AugmentationOptions,
+    AdamOptions,
+    InstanceNoiseOptions,
+    LossOptions,
+    RunOptions,
 ):
     """pix2pix's options: a `GAN`'s (its own defaults) but discriminator steps, which pix2pix
     does not take (one discriminator update per generator update, as in the paper), plus its

@@ -17,6 +17,7 @@ import dataclasses
 
 from kerasgan.training.options import (
     AugmentationOptions,
+    DiscriminatorFreezeOptions,
     RunOptions,
     number_in,
     one_of,
@@ -49,7 +50,7 @@ def _resolution(name, value):
 
 
 @dataclasses.dataclass
-class StyleGAN2Options(AugmentationOptions, RunOptions):
+class StyleGAN2Options(DiscriminatorFreezeOptions, AugmentationOptions, RunOptions):
     """StyleGAN2-ADA's options: the run's, augmentation and ADA, and the named configuration.
 
     No loss, beta_1, instance noise or `ema_decay`: StyleGAN2 trains with its own loss,
