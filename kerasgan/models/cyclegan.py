@@ -38,7 +38,7 @@ from kerasgan.models.optimizer_pair import (
     compile_arguments,
     compile_config,
     default_gan_optimizer,
-    pair_of_optimizers,
+    set_optimizers,
 )
 from kerasgan.models.pix2pix import patchgan_discriminator
 from kerasgan.models.schedules import LinearDecay
@@ -212,10 +212,13 @@ class CycleGAN(keras.Model):
                 optimizer.learning_rate = LinearDecay(
                     float(optimizer.learning_rate), self.total_steps, self.decay_start
                 )
-        d_optimizer, g_optimizer = pair_of_optimizers(self, d_optimizer, g_optimizer)
-        self.discriminator_optimizer, self.generator_optimizer = d_optimizer, g_optimizer
-        d_optimizer.build(trainable_variables_of(self.discriminators))
-        g_optimizer.build(trainable_variables_of(self.generators))
+        set_optimizers(
+            self,
+            d_optimizer,
+            g_optimizer,
+            trainable_variables_of(self.discriminators),
+            trainable_variables_of(self.generators),
+        )
 
     def get_compile_config(self):
         """The two optimizers and the loss, saved in a `.keras` file beside the weights."""

@@ -31,7 +31,7 @@ from kerasgan.models.optimizer_pair import (
     compile_arguments,
     compile_config,
     default_gan_optimizer,
-    pair_of_optimizers,
+    set_optimizers,
 )
 
 
@@ -176,14 +176,13 @@ class GAN(keras.Model):
             if self.label_smoothing and not losses.supports_label_smoothing(loss):
                 raise ValueError(f"label_smoothing does not apply to the {loss!r} loss: set it to 0.")
             self.loss_name = loss
-        d_optimizer, g_optimizer = pair_of_optimizers(
-            self, d_optimizer or default_gan_optimizer(), g_optimizer or default_gan_optimizer()
+        set_optimizers(
+            self,
+            d_optimizer or default_gan_optimizer(),
+            g_optimizer or default_gan_optimizer(),
+            self.discriminator.trainable_variables,
+            self.generator.trainable_variables,
         )
-        self.discriminator_optimizer = d_optimizer
-        self.generator_optimizer = g_optimizer
-        # The optimizers' slots are created now, so a checkpoint can be restored before fit.
-        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
-        self.generator_optimizer.build(self.generator.trainable_variables)
 
     def get_compile_config(self):
         """The two optimizers and the loss, saved in a `.keras` file beside the weights.

@@ -1,6 +1,6 @@
 """The two optimizers of a GAN (one for the discriminators, one for the generators), as one piece.
 
-`GAN`, `StyleGAN2` and `CycleGAN` each compile with a pair: `pair_of_optimizers` checks
+`GAN`, `StyleGAN2` and `CycleGAN` each compile with a pair: `set_optimizers` checks
 that they are two objects (each keeps its own moment estimates) and wraps them for loss
 scaling under mixed float16; `compile_config` and `compile_arguments` save the pair
 (and the loss, where the model has a choice) in a `.keras` file and read it back, so
@@ -21,8 +21,10 @@ def default_gan_optimizer():
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
 
 
-def pair_of_optimizers(model, d_optimizer, g_optimizer):
-    """(discriminator optimizer, generator optimizer), checked and wrapped for float16."""
+def set_optimizers(model, d_optimizer, g_optimizer, d_variables, g_variables):
+    """Gives `model` its `discriminator_optimizer` and `generator_optimizer`, checked, wrapped
+    for float16, and built for the variables each trains (so a checkpoint can be restored
+    into their slots before `fit`)."""
     if d_optimizer is g_optimizer:
         raise ValueError(
             "The discriminator and the generator need two separate optimizers: each keeps "
@@ -32,7 +34,10 @@ def pair_of_optimizers(model, d_optimizer, g_optimizer):
         # float16 gradients underflow to zero unless the loss is scaled up first.
         d_optimizer = with_loss_scaling(d_optimizer)
         g_optimizer = with_loss_scaling(g_optimizer)
-    return d_optimizer, g_optimizer
+    model.discriminator_optimizer = d_optimizer
+    model.generator_optimizer = g_optimizer
+    d_optimizer.build(d_variables)
+    g_optimizer.build(g_variables)
 
 
 def compile_config(model, loss=None):

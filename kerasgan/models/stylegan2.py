@@ -34,12 +34,13 @@ from keras import ops
 from kerasgan.models import distributed_step, generator_average
 from kerasgan.models.adaptive_augmentation import AdaptiveAugmentation
 from kerasgan.models.lazy_regularization import gradients_or_zeros, is_due, lazy_adam
-from kerasgan.models.optimizer_pair import compile_arguments, compile_config, pair_of_optimizers
+from kerasgan.models.optimizer_pair import compile_arguments, compile_config, set_optimizers
 from kerasgan.models.stylegan2_networks import (
     check_resolution,
     stylegan2_discriminator,
     stylegan2_generator,
 )
+
 
 def stylegan2_optimizer(learning_rate=0.0025, regularization_interval=16):
     """Adam(beta_1=0, beta_2=0.99, epsilon=1e-8), adjusted for lazy regularization
@@ -220,12 +221,13 @@ class StyleGAN2(keras.Model):
         d_optimizer = d_optimizer or stylegan2_optimizer(learning_rate, self.r1_interval)
         g_interval = self.path_length_interval if self.path_length_weight else 0
         g_optimizer = g_optimizer or stylegan2_optimizer(learning_rate, g_interval)
-        d_optimizer, g_optimizer = pair_of_optimizers(self, d_optimizer, g_optimizer)
-        self.discriminator_optimizer = d_optimizer
-        self.generator_optimizer = g_optimizer
-        # The optimizers' slots are created now, so a checkpoint can be restored before fit.
-        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
-        self.generator_optimizer.build(self.generator.trainable_variables)
+        set_optimizers(
+            self,
+            d_optimizer,
+            g_optimizer,
+            self.discriminator.trainable_variables,
+            self.generator.trainable_variables,
+        )
 
     def get_compile_config(self):
         """The two optimizers, saved in a `.keras` file beside the weights."""

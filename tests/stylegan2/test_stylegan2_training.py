@@ -127,7 +127,9 @@ def run_cli(argv, capsys):
     [
         (["--image-size", "48"], "power of two from 32 to 1024; got image size 48"),
         (["--cfg", "huge"], "cfg must be one of"),
-        (["--loss", "hinge"], "--loss hinge does not apply to it"),
+        (["--loss", "hinge"], "--loss hinge does not apply to stylegan2"),
+        # StyleGAN2 always trains with Adam(beta_1=0): not its option, not silently ignored.
+        (["--beta-1", "0.5"], "--beta-1 0.5 does not apply to stylegan2"),
     ],
 )
 def test_bad_options_are_one_sentence_and_leave_no_run_folder(small_npz, tmp_path, capsys,
