@@ -132,7 +132,11 @@ class GAN(keras.Model):
             add_variable=self._state_variable,
         )  # fmt: skip
         self.augmentations = self.augmentation.augmentations
+        self.initial_augment_probability = self.augmentation.initial_probability
         self.ada = self.augmentation.ada
+        self.ada_target = self.augmentation.ada_target
+        self.ada_interval = self.augmentation.ada_interval
+        self.ada_kimg = self.augmentation.ada_kimg
         if self.augmentations:
             self.augment_probability = self.augmentation.probability
 
