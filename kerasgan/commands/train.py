@@ -5,7 +5,9 @@ each with one flag per field of the model's options dataclass: the flags, their 
 and their defaults are all made from the recipes, none is written here.
 """
 
-from kerasgan.training.options import command_line_options, default_of
+import argparse
+
+from kerasgan.training.options import TrainingOptions, command_line_options, default_of
 from kerasgan.training.recipes import RECIPES
 
 SUMMARY = f"Train a GAN ({', '.join(RECIPES)}) into a resumable run folder."
@@ -25,6 +27,9 @@ def add_arguments(parser):
         )  # fmt: skip
         for option in command_line_options(recipe.options):
             subparser.add_argument(option.flag, dest=option.name, **option.arguments)
+        for option in _options_it_does_not_use(recipe):
+            # Another model's flag: not in this one's --help, refused in one sentence if given.
+            subparser.add_argument(option.flag, dest=option.name, help=argparse.SUPPRESS)
         _add_run_arguments(subparser)
         subparser.set_defaults(_run=run_training)
     parser.set_defaults(_run=_missing_model(parser))
@@ -50,6 +55,17 @@ def _missing_model(parser):
     return run
 
 
+def _options_it_does_not_use(recipe):
+    """The flags of a `GAN`'s options (`TrainingOptions`) that `recipe`'s model does not take."""
+    offered = command_line_options(recipe.options)
+    names = {option.name for option in offered} | {option.flag for option in offered}
+    return [
+        option
+        for option in command_line_options(TrainingOptions)
+        if option.name not in names and option.flag not in names
+    ]
+
+
 def run_training(args):
     from kerasgan import files
     from kerasgan.training.trainer import train
@@ -57,6 +73,13 @@ def run_training(args):
     # Before the data loads: a run folder under a file would fail after minutes of work.
     files.check_output_folder(args.outdir, "--outdir")
     recipe = RECIPES[args.model]
+    for option in _options_it_does_not_use(recipe):
+        value = getattr(args, option.name)
+        if value is not None:
+            raise ValueError(
+                f"{option.flag} {value} does not apply to {args.model}, which does not use it: "
+                f"leave it out (kerasgan train {args.model} --help lists its options)."
+            )
     options = {option.name: getattr(args, option.name) for option in command_line_options(recipe.options)}
     dataset = options.pop("dataset")
     if dataset is None:

@@ -107,6 +107,34 @@ def load_training_data(
     )
 
 
+def native_image_size(source):
+    """The side `load_training_data(source)` gives without `image_size`, read without loading.
+
+    MNIST 28, CIFAR-10 32, a folder of images `FOLDER_IMAGE_SIZE`, an `.npz` the side of
+    its `x_train` (from the array's header). None when `source` is none of these: loading
+    it will say what is wrong.
+    """
+    import zipfile
+
+    import numpy as np
+
+    name = str(source).strip().lower().replace("-", "").replace("_", "")
+    if name in KNOWN_DATASETS and not _looks_like_path(str(source)):
+        return {"mnist": 28, "cifar10": 32}[name]
+    path = Path(str(source)).expanduser()
+    if path.is_dir():
+        return FOLDER_IMAGE_SIZE
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("x_train.npy") as array_file:
+            version = np.lib.format.read_magic(array_file)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0}.get(
+                version, np.lib.format.read_array_header_2_0
+            )
+            return int(read_header(array_file)[0][1])
+    except (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile):
+        return None
+
+
 def load_test_images(source, image_size=None, batch_size=64, labels=False, channels=None):
     """Loads the held-out test images of a source, in a fixed order, keeping every image.
 

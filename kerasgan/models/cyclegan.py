@@ -32,8 +32,14 @@ from keras import ops
 
 from kerasgan import losses
 from kerasgan.models.cyclegan_networks import check_image_size, resnet_generator
-from kerasgan.models.gan import GAN, _with_loss_scaling, default_gan_optimizer
+from kerasgan.models import distributed_step
 from kerasgan.models.image_pool import FakeImagePool
+from kerasgan.models.optimizer_pair import (
+    compile_arguments,
+    compile_config,
+    default_gan_optimizer,
+    set_optimizers,
+)
 from kerasgan.models.pix2pix import patchgan_discriminator
 from kerasgan.models.schedules import LinearDecay
 
@@ -206,16 +212,20 @@ class CycleGAN(keras.Model):
                 optimizer.learning_rate = LinearDecay(
                     float(optimizer.learning_rate), self.total_steps, self.decay_start
                 )
-        if self.dtype_policy.name == "mixed_float16":
-            d_optimizer = _with_loss_scaling(d_optimizer)
-            g_optimizer = _with_loss_scaling(g_optimizer)
-        self.discriminator_optimizer, self.generator_optimizer = d_optimizer, g_optimizer
-        d_optimizer.build(trainable_variables_of(self.discriminators))
-        g_optimizer.build(trainable_variables_of(self.generators))
+        set_optimizers(
+            self,
+            d_optimizer,
+            g_optimizer,
+            trainable_variables_of(self.discriminators),
+            trainable_variables_of(self.generators),
+        )
 
-    # Saved in a .keras file and restored as a GAN's are: the two optimizers and the loss.
-    get_compile_config = GAN.get_compile_config
-    compile_from_config = GAN.compile_from_config
+    def get_compile_config(self):
+        """The two optimizers and the loss, saved in a `.keras` file beside the weights."""
+        return compile_config(self, loss=self.loss_name)
+
+    def compile_from_config(self, config):
+        self.compile(**compile_arguments(config))
 
     @property
     def metrics(self):
@@ -291,8 +301,9 @@ class CycleGAN(keras.Model):
             )
             d_loss = d_loss_a + d_loss_b
 
-            scaled_g_loss = self._scaled(self.generator_optimizer, g_loss)
-            scaled_d_loss = self._scaled(self.discriminator_optimizer, d_loss)
+            # Over the replicas, and scaled for float16 (kerasgan/models/distributed_step.py).
+            scaled_g_loss = distributed_step.scaled_loss(self.generator_optimizer, g_loss)
+            scaled_d_loss = distributed_step.scaled_loss(self.discriminator_optimizer, d_loss)
 
         # 6. Update both discriminators, then both generators, each with its own optimizer:
         #    the generators' gradients flow through the discriminators, whose weights stay.
@@ -311,11 +322,7 @@ class CycleGAN(keras.Model):
         real_logits = (real_logits_a, real_logits_b)
         signs = [ops.mean(ops.sign(ops.cast(logits, "float32"))) for logits in real_logits]
         self.real_sign_tracker.update_state(0.5 * (signs[0] + signs[1]))
-        return self.step_logs()
-
-    # The logs, and the loss as its gradients see it (tf.distribute, float16), as in GAN.
-    step_logs = GAN.step_logs
-    _scaled = GAN._scaled
+        return distributed_step.step_logs(self.metrics)
 
     def _update(self, optimizer, tape, loss, networks):
         variables = trainable_variables_of(networks)

@@ -1,4 +1,4 @@
-"""The GAN training algorithm, shared by every kerasgan GAN (DCGAN, conditional GAN, pix2pix).
+"""The GAN training algorithm of the DCGAN, the conditional GAN, pix2pix and the playground.
 
 `GAN` is a `keras.Model` whose `train_step` is the adversarial game written out
 as numbered steps. A subclass only says how to build its two networks and how
@@ -13,23 +13,26 @@ that teach the discriminator also teach the generator, as in the TensorFlow
 DCGAN tutorial ("simultaneous" updates). Many GAN scripts run the generator a
 second time for its own update; that doubles the generator's cost for no
 better samples.
+
+StyleGAN2 (`stylegan2.py`) and CycleGAN (`cyclegan.py`) train by algorithms of their own,
+so they are not `GAN`s: they use the same shared pieces as `GAN` does, as they need them
+(augmentation and ADA, the generator average, the optimizer pair, loss scaling and the
+step's logs: see `kerasgan/models/__init__.py`).
 """
 
 import keras
 import tensorflow as tf
 from keras import ops
 
-from kerasgan import augment as augmentation
 from kerasgan import losses
-
-
-def default_gan_optimizer():
-    """Adam with the settings the DCGAN paper recommends (lr 2e-4, beta_1 0.5).
-
-    Radford et al. 2015, https://arxiv.org/abs/1511.06434, section 4: the default
-    beta_1 of 0.9 made training oscillate and unstable.
-    """
-    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+from kerasgan.models import distributed_step, generator_average
+from kerasgan.models.adaptive_augmentation import AdaptiveAugmentation
+from kerasgan.models.optimizer_pair import (
+    compile_arguments,
+    compile_config,
+    default_gan_optimizer,
+    set_optimizers,
+)
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -106,18 +109,6 @@ class GAN(keras.Model):
             raise ValueError("instance_noise must be >= 0 and instance_noise_steps >= 1.")
         if int(discriminator_steps) < 1:
             raise ValueError(f"discriminator_steps must be 1 or more; got {discriminator_steps}.")
-        augmentations = augmentation.parse_augmentations(augment)
-        if ada and not augmentations:
-            raise ValueError(
-                "ada adapts the probability of augmentations, but none were chosen: pass "
-                "augment='flip,translation,color,cutout' (or some of them)."
-            )
-        if augment_probability is None:
-            augment_probability = 0.0 if ada else 1.0
-        if not 0.0 <= float(augment_probability) <= 1.0:
-            raise ValueError(f"augment_probability must be in [0, 1]; got {augment_probability}.")
-        if int(ada_interval) < 1 or float(ada_kimg) <= 0:
-            raise ValueError("ada_interval must be 1 or more and ada_kimg more than 0.")
         if not 0.0 <= float(ema_decay) < 1.0:
             raise ValueError(f"ema_decay must be in [0, 1) (0.999 is usual, 0 for none); got {ema_decay}.")
         self.generator = generator
@@ -133,28 +124,27 @@ class GAN(keras.Model):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
-        self.augmentations = augmentations
-        self.initial_augment_probability = float(augment_probability)
-        self.ada = bool(ada)
-        self.ada_target = float(ada_target)
-        self.ada_interval = int(ada_interval)
-        self.ada_kimg = float(ada_kimg)
+        # Augmentation and ADA, one shared piece (kerasgan/models/adaptive_augmentation.py);
+        # its p is a model variable: the compiled step reads its current value, ADA
+        # changes it there, and the checkpoint saves it with the weights.
+        self.augmentation = AdaptiveAugmentation(
+            augment, augment_probability, ada, ada_target, ada_interval, ada_kimg,
+            add_variable=self._state_variable,
+        )  # fmt: skip
+        self.augmentations = self.augmentation.augmentations
+        self.initial_augment_probability = self.augmentation.initial_probability
+        self.ada = self.augmentation.ada
+        self.ada_target = self.augmentation.ada_target
+        self.ada_interval = self.augmentation.ada_interval
+        self.ada_kimg = self.augmentation.ada_kimg
         if self.augmentations:
-            # A model variable, not a Python float: the compiled step reads its current
-            # value, ADA changes it there, and the checkpoint saves it with the weights.
-            self.augment_probability = self._state_variable("augment_probability", augment_probability)
-        if self.ada:
-            # sum and count of E[sign(D(real))] since the last adjustment of p
-            self.ada_real_sign_sum = self._state_variable("ada_real_sign_sum", 0.0)
-            self.ada_real_sign_count = self._state_variable("ada_real_sign_count", 0.0)
+            self.augment_probability = self.augmentation.probability
 
-        # The moving average of the generator: a copy whose weights trail the trained ones.
+        # The moving average of the generator (kerasgan/models/generator_average.py).
         self.ema_decay = float(ema_decay)
         self.ema_generator = None
         if self.ema_decay:
-            self.ema_generator = keras.models.clone_model(generator)
-            self.ema_generator.set_weights(generator.get_weights())
-            self.ema_generator.trainable = False  # changed by averaging, never by an optimizer
+            self.ema_generator = generator_average.average_copy(generator)
 
         self.discriminator_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.generator_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -169,15 +159,7 @@ class GAN(keras.Model):
         self.built = True
 
     def _state_variable(self, name, value):
-        # "mean": under tf.distribute each replica proposes the same update, and the
-        # variable takes their average.
-        return self.add_weight(
-            shape=(),
-            initializer=keras.initializers.Constant(float(value)),
-            trainable=False,
-            aggregation="mean",
-            name=name,
-        )
+        return distributed_step.state_variable(self, name, value)
 
     # ------------------------------------------------------------------ setup
 
@@ -198,22 +180,13 @@ class GAN(keras.Model):
             if self.label_smoothing and not losses.supports_label_smoothing(loss):
                 raise ValueError(f"label_smoothing does not apply to the {loss!r} loss: set it to 0.")
             self.loss_name = loss
-        d_optimizer = d_optimizer or default_gan_optimizer()
-        g_optimizer = g_optimizer or default_gan_optimizer()
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "The discriminator and the generator need two separate optimizers: each keeps "
-                "its own moment estimates. Pass two optimizer objects."
-            )
-        if self.dtype_policy.name == "mixed_float16":
-            # float16 gradients underflow to zero unless the loss is scaled up first.
-            d_optimizer = _with_loss_scaling(d_optimizer)
-            g_optimizer = _with_loss_scaling(g_optimizer)
-        self.discriminator_optimizer = d_optimizer
-        self.generator_optimizer = g_optimizer
-        # The optimizers' slots are created now, so a checkpoint can be restored before fit.
-        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
-        self.generator_optimizer.build(self.generator.trainable_variables)
+        set_optimizers(
+            self,
+            d_optimizer or default_gan_optimizer(),
+            g_optimizer or default_gan_optimizer(),
+            self.discriminator.trainable_variables,
+            self.generator.trainable_variables,
+        )
 
     def get_compile_config(self):
         """The two optimizers and the loss, saved in a `.keras` file beside the weights.
@@ -222,20 +195,10 @@ class GAN(keras.Model):
         compiled, with its optimizers' moments restored, ready to train on.
         (`compile`'s Keras arguments, such as `jit_compile`, are not kept.)
         """
-        if not self.compiled:
-            return None
-        return {
-            "d_optimizer": keras.optimizers.serialize(self.discriminator_optimizer),
-            "g_optimizer": keras.optimizers.serialize(self.generator_optimizer),
-            "loss": self.loss_name,
-        }
+        return compile_config(self, loss=self.loss_name)
 
     def compile_from_config(self, config):
-        self.compile(
-            d_optimizer=keras.optimizers.deserialize(config["d_optimizer"]),
-            g_optimizer=keras.optimizers.deserialize(config["g_optimizer"]),
-            loss=config["loss"],
-        )
+        self.compile(**compile_arguments(config))
 
     @property
     def metrics(self):
@@ -309,69 +272,25 @@ class GAN(keras.Model):
         Real and fake images get independent random transforms, drawn afresh at every
         step. Returns (real images, fake images, conditions); labels are left as they are.
         """
-        if not self.augmentations:
-            return real_images, fake_images, conditions  # decided in Python: no ops at all
-        probability = self.augment_probability
-        real_images = augmentation.augment_images(
-            real_images, self.augmentations, probability, self.seed_generator
-        )
-        fake_images = augmentation.augment_images(
-            fake_images, self.augmentations, probability, self.seed_generator
-        )
+        real_images = self.augmentation.augment(real_images, self.seed_generator)
+        fake_images = self.augmentation.augment(fake_images, self.seed_generator)
         return real_images, fake_images, conditions
 
     def update_augmentation(self, real_logits):
         """Records p for the stats and, with ADA, moves p toward the target every few steps."""
-        if not self.augmentations:
-            return
-        self.augment_probability_tracker.update_state(self.augment_probability)
-        if not self.ada:
-            return
-        self.ada_real_sign_sum.assign_add(ops.mean(ops.sign(ops.cast(real_logits, "float32"))))
-        self.ada_real_sign_count.assign_add(1.0)
-        # Arithmetic instead of an `if`: the same graph runs at every step, and only every
-        # `ada_interval`-th step changes p and starts a new sum.
-        adjust_now = ops.cast(
-            ops.equal(self.generator_optimizer.iterations % self.ada_interval, 0), "float32"
+        self.augmentation.update(
+            real_logits, self.generator_optimizer.iterations, self.augment_probability_tracker
         )
-        real_sign_rate = self.ada_real_sign_sum / ops.maximum(self.ada_real_sign_count, 1.0)
-        global_batch = ops.cast(ops.shape(real_logits)[0], "float32") * float(
-            tf.distribute.get_strategy().num_replicas_in_sync
-        )
-        step_size = global_batch * self.ada_interval / (self.ada_kimg * 1000.0)
-        new_probability = augmentation.adjusted_probability(
-            self.augment_probability, real_sign_rate, self.ada_target, step_size
-        )
-        self.augment_probability.assign(
-            self.augment_probability + adjust_now * (new_probability - self.augment_probability)
-        )
-        self.ada_real_sign_sum.assign(self.ada_real_sign_sum * (1.0 - adjust_now))
-        self.ada_real_sign_count.assign(self.ada_real_sign_count * (1.0 - adjust_now))
 
     # --------------------------------------------------------- moving average
 
     def update_generator_average(self):
-        """Moves the averaged generator's weights a little toward the generator's.
-
-        Each step's update pushes the generator's weights around the place the game is
-        heading, with noise from the minibatch and from the discriminator's own moves.
-        An exponential moving average of the weights cancels much of that back-and-forth,
-        so its samples change smoothly between grids and are usually better (Yazici et
-        al. 2019, https://arxiv.org/abs/1806.04498; StyleGAN's G_ema).
-        """
+        """Moves the averaged generator's weights a little toward the generator's, by
+        `ema_decay` after a warm-up (see kerasgan/models/generator_average.py)."""
         if self.ema_generator is None:
             return
-        step = ops.cast(self.generator_optimizer.iterations, "float32")
-        # Warm-up, as tf.train.ExponentialMovingAverage's num_updates: at first the average
-        # would be mostly the random starting weights, so it follows quickly, then slows down.
-        decay = ops.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
-        for average, current in zip(self.ema_generator.weights, self.generator.weights):
-            if current.trainable:
-                current = ops.cast(current, average.dtype)
-                average.assign(current + ops.cast(decay, average.dtype) * (average - current))
-            else:
-                # Batch-norm statistics are averages already: copied (as StyleGAN copies buffers).
-                average.assign(current)
+        decay = generator_average.warm_up_decay(self.ema_decay, self.generator_optimizer.iterations)
+        generator_average.move_average(self.ema_generator, self.generator, decay)
 
     # ------------------------------------------------------------- the algorithm
 
@@ -466,28 +385,12 @@ class GAN(keras.Model):
         return self.step_logs()
 
     def step_logs(self):
-        """The step's logs: each tracker's value, a plain number for the progress bar.
-
-        Across several machines (a multi-worker `tf.distribute` strategy) Keras averages
-        them with `strategy.reduce("MEAN", value, axis=0)`, which needs an axis to average
-        over (keras-team/keras#20585): there each becomes shape (1,), and the average is
-        again a plain number.
-        """
-        logs = {metric.name: metric.result() for metric in self.metrics}
-        if _under_multi_worker_strategy():
-            logs = {name: ops.reshape(value, (1,)) for name, value in logs.items()}
-        return logs
+        """The step's logs (see kerasgan/models/distributed_step.py)."""
+        return distributed_step.step_logs(self.metrics)
 
     def _scaled(self, optimizer, loss):
-        """The loss as its gradients should see it.
-
-        Under `tf.distribute`, each replica's gradients are summed: dividing by the
-        number of replicas turns the sum of per-replica means into the global mean.
-        Under mixed precision the optimizer scales the loss up so float16 gradients do
-        not underflow, and scales the gradients back down in `apply`.
-        """
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        return optimizer.scale_loss(loss / replicas)
+        """The loss as its gradients should see it (see kerasgan/models/distributed_step.py)."""
+        return distributed_step.scaled_loss(optimizer, loss)
 
     @staticmethod
     def _update(optimizer, tape, loss, network):
@@ -510,12 +413,7 @@ class GAN(keras.Model):
             "instance_noise_steps": self.instance_noise_steps,
             "discriminator_steps": self.discriminator_steps,
             "gradient_penalty_weight": self.gradient_penalty_weight,
-            "augment": list(self.augmentations),
-            "augment_probability": self.initial_augment_probability,
-            "ada": self.ada,
-            "ada_target": self.ada_target,
-            "ada_interval": self.ada_interval,
-            "ada_kimg": self.ada_kimg,
+            **self.augmentation.get_config(),
             "ema_decay": self.ema_decay,
             "seed": self.seed,
         }
@@ -530,20 +428,3 @@ class GAN(keras.Model):
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = keras.saving.deserialize_keras_object(config["dtype"])
         return cls(**config)
-
-
-def _with_loss_scaling(optimizer):
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return optimizer
-    return keras.optimizers.LossScaleOptimizer(optimizer)
-
-
-def _under_multi_worker_strategy():
-    """Whether this step runs under a multi-worker strategy: Keras's own test for averaging
-    the step's logs with `strategy.reduce(..., axis=0)`."""
-    if not tf.distribute.has_strategy():
-        return False
-    strategy = tf.distribute.get_strategy()
-    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and bool(
-        strategy.extended._in_multi_worker_mode()
-    )

@@ -19,7 +19,11 @@ This module is the training algorithm, `StyleGAN2.train_step`, as StyleGAN2-ADA 
 
 Regularizing only every N steps ("lazy regularization", section 3.1 of the StyleGAN2
 paper) costs little and works as well, when the penalty is multiplied by N.
-Augmentation ("ADA") comes from the shared `GAN` machinery (`augment=...`, `ada=True`).
+StyleGAN2 is its own `keras.Model`, not a `GAN`: it has its own loss, optimizers and
+average, and takes from the shared pieces what it uses: augmentation and ADA
+(`adaptive_augmentation.py`), the generator average's copy (`generator_average.py`), the
+optimizer pair (`optimizer_pair.py`), loss scaling and the step's logs (`distributed_step.py`),
+and the lazy regularizers' intervals (`lazy_regularization.py`).
 """
 
 import keras
@@ -27,41 +31,25 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from kerasgan import augment as augmentation
-from kerasgan.models.gan import GAN
+from kerasgan.models import distributed_step, generator_average
+from kerasgan.models.adaptive_augmentation import AdaptiveAugmentation
+from kerasgan.models.lazy_regularization import gradients_or_zeros, is_due, lazy_adam
+from kerasgan.models.optimizer_pair import compile_arguments, compile_config, set_optimizers
 from kerasgan.models.stylegan2_networks import (
     check_resolution,
     stylegan2_discriminator,
     stylegan2_generator,
 )
 
-# GAN options that StyleGAN2 replaces with its own loss, regularizers and average.
-REPLACED_OPTIONS = (
-    "loss",
-    "label_smoothing",
-    "instance_noise",
-    "instance_noise_steps",
-    "discriminator_steps",
-    "gradient_penalty_weight",
-    "ema_decay",
-)
-
 
 def stylegan2_optimizer(learning_rate=0.0025, regularization_interval=16):
-    """Adam(beta_1=0, beta_2=0.99, epsilon=1e-8), adjusted for lazy regularization.
-
-    With a regularizer every N steps, StyleGAN2 counts N + 1 minibatches per N steps
-    and scales the learning rate and the betas by ratio = N / (N + 1), so the optimizer
-    behaves as it would with the regularizer in every step.
-    """
-    ratio = regularization_interval / (regularization_interval + 1) if regularization_interval else 1
-    return keras.optimizers.Adam(
-        learning_rate=learning_rate * ratio, beta_1=0.0, beta_2=0.99**ratio, epsilon=1e-8
-    )
+    """Adam(beta_1=0, beta_2=0.99, epsilon=1e-8), adjusted for lazy regularization
+    every `regularization_interval` steps (see `lazy_regularization.lazy_adam`)."""
+    return lazy_adam(learning_rate, regularization_interval)
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class StyleGAN2(GAN):
+class StyleGAN2(keras.Model):
     """StyleGAN2 with the StyleGAN2-ADA training algorithm.
 
     Args:
@@ -85,8 +73,9 @@ class StyleGAN2(GAN):
         ema_rampup: during the first images the half-life is at most `ema_rampup` times
             the images seen (0.05 in SG2-ADA's `auto`), or None.
         generator, discriminator: ready-made networks instead of the builders'.
-        **gan_options: augment, augment_probability, ada, ada_target, ada_interval,
-            ada_kimg, seed (see `GAN`).
+        augment, augment_probability, ada, ada_target, ada_interval, ada_kimg: augmentation
+            of what the discriminator sees, and ADA (see `AdaptiveAugmentation`).
+        seed: seed for the model's random numbers (latent vectors, noise, mixing), or None.
 
     Example:
 
@@ -124,16 +113,16 @@ class StyleGAN2(GAN):
         ema_rampup=None,
         generator=None,
         discriminator=None,
-        **gan_options,
+        augment=(),
+        augment_probability=None,
+        ada=False,
+        ada_target=0.6,
+        ada_interval=4,
+        ada_kimg=100,
+        seed=None,
+        **kwargs,
     ):
-        for option in REPLACED_OPTIONS:
-            if option in gan_options and option != "loss":
-                raise ValueError(
-                    f"StyleGAN2 trains with its own loss, regularizers and generator average: "
-                    f"{option}={gan_options[option]!r} is not one of its options."
-                )
-        if gan_options.pop("loss", "bce") != "bce":
-            raise ValueError("StyleGAN2 trains with the non-saturating logistic loss ('bce') only.")
+        super().__init__(**kwargs)
         image_size = check_resolution(image_size)
         if r1_gamma < 0 or path_length_weight < 0:
             raise ValueError("r1_gamma and path_length_weight must be 0 or more.")
@@ -149,14 +138,39 @@ class StyleGAN2(GAN):
             generator = stylegan2_generator(
                 image_size, image_channels, latent_dim, w_dim, mapping_layers, num_classes,
                 class_names, channel_base, channel_max, num_fp16_res,
-                seed=gan_options.get("seed"),
+                seed=seed,
             )
         if discriminator is None:
             discriminator = stylegan2_discriminator(
                 image_size, image_channels, num_classes, channel_base, channel_max,
                 mbstd_group_size, discriminator_architecture, mapping_layers, num_fp16_res,
             )
-        super().__init__(generator, discriminator, loss="bce", ema_decay=0.0, **gan_options)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(generator.inputs[0].shape[-1])
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        # Augmentation and ADA: the shared piece (kerasgan/models/adaptive_augmentation.py).
+        self.augmentation = AdaptiveAugmentation(
+            augment, augment_probability, ada, ada_target, ada_interval, ada_kimg,
+            add_variable=self._state_variable,
+        )  # fmt: skip
+        self.augmentations = self.augmentation.augmentations
+        if self.augmentations:
+            self.augment_probability = self.augmentation.probability
+
+        self.discriminator_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.generator_loss_tracker = keras.metrics.Mean(name="g_loss")
+        # ADA's overfitting heuristic E[sign(D(real))] (see `GAN`).
+        self.real_sign_tracker = keras.metrics.Mean(name="d_real_sign")
+        # Never updated, but its variables sit here in checkpoints written when StyleGAN2
+        # was a `GAN`: kept so those resume, their variables in the same order.
+        self._unused_gradient_penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
+        self.augment_probability_tracker = keras.metrics.Mean(name="augment_p")
+        self.discriminator_optimizer = None
+        self.generator_optimizer = None
+        self.built = True
+
         self.image_size = image_size
         self.image_channels = int(image_channels)
         self.w_dim = int(w_dim)
@@ -183,9 +197,7 @@ class StyleGAN2(GAN):
         self.num_ws = int(self.synthesis.num_ws)
 
         # StyleGAN2 always keeps the generator average (G_ema): the snapshots sample it.
-        self.ema_generator = keras.models.clone_model(generator)
-        self.ema_generator.set_weights(generator.get_weights())
-        self.ema_generator.trainable = False
+        self.ema_generator = generator_average.average_copy(generator)
 
         # Running mean of the path lengths, and how many times each lazy regularizer ran.
         self.path_length_mean = self._state_variable("path_length_mean", 0.0)
@@ -202,23 +214,66 @@ class StyleGAN2(GAN):
         Args:
             d_optimizer, g_optimizer: optimizers to use instead.
             learning_rate: the default optimizers' learning rate (0.0025; 0.002 at 1024 px).
-            **kwargs: passed to `GAN.compile`.
+            **kwargs: passed to `keras.Model.compile` (`jit_compile`, `run_eagerly`, ...).
         """
+        kwargs.pop("loss", None)  # a .keras file saved when StyleGAN2 was a GAN names one
+        super().compile(optimizer=None, **kwargs)
         d_optimizer = d_optimizer or stylegan2_optimizer(learning_rate, self.r1_interval)
         g_interval = self.path_length_interval if self.path_length_weight else 0
         g_optimizer = g_optimizer or stylegan2_optimizer(learning_rate, g_interval)
-        kwargs.pop("loss", None)
-        super().compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **kwargs)
+        set_optimizers(
+            self,
+            d_optimizer,
+            g_optimizer,
+            self.discriminator.trainable_variables,
+            self.generator.trainable_variables,
+        )
+
+    def get_compile_config(self):
+        """The two optimizers, saved in a `.keras` file beside the weights."""
+        return compile_config(self)
+
+    def compile_from_config(self, config):
+        self.compile(**compile_arguments(config))
+
+    def _state_variable(self, name, value):
+        return distributed_step.state_variable(self, name, value)
 
     @property
     def metrics(self):
-        return super().metrics + [self.r1_tracker, self.path_length_tracker]
+        # Listing the trackers lets Keras reset them at each epoch and show them in progress bars.
+        trackers = [
+            self.discriminator_loss_tracker,
+            self.generator_loss_tracker,
+            self.real_sign_tracker,
+        ]
+        if self.augmentations:
+            trackers.append(self.augment_probability_tracker)
+        return trackers + [self.r1_tracker, self.path_length_tracker]
+
+    def call(self, inputs, training=False):
+        """`gan(z)` returns generated images, like `gan.generator(z)`."""
+        return self.generator(inputs, training=training)
+
+    @property
+    def generator_for_sampling(self):
+        """The generator that sample grids and snapshots use: the average."""
+        return self.ema_generator
+
+    def sample_latents(self, batch_size):
+        """Standard normal latent vectors, drawn from the model's own seed generator."""
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def _scaled(self, optimizer, loss):
+        """The loss as its gradients should see it (see kerasgan/models/distributed_step.py)."""
+        return distributed_step.scaled_loss(optimizer, loss)
 
     # ------------------------------------------- how a batch feeds the networks
 
     def unpack_batch(self, data):
+        """(real images, labels); no labels when unconditional (a labelled dataset works too)."""
         if not self.num_classes:
-            return super().unpack_batch(data)
+            return (data[0] if isinstance(data, (tuple, list)) else data), None
         images, labels = data
         return images, ops.cast(ops.reshape(labels, (-1,)), "int32")
 
@@ -234,11 +289,7 @@ class StyleGAN2(GAN):
 
     def augment(self, images):
         """ADA's augmentation of an image batch the discriminator sees (none if not asked for)."""
-        if not self.augmentations:
-            return images
-        return augmentation.augment_images(
-            images, self.augmentations, self.augment_probability, self.seed_generator
-        )
+        return self.augmentation.augment(images, self.seed_generator)
 
     def map_latents(self, latents, labels):
         """ws (batch, num_ws, w_dim) for training: z through the mapping network."""
@@ -314,9 +365,7 @@ class StyleGAN2(GAN):
         #    a smaller batch: (|J_w^T y| - running mean)^2, times the weight and the interval.
         #    tf.cond runs the costly second-order gradients only on those steps.
         path_length_penalty = ops.zeros(())
-        run_path_length = ops.equal(
-            self.generator_optimizer.iterations % self.path_length_interval, 0
-        )
+        run_path_length = is_due(self.generator_optimizer.iterations, self.path_length_interval)
         if self.path_length_weight:
             shrunk = ops.maximum(batch_size // self.path_length_batch_shrink, 1)
             path_latents = self.sample_latents(shrunk)
@@ -331,7 +380,7 @@ class StyleGAN2(GAN):
                     penalty = ops.mean(ops.square(lengths - ops.stop_gradient(mean)))
                     loss = penalty * self.path_length_weight * self.path_length_interval
                     scaled = self._scaled(self.generator_optimizer, loss)
-                return _gradients_or_zeros(tape, scaled, g_variables), penalty, mean
+                return gradients_or_zeros(tape, scaled, g_variables), penalty, mean
 
             def no_path_length_step():
                 return [ops.zeros_like(v) for v in g_variables], ops.zeros(()), ops.convert_to_tensor(
@@ -366,7 +415,7 @@ class StyleGAN2(GAN):
         # 4. Lazy R1 regularization, every `r1_interval` discriminator steps:
         #    gamma / 2 * E||grad D(real)||^2, times the interval.
         r1_penalty = ops.zeros(())
-        run_r1 = ops.equal(self.discriminator_optimizer.iterations % self.r1_interval, 0)
+        run_r1 = is_due(self.discriminator_optimizer.iterations, self.r1_interval)
         if self.r1_gamma:
 
             def r1_step():
@@ -374,7 +423,7 @@ class StyleGAN2(GAN):
                     penalty = self.r1_penalty(real_images, labels)
                     loss = penalty * (self.r1_gamma / 2) * self.r1_interval
                     scaled = self._scaled(self.discriminator_optimizer, loss)
-                return _gradients_or_zeros(tape, scaled, d_variables), penalty
+                return gradients_or_zeros(tape, scaled, d_variables), penalty
 
             def no_r1_step():
                 return [ops.zeros_like(v) for v in d_variables], ops.zeros(())
@@ -387,7 +436,9 @@ class StyleGAN2(GAN):
         # 5. The generator average follows the generator, with a half-life of `ema_kimg`
         #    thousand images; ADA moves the augmentation probability toward its target.
         self.update_generator_average(global_batch)
-        self.update_augmentation(real_logits)
+        self.augmentation.update(
+            real_logits, self.generator_optimizer.iterations, self.augment_probability_tracker
+        )
 
         # 6. Track the losses and the penalties (each only on the steps it ran).
         self.discriminator_loss_tracker.update_state(d_loss)
@@ -399,36 +450,32 @@ class StyleGAN2(GAN):
             self.path_length_tracker.update_state(
                 path_length_penalty, sample_weight=ops.cast(run_path_length, "float32")
             )
-        return self.step_logs()
+        return distributed_step.step_logs(self.metrics)
 
-    def update_generator_average(self, global_batch=None):
+    def update_generator_average(self, global_batch):
         """G_ema = G + beta * (G_ema - G), beta = 0.5 ** (batch / (ema_kimg * 1000)).
 
         StyleGAN2-ADA counts the half-life in images, so the average means the same thing
-        at every batch size. With `ema_rampup`, the half-life is at most that fraction of
-        the images seen so far: early weights, which are poor, are forgotten quickly.
+        at every batch size (`generator_average.half_life_decay`, with `ema_rampup`).
         Non-trainable weights (w_avg, the constant noise) are copied.
         """
-        if global_batch is None:
-            return
-        images_seen = (ops.cast(self.generator_optimizer.iterations, "float32") - 1.0) * global_batch
-        half_life = ops.convert_to_tensor(self.ema_kimg * 1000.0)
-        if self.ema_rampup is not None:
-            half_life = ops.minimum(half_life, images_seen * self.ema_rampup)
-        beta = ops.power(0.5, global_batch / ops.maximum(half_life, 1e-8))
-        for average, current in zip(self.ema_generator.weights, self.generator.weights):
-            if current.trainable:
-                current = ops.cast(current, average.dtype)
-                average.assign(current + ops.cast(beta, average.dtype) * (average - current))
-            else:
-                average.assign(current)
+        beta = generator_average.half_life_decay(
+            self.ema_kimg, self.ema_rampup, self.generator_optimizer.iterations, global_batch
+        )
+        generator_average.move_average(self.ema_generator, self.generator, beta)
 
     # ------------------------------------------------------------------ saving
 
     def get_config(self):
-        config = super().get_config()
-        for option in REPLACED_OPTIONS:
-            config.pop(option, None)
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.saving.serialize_keras_object(self.dtype_policy),
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            **self.augmentation.get_config(),
+            "seed": self.seed,
+        }
         config.update(
             image_size=self.image_size,
             image_channels=self.image_channels,
@@ -454,8 +501,13 @@ class StyleGAN2(GAN):
         )
         return config
 
-
-def _gradients_or_zeros(tape, loss, variables):
-    """Gradients of `loss`, zeros where a variable does not affect it (tf.cond needs tensors)."""
-    gradients = tape.gradient(loss, variables)
-    return [ops.zeros_like(v) if g is None else g for g, v in zip(gradients, variables)]
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator", "dtype"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        # Written when StyleGAN2 was a GAN, which recorded its one loss and no average.
+        if config.pop("loss", "bce") != "bce" or config.pop("ema_decay", 0.0):
+            raise ValueError("A StyleGAN2 trains with the 'bce' loss and its own average only.")
+        return cls(**config)

@@ -1,10 +1,14 @@
 """Training options: one dataclass per model, each option's default, check and help written once.
 
-`TrainingOptions` holds what every model's run takes (how long, how big a batch, the
-loss, the optimizer, augmentation, the run folder's intervals); each model's recipe
-adds its own fields in a subclass (`DCGANOptions` adds `latent_dim`, `upsampling`,
-...). Every field is made with `option(default, help, check=...)`, and everything else
-is made from those fields:
+`RunOptions` holds what every model's run takes (how long, how big a batch, the
+learning rate, the run folder's intervals); the option groups (`LossOptions`,
+`AugmentationOptions`, `AverageOptions`, ...) hold those of one shared part of
+adversarial training each, and `TrainingOptions` is all of them, what a `GAN` takes.
+Each model's recipe adds its own fields in a subclass of the groups its model uses
+(`DCGANOptions(TrainingOptions)` adds `latent_dim`, `upsampling`, ...;
+`StyleGAN2Options(AugmentationOptions, RunOptions)` has no loss, no beta_1 and no
+`ema_decay`, which StyleGAN2 does not use). Every field is made with
+`option(default, help, check=...)`, and everything else is made from those fields:
 
 - `train(model, dataset, **options)` accepts exactly the fields of the model's class;
 - `kerasgan train MODEL --help` lists one flag per field, with its help and default;
@@ -165,8 +169,13 @@ def option(
 
 
 @dataclasses.dataclass
-class TrainingOptions:
-    """The options every model's run takes. Each model's recipe subclasses it.
+class RunOptions:
+    """The options every model's run takes. Each model's options class builds on it.
+
+    A model's class takes `RunOptions` with the groups of options its model uses
+    (`LossOptions`, `AugmentationOptions`, ...; `TrainingOptions` is all of them, what
+    a `GAN` uses), so an option a model would ignore is not offered for it: StyleGAN2
+    has no `--beta-1`, CycleGAN no `--augment`.
 
     Subclasses add fields with `option(...)`, may redefine a field to change its
     default or help (pix2pix's `--data`, its 256-pixel images), and may override:
@@ -207,30 +216,9 @@ class TrainingOptions:
         kind=int,
     )  # fmt: skip
     batch_size: int = option(None, "images per step", check=whole_number(), kind=int)
-    loss: str = option("bce", "bce (non-saturating), hinge, lsgan or wgan-gp", check=loss_name)
-    label_smoothing: float = option(
-        0.0, "one-sided label smoothing for bce/lsgan, e.g. 0.1",
-        check=number_in(0, 1, high_included=False, example=0.1),
-    )  # fmt: skip
-    instance_noise: float = option(
-        0.0, "std of noise added to the discriminator's inputs, annealed to 0", check=number_in(0)
-    )
-    instance_noise_steps: int = option(
-        10_000, "steps over which the instance noise falls to 0", check=whole_number()
-    )
-    discriminator_steps: int = option(
-        1, "discriminator updates per generator update", check=whole_number()
-    )
-    gradient_penalty_weight: float = option(
-        10.0, "weight of the gradient penalty of the wgan-gp loss", check=number_in(0)
-    )
     learning_rate: float = option(
         2e-4, "Adam learning rate of both networks",
         check=number_in(0, low_included=False, example=2e-4),
-    )  # fmt: skip
-    beta_1: float = option(
-        0.5, "Adam's beta_1 (0.5 as the DCGAN paper recommends)",
-        check=number_in(0, 1, high_included=False, example=0.5),
     )  # fmt: skip
     interval_steps: int = option(
         None, "steps between grids and checkpoints", check=whole_number(), kind=int,
@@ -249,33 +237,10 @@ class TrainingOptions:
         False, "bit-for-bit reproducible: one seed gives one run, and a killed run resumed "
         "equals the run that never stopped (slower ops; skips the data already seen on resume)",
     )  # fmt: skip
-    # Differentiable augmentation (kerasgan/augment.py): none by default. "flip,translation,
-    # color,cutout" helps most with a few hundred or thousand images.
-    augment: str = option(
-        None, "differentiable augmentation of real and fake images: flip,translation,color,cutout (or some)",
-        kind=str, default_text="none",
-    )  # fmt: skip
-    augment_p: str = option(
-        None, "chance of each augmentation per image: a number or ada (adapted to the discriminator)",
-        kind=str, default_text="1",
-    )  # fmt: skip
-    ada_target: float = option(
-        0.6, "with --augment-p ada: the E[sign(D(real))] to aim for", check=number_in(-1, 1)
-    )
-    # Off by default: over a short run the average trails far behind the generator, and a
-    # student should first see what the trained generator itself draws. 0.999 for long runs.
-    ema_decay: float = option(
-        0.0, "keep a moving average of the generator for grids and snapshots, e.g. 0.999 (0: none)",
-        check=number_in(0, 1, high_included=False, example=0.999),
-    )  # fmt: skip
     # Fine-tuning: start from another run's weights (kerasgan/training/fine_tune.py).
     resume_from: str = option(
         None, "fine-tune: a NEW run starting from this run folder, checkpoint or generator "
         "snapshot (weights only)", kind=str, default_text="none",
-    )  # fmt: skip
-    freeze_discriminator_layers: int = option(
-        0, "with --resume-from: keep the discriminator's first N layers fixed",
-        check=whole_number(minimum=0),
     )  # fmt: skip
     # Several GPUs, machines or a TPU (kerasgan/training/distribute.py). --batch-size stays
     # the global batch, split over the replicas, and the learning rate is not rescaled.
@@ -302,6 +267,15 @@ class TrainingOptions:
         """
         names = [field.name for field in dataclasses.fields(cls)]
         unknown = sorted(set(overrides) - set(names) - {"model", "dataset"})
+        # An option another model takes: a sentence saying so, not "unknown".
+        shared = {field.name for field in dataclasses.fields(TrainingOptions)}
+        not_used = [name for name in unknown if name in shared]
+        if not_used:
+            raise ValueError(
+                f"{', '.join(not_used)} {'does' if len(not_used) == 1 else 'do'} not apply to "
+                f"{model}, which does not use {'it' if len(not_used) == 1 else 'them'}: leave "
+                f"{'it' if len(not_used) == 1 else 'them'} out (see kerasgan train {model} --help)."
+            )
         if unknown:
             raise ValueError(
                 f"Unknown training option(s) for {model}: {', '.join(unknown)}. "
@@ -355,8 +329,107 @@ class TrainingOptions:
             if check is not None and value is not None:
                 setattr(self, field.name, check(field.name, value))
 
+    def model_arguments(self):
+        """The model's constructor arguments these options give: each group adds its own."""
+        return {"seed": self.seed}
+
     def check_together(self):
-        """Checks of several options at once: augmentation and fine-tuning."""
+        """Checks of several options at once (here: fine-tuning); a group adds its own."""
+        if self.resume_from is not None:
+            from kerasgan.training.fine_tune import pretrained_file
+
+            self.resume_from = str(pretrained_file(self.resume_from))
+
+
+# ----------------------------------------------------------------- option groups
+# Each group is the options of one shared part of adversarial training
+# (kerasgan/models/adversarial_loss.py, augment.py, generator_average.py, ...). A model's
+# options class lists the groups its model uses before `RunOptions`
+# (`class CycleGANOptions(AdamOptions, LossOptions, RunOptions)`), and `model_arguments()`
+# gives the model's constructor arguments of all of them.
+
+
+@dataclasses.dataclass
+class LossOptions:
+    """The loss choice (kerasgan/losses.py): GAN and CycleGAN."""
+
+    loss: str = option("bce", "bce (non-saturating), hinge, lsgan or wgan-gp", check=loss_name)
+    label_smoothing: float = option(
+        0.0, "one-sided label smoothing for bce/lsgan, e.g. 0.1",
+        check=number_in(0, 1, high_included=False, example=0.1),
+    )  # fmt: skip
+    gradient_penalty_weight: float = option(
+        10.0, "weight of the gradient penalty of the wgan-gp loss", check=number_in(0)
+    )
+
+    def model_arguments(self):
+        return {
+            **super().model_arguments(),
+            "loss": self.loss,
+            "label_smoothing": self.label_smoothing,
+            "gradient_penalty_weight": self.gradient_penalty_weight,
+        }
+
+
+@dataclasses.dataclass
+class InstanceNoiseOptions:
+    """Instance noise on what `GAN`'s discriminator sees."""
+
+    instance_noise: float = option(
+        0.0, "std of noise added to the discriminator's inputs, annealed to 0", check=number_in(0)
+    )
+    instance_noise_steps: int = option(
+        10_000, "steps over which the instance noise falls to 0", check=whole_number()
+    )
+    def model_arguments(self):
+        return {
+            **super().model_arguments(),
+            "instance_noise": self.instance_noise,
+            "instance_noise_steps": self.instance_noise_steps,
+        }
+
+
+@dataclasses.dataclass
+class DiscriminatorStepsOptions:
+    """Discriminator updates per generator update (`GAN`; 5 is usual for WGAN-GP)."""
+
+    discriminator_steps: int = option(
+        1, "discriminator updates per generator update", check=whole_number()
+    )
+
+    def model_arguments(self):
+        return {**super().model_arguments(), "discriminator_steps": self.discriminator_steps}
+
+
+@dataclasses.dataclass
+class AdamOptions:
+    """Adam's beta_1, for models trained with the DCGAN paper's Adam (StyleGAN2 has its own)."""
+
+    beta_1: float = option(
+        0.5, "Adam's beta_1 (0.5 as the DCGAN paper recommends)",
+        check=number_in(0, 1, high_included=False, example=0.5),
+    )  # fmt: skip
+
+
+@dataclasses.dataclass
+class AugmentationOptions:
+    """Differentiable augmentation and ADA (kerasgan/augment.py): GAN and StyleGAN2."""
+
+    # Differentiable augmentation (kerasgan/augment.py): none by default. "flip,translation,
+    # color,cutout" helps most with a few hundred or thousand images.
+    augment: str = option(
+        None, "differentiable augmentation of real and fake images: flip,translation,color,cutout (or some)",
+        kind=str, default_text="none",
+    )  # fmt: skip
+    augment_p: str = option(
+        None, "chance of each augmentation per image: a number or ada (adapted to the discriminator)",
+        kind=str, default_text="1",
+    )  # fmt: skip
+    ada_target: float = option(
+        0.6, "with --augment-p ada: the E[sign(D(real))] to aim for", check=number_in(-1, 1)
+    )
+
+    def check_together(self):
         from kerasgan import augment
 
         names = augment.parse_augmentations(self.augment)
@@ -373,15 +446,72 @@ class TrainingOptions:
                 )
         self.augment = ",".join(names) or None
         self.augment_p = probability
-        if self.resume_from is not None:
-            from kerasgan.training.fine_tune import pretrained_file
+        super().check_together()
 
-            self.resume_from = str(pretrained_file(self.resume_from))
+    def model_arguments(self):
+        adaptive = self.augment_p == "ada"
+        return {
+            **super().model_arguments(),
+            "augment": self.augment,
+            "augment_probability": None if adaptive else self.augment_p,
+            "ada": adaptive,
+            "ada_target": self.ada_target,
+        }
+
+
+@dataclasses.dataclass
+class DiscriminatorFreezeOptions:
+    """Fine-tuning a model with one discriminator: keep its first layers as they were learned."""
+
+    freeze_discriminator_layers: int = option(
+        0, "with --resume-from: keep the discriminator's first N layers fixed",
+        check=whole_number(minimum=0),
+    )  # fmt: skip
+
+    def check_together(self):
+        super().check_together()
         if self.freeze_discriminator_layers and self.resume_from is None:
             raise ValueError(
                 "freeze_discriminator_layers keeps layers a pretrained discriminator learned: "
                 "give the run to start from with --resume-from."
             )
+
+
+@dataclasses.dataclass
+class AverageOptions:
+    """`GAN`'s generator average by a fixed decay (StyleGAN2 counts its own in images)."""
+
+    # Off by default: over a short run the average trails far behind the generator, and a
+    # student should first see what the trained generator itself draws. 0.999 for long runs.
+    ema_decay: float = option(
+        0.0, "keep a moving average of the generator for grids and snapshots, e.g. 0.999 (0: none)",
+        check=number_in(0, 1, high_included=False, example=0.999),
+    )  # fmt: skip
+
+    def model_arguments(self):
+        return {**super().model_arguments(), "ema_decay": self.ema_decay}
+
+
+@dataclasses.dataclass
+class TrainingOptions(
+    DiscriminatorFreezeOptions,
+    AverageOptions,
+    AugmentationOptions,
+    AdamOptions,
+    DiscriminatorStepsOptions,
+    InstanceNoiseOptions,
+    LossOptions,
+    RunOptions,
+):
+    """The options of a `GAN` (DCGAN, conditional GAN, pix2pix): the run's and every group's.
+
+    Example:
+
+    ```python
+    options = DCGANOptions.resolve("dcgan", "cifar10", {"loss": "hinge"})
+    options.to_dict()  # what training_options.json holds
+    ```
+    """
 
 
 def dataset_identity(dataset):

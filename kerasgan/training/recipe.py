@@ -20,29 +20,6 @@ from kerasgan.snapshots import sampling
 GRID_SIZE = 64  # images in each sample grid (8 x 8)
 
 
-def gan_arguments(options):
-    """The `GAN` constructor arguments every model takes from the run options.
-
-    How it is trained (loss, label smoothing, instance noise, discriminator steps,
-    gradient penalty, seed), and the augmentation and generator-average options.
-    """
-    adaptive = options.augment_p == "ada"
-    return {
-        "loss": options.loss,
-        "label_smoothing": options.label_smoothing,
-        "instance_noise": options.instance_noise,
-        "instance_noise_steps": options.instance_noise_steps,
-        "discriminator_steps": options.discriminator_steps,
-        "gradient_penalty_weight": options.gradient_penalty_weight,
-        "seed": options.seed,
-        "augment": options.augment,
-        "augment_probability": None if adaptive else options.augment_p,
-        "ada": adaptive,
-        "ada_target": options.ada_target,
-        "ema_decay": options.ema_decay,
-    }
-
-
 def adam_optimizers(options):
     """(discriminator optimizer, generator optimizer): Adam(learning_rate, beta_1) each."""
     import keras

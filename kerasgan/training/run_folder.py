@@ -34,6 +34,10 @@ LOCK_NAME = ".lock"
 # Options that may change between the first command and the one that resumes it (a run
 # started on two GPUs may go on on one: the batch is the global batch either way).
 OPTIONS_THAT_MAY_CHANGE = ("epochs", "kimg", "outdir", "resume", "verbose", "distribute")
+# Options worked out from others that are compared themselves (StyleGAN2's --cfg row at the
+# run's image size): recorded for the reader and for a resume, not compared, so a run
+# recorded before they were still continues.
+WORKED_OUT_OPTIONS = ("cfg_values",)
 
 
 class TrainingRun:
@@ -244,7 +248,9 @@ def _comparable(options, keys=None):
     options = {**NEWER_OPTIONS, **options}
     if keys is not None:
         options = {k: options.get(k, _MISSING) for k in keys}
-    return {k: v for k, v in options.items() if k not in OPTIONS_THAT_MAY_CHANGE}
+    return {
+        k: v for k, v in options.items() if k not in (*OPTIONS_THAT_MAY_CHANGE, *WORKED_OUT_OPTIONS)
+    }
 
 
 _MISSING = object()

@@ -56,9 +56,10 @@ def train(
     """Trains a GAN into a run folder and returns the `TrainingRun`.
 
     Args:
-        model: a name in the recipe table: "dcgan", "cgan" or "pix2pix".
+        model: a name in the recipe table: "dcgan", "cgan", "pix2pix", "stylegan2" or
+            "cyclegan" (`kerasgan.training.recipes.RECIPES`).
         dataset: "mnist", "cifar10", a folder of images, or an .npz with the keras.datasets
-            keys (pix2pix: a folder of pairs).
+            keys (pix2pix: a folder of pairs; cyclegan: domain A's folder, with `data_b`).
         outdir: where run folders are made.
         resume: "auto" (continue the newest run with the same options, if any), "none"
             (always start a new run), or the path of a run folder to continue.
@@ -69,10 +70,12 @@ def train(
             the recipe's own, such as pix2pix's held-out L1 and PSNR).
         evaluate_every: run the evaluators every this many intervals.
         **options: the model's training options, the fields of its options class:
-            `DCGANOptions`, `ConditionalGANOptions`, `Pix2PixOptions` (`kerasgan train
-            MODEL --help` lists them with their defaults). For example epochs, kimg,
-            image_size, batch_size, latent_dim, loss, learning_rate, augment,
-            augment_p, ema_decay, interval_steps, resume_from.
+            `DCGANOptions`, `ConditionalGANOptions`, `Pix2PixOptions`, `StyleGAN2Options`,
+            `CycleGANOptions` (`kerasgan train MODEL --help` lists them with their
+            defaults). For example epochs, kimg, image_size, batch_size, latent_dim,
+            loss, learning_rate, augment, augment_p, ema_decay, interval_steps,
+            resume_from. An option the model does not use (StyleGAN2's beta_1, say) is
+            refused in one sentence.
 
     Example:
 
@@ -333,7 +336,8 @@ def _build_model(recipe, options, data, strategy, verbose=1):
     try:
         with scope:
             gan = recipe.build(options, data)
-            if options.freeze_discriminator_layers:
+            # Only models with one discriminator have the option (not CycleGAN).
+            if getattr(options, "freeze_discriminator_layers", 0):
                 from kerasgan.training.fine_tune import freeze_discriminator_layers
 
                 # Before compile: the optimizer keeps moments only for what it trains.

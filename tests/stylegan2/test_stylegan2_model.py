@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from kerasgan.models.gan import GAN
 from kerasgan.models.stylegan2 import StyleGAN2
 from kerasgan.models.stylegan2_networks import (
     sample_stylegan2,
@@ -215,11 +216,13 @@ def test_a_saved_generator_samples_in_a_fresh_interpreter(trained, tmp_path):
     np.testing.assert_allclose(np.load(tmp_path / "out2.npy"), expected, atol=1e-6)
 
 
-def test_options_that_stylegan2_replaces_are_a_clear_error():
-    with pytest.raises(ValueError, match="label_smoothing=0.1 is not one of its options"):
+def test_stylegan2_has_no_gan_options_it_would_ignore():
+    # Not a GAN: its own loss and average, so a GAN's loss options are not its arguments.
+    with pytest.raises(ValueError, match="Unrecognized keyword arguments.*label_smoothing"):
         StyleGAN2(32, 1, label_smoothing=0.1, **TINY)
-    with pytest.raises(ValueError, match="non-saturating logistic loss"):
-        StyleGAN2(32, 1, loss="hinge", **TINY)
+    with pytest.raises(ValueError, match="Unrecognized keyword arguments.*ema_decay"):
+        StyleGAN2(32, 1, ema_decay=0.999, **TINY)
+    assert not isinstance(StyleGAN2(32, 1, **TINY), GAN)
 
 
 def test_mixed_precision_uses_float16_in_the_top_resolutions_only():

@@ -127,7 +127,9 @@ def run_cli(argv, capsys):
     [
         (["--image-size", "48"], "power of two from 32 to 1024; got image size 48"),
         (["--cfg", "huge"], "cfg must be one of"),
-        (["--loss", "hinge"], "--loss hinge does not apply to it"),
+        (["--loss", "hinge"], "--loss hinge does not apply to stylegan2"),
+        # StyleGAN2 always trains with Adam(beta_1=0): not its option, not silently ignored.
+        (["--beta-1", "0.5"], "--beta-1 0.5 does not apply to stylegan2"),
     ],
 )
 def test_bad_options_are_one_sentence_and_leave_no_run_folder(small_npz, tmp_path, capsys,
@@ -142,8 +144,12 @@ def test_bad_options_are_one_sentence_and_leave_no_run_folder(small_npz, tmp_pat
 
 
 def test_fewer_images_than_a_batch_is_one_sentence(small_npz, tmp_path, capsys):
-    status, error = run_cli(["train", "stylegan2", "--dataset", str(small_npz / "tiny.npz"),
-                             "--cfg", "small", "--outdir", str(tmp_path / "out")], capsys)
+    argv = ["train", "stylegan2", "--dataset", str(small_npz / "tiny.npz"), "--cfg", "small",
+            "--outdir", str(tmp_path / "out")]
+    # Its 28 px images are no size StyleGAN2 draws: said before anything is loaded.
+    status, error = run_cli(argv, capsys)
+    assert status == 2 and "got image size 28" in error and error.count("\n") == 1
+    status, error = run_cli([*argv, "--image-size", "32"], capsys)
     assert status == 2 and "Only 5 images" in error and "batch_size=32" in error
     assert error.count("\n") == 1
     assert not (tmp_path / "out").exists()

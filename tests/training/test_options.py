@@ -213,3 +213,81 @@ def test_stylegan2_with_ada_alone_augments_with_ada_own_pipeline():
     # The other models keep DiffAugment's four for --augment-p ada alone.
     dcgan = DCGANOptions.resolve("dcgan", "mnist", {"augment_p": "ada"})
     assert dcgan.augment == "flip,translation,color,cutout"
+
+
+def test_stylegan2_gets_batch_gamma_and_ema_from_the_one_resolution_its_data_has(tmp_path):
+    import numpy as np
+
+    from kerasgan.models.stylegan2_configs import stylegan2_config
+
+    # A folder without --image-size comes at 64 px: every value of the auto row is 64 px's,
+    # not the batch of the 256 px row with the gamma and EMA of the 64 px one.
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    options = resolve_options("stylegan2", str(folder))
+    row = stylegan2_config("auto", 64)
+    assert row["batch_size"] != stylegan2_config("auto", 256)["batch_size"]  # the rows differ
+    assert options.image_size == 64 and options.batch_size == row["batch_size"]
+    for name in ("r1_gamma", "ema_kimg", "ema_rampup", "channel_base", "mbstd_group_size"):
+        assert options.cfg_values[name] == row[name], name
+    # ... and recorded as they are in training_options.json.
+    assert json.loads(json.dumps(options.to_dict()))["cfg_values"] == options.cfg_values
+
+    # An .npz comes at its own side, read from the array's header: 128 px here.
+    np.savez(tmp_path / "faces.npz", x_train=np.zeros((2, 128, 128, 3), "uint8"),
+             y_train=np.zeros(2), x_test=np.zeros((1, 128, 128, 3), "uint8"), y_test=np.zeros(1))
+    options = resolve_options("stylegan2", str(tmp_path / "faces.npz"))
+    row = stylegan2_config("auto", 128)
+    assert options.image_size == 128 and options.batch_size == row["batch_size"]
+    assert options.cfg_values["r1_gamma"] == pytest.approx(0.0002 * 128**2 / row["batch_size"])
+    # A batch given on the command line wins; the gamma stays the row's, as in StyleGAN2-ADA.
+    options = resolve_options("stylegan2", str(folder), batch_size=8)
+    assert options.batch_size == 8 and options.cfg_values["mbstd_group_size"] == 4
+    assert options.cfg_values["r1_gamma"] == stylegan2_config("auto", 64)["r1_gamma"]
+
+
+def test_an_option_a_model_does_not_use_is_not_offered_and_given_anyway_is_one_sentence():
+    from kerasgan.commands.train import run_training
+
+    unused = {
+        "stylegan2": (
+            "--beta-1", "--loss", "--ema-decay", "--instance-noise", "--discriminator-steps"
+        ),
+        "cyclegan": (
+            "--augment", "--ema-decay", "--instance-noise", "--discriminator-steps",
+            "--freeze-discriminator-layers",
+        ),
+        "pix2pix": ("--discriminator-steps",),
+    }
+    for model, flags in unused.items():
+        text = help_text("train", model)
+        for flag in flags:
+            assert f"{flag} " not in text, (model, flag)
+    assert "--beta-1" in help_text("train", "dcgan") and "--beta-1" in help_text("train", "cyclegan")
+    argv = ["train", "stylegan2", "--dataset", "mnist", "--beta-1", "0.5"]
+    arguments = build_parser().parse_args(argv)
+    with pytest.raises(ValueError) as error:
+        run_training(arguments)
+    assert str(error.value) == (
+        "--beta-1 0.5 does not apply to stylegan2, which does not use it: leave it out "
+        "(kerasgan train stylegan2 --help lists its options)."
+    )
+    # The same from train(): a sentence, not "unknown option".
+    with pytest.raises(ValueError, match="^beta_1 does not apply to stylegan2"):
+        resolve_options("stylegan2", "mnist", beta_1=0.5)
+
+
+def test_an_older_stylegan2_run_that_recorded_options_it_never_used_still_continues(tmp_path):
+    # Runs written before StyleGAN2's options were its own recorded loss, beta_1 and
+    # ema_decay, and no cfg_values: the same command today still finds them.
+    options = resolve_options("stylegan2", "mnist", kimg=1).to_dict()
+    stored = {**options, "loss": "bce", "beta_1": 0.5, "ema_decay": 0.0, "label_smoothing": 0.0}
+    del stored["cfg_values"]
+    run = TrainingRun.create(tmp_path / "results", "stylegan2-mnist")
+    run.write_options(stored)
+    run.checkpoint_path.write_bytes(b"")
+    assert TrainingRun.find_resumable(tmp_path / "results", options).path == run.path
+    # Resumed by its folder, it gets the values the run was built with.
+    stylegan2 = recipes.recipe_for("stylegan2").options
+    resumed = stylegan2.resolve("stylegan2", "mnist", {}, recorded=stored)
+    assert resumed.cfg_values == options["cfg_values"]

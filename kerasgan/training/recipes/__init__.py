@@ -2,11 +2,11 @@
 
 A recipe (`kerasgan.training.recipe.Recipe`) says how `train()` makes one kind of model:
 
-- `options`: a `TrainingOptions` subclass (`kerasgan/training/options.py`): the shared
+- `options`: a `RunOptions` subclass (`kerasgan/training/options.py`): the shared
   options plus the model's own, each with its default, check and help. The model's
   command line flags and `--help` are made from it.
-- `build(options, data) -> model`: the uncompiled model; `gan_arguments(options)` gives
-  the arguments every `GAN` takes (loss, augmentation, EMA, seed, ...).
+- `build(options, data) -> model`: the uncompiled model; `options.model_arguments()`
+  gives the arguments of the shared parts its options have (loss, augmentation, EMA, seed).
 - `sampler(model, data, options, saved_arrays) -> sampler`: makes the grid after each
   interval (`grid(model)`) and names the arrays to keep in the checkpoint (`arrays()`),
   which come back as `saved_arrays` when the run resumes.
@@ -21,7 +21,8 @@ Adding a model:
 1. `kerasgan/models/NEW.py`: builders and the `keras.Model` (imports only keras,
    tensorflow, numpy, losses, augment and other model modules). Any layer of its own
    that a saved generator holds goes in `kerasgan/models/layers.py`.
-2. `kerasgan/training/recipes/NEW.py`: its `TrainingOptions` subclass (its own fields;
+2. `kerasgan/training/recipes/NEW.py`: its options class (`TrainingOptions` for a `GAN`, or
+   `RunOptions` with the option groups its model uses, so none it ignores; its own fields;
    `fill_defaults` for defaults that depend on other options, `check_together` for
    checks across options), its `build`, `sampler` and any other hooks, and `RECIPE`.
 3. One row in `RECIPES` below. `kerasgan train NEW --help` then lists its flags, and

@@ -15,7 +15,7 @@ import numpy as np
 from kerasgan import images
 from kerasgan.snapshots import sampling
 from kerasgan.training.options import one_of, option, whole_number
-from kerasgan.training.recipe import Recipe, fixed_latents, gan_arguments
+from kerasgan.training.recipe import Recipe, fixed_latents
 from kerasgan.training.recipes.dcgan import DCGANOptions, network_arguments
 
 # Latent vectors (columns) in each class grid: 8 columns, as in the DCGAN's 8 x 8 grid.
@@ -98,7 +98,7 @@ def build(options, data):
         embedding_dim=options.embedding_dim,
         conditioning=options.conditioning,
         **network_arguments(options),
-        **gan_arguments(options),
+        **options.model_arguments(),
     )
 
 

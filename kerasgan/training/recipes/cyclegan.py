@@ -13,7 +13,9 @@ import shlex
 import numpy as np
 
 from kerasgan.training.options import (
-    TrainingOptions,
+    AdamOptions,
+    LossOptions,
+    RunOptions,
     dataset_identity,
     loss_name,
     number_in,
@@ -39,8 +41,11 @@ saved after every interval: run one live with
 
 
 @dataclasses.dataclass
-class CycleGANOptions(TrainingOptions):
-    """CycleGAN's options: the shared ones (the paper's defaults), its two domains and its terms."""
+class CycleGANOptions(AdamOptions, LossOptions, RunOptions):
+    """CycleGAN's options: the run's, the loss and Adam's (the paper's defaults), its two
+    domains and its terms. No augmentation, instance noise, discriminator steps, generator
+    average or frozen discriminator layers (it has two discriminators): CycleGAN does not
+    use them."""
 
     uses_dataset_defaults = False  # its data is always two folders of its own
 
@@ -112,17 +117,6 @@ class CycleGANOptions(TrainingOptions):
                 f"--epochs {self.epochs} and --kimg {self.kimg} both say how long to train: "
                 "pass one of them."
             )
-        unused = {
-            "augment": (self.augment, None),
-            "instance_noise": (self.instance_noise, 0.0),
-            "discriminator_steps": (self.discriminator_steps, 1),
-            "ema_decay": (self.ema_decay, 0.0),
-            "freeze_discriminator_layers": (self.freeze_discriminator_layers, 0),
-        }
-        for name, (value, default) in unused.items():
-            if value != default:
-                flag = "--" + name.replace("_", "-")
-                raise ValueError(f"{flag} {value} does not apply to cyclegan: leave it out.")
 
 
 def total_steps(options, data):

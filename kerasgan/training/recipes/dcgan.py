@@ -7,7 +7,7 @@ interval (`FixedLatentGrid`), so successive grids show the same "people" growing
 import dataclasses
 
 from kerasgan.training.options import TrainingOptions, one_of, option, whole_number
-from kerasgan.training.recipe import Recipe, fixed_latent_sampler, gan_arguments
+from kerasgan.training.recipe import Recipe, fixed_latent_sampler
 
 EXAMPLES = """\
 examples:
@@ -79,7 +79,9 @@ def network_arguments(options):
 def build(options, data):
     from kerasgan.models.dcgan import DCGAN
 
-    return DCGAN(image_shape=data.image_shape, **network_arguments(options), **gan_arguments(options))
+    return DCGAN(
+        image_shape=data.image_shape, **network_arguments(options), **options.model_arguments()
+    )
 
 
 RECIPE = Recipe(

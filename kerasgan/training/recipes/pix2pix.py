@@ -19,8 +19,20 @@ import numpy as np
 
 from kerasgan import images
 from kerasgan.data.input_modes import format_hole_size
-from kerasgan.training.options import TrainingOptions, number_in, one_of, option, whole_number
-from kerasgan.training.recipe import Recipe, gan_arguments
+from kerasgan.training.options import (
+    AdamOptions,
+    AugmentationOptions,
+    AverageOptions,
+    DiscriminatorFreezeOptions,
+    InstanceNoiseOptions,
+    LossOptions,
+    RunOptions,
+    number_in,
+    one_of,
+    option,
+    whole_number,
+)
+from kerasgan.training.recipe import Recipe
 
 GRID_PAIRS = 8  # rows of the input | output | target grid
 SCORED_PAIRS = 256  # held-out pairs scored after each interval (at most)
@@ -53,8 +65,18 @@ def hole_fractions(name, value):
 
 
 @dataclasses.dataclass
-class Pix2PixOptions(TrainingOptions):
-    """pix2pix's options: the shared ones (its own defaults), plus its data and its L1 weight."""
+class Pix2PixOptions(
+    DiscriminatorFreezeOptions,
+    AverageOptions,
+    AugmentationOptions,
+    AdamOptions,
+    InstanceNoiseOptions,
+    LossOptions,
+    RunOptions,
+):
+    """pix2pix's options: a `GAN`'s (its own defaults) but discriminator steps, which pix2pix
+    does not take (one discriminator update per generator update, as in the paper), plus its
+    data and its L1 weight."""
 
     # pix2pix's data is always a folder of its own: its defaults win over the dataset table.
     uses_dataset_defaults = False
@@ -260,7 +282,7 @@ def build(options, data):
         discriminator_filters=options.discriminator_filters,
         spectral_norm=options.spectral_norm,
         input_mode=mode,
-        **gan_arguments(options),
+        **options.model_arguments(),
     )
 
 

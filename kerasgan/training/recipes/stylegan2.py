@@ -4,7 +4,10 @@
 (`kerasgan/models/stylegan2_configs.py`): `auto` derives the widths, batch, R1 gamma and
 generator average from the resolution, as SG2-ADA's `--cfg auto`; `small` trains on a
 CPU; `cifar`, `paper256`, `paper512`, `paper1024` and `stylegan2` are the paper's. Options
-given on the command line (`--batch-size`, `--learning-rate`) win over the row.
+given on the command line (`--batch-size`, `--learning-rate`) win over the row. The row is
+worked out once, at the image size the data will have, and recorded in training_options.json
+(`cfg_values`). StyleGAN2 has its own loss, optimizer and generator average: `--loss`,
+`--beta-1` and `--ema-decay` are not its options.
 The grid after each interval draws one fixed latent batch with the generator average.
 `--augment-p ada` alone augments with ADA's own pipeline (`bgc`), as SG2-ADA does; on a CPU
 its geometric resampling is slow, and `--augment translation,cutout` is a cheaper choice.
@@ -14,8 +17,16 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from kerasgan.training.options import TrainingOptions, number_in, one_of, option, whole_number
-from kerasgan.training.recipe import Recipe, fixed_latent_sampler, gan_arguments
+from kerasgan.training.options import (
+    AugmentationOptions,
+    DiscriminatorFreezeOptions,
+    RunOptions,
+    number_in,
+    one_of,
+    option,
+    whole_number,
+)
+from kerasgan.training.recipe import Recipe, fixed_latent_sampler
 
 EXAMPLES = """\
 examples:
@@ -41,8 +52,12 @@ def _resolution(name, value):
 
 
 @dataclasses.dataclass
-class StyleGAN2Options(TrainingOptions):
-    """StyleGAN2-ADA's options: the shared ones, plus the named configuration."""
+class StyleGAN2Options(DiscriminatorFreezeOptions, AugmentationOptions, RunOptions):
+    """StyleGAN2-ADA's options: the run's, augmentation and ADA, and the named configuration.
+
+    No loss, beta_1, instance noise or `ema_decay`: StyleGAN2 trains with its own loss,
+    Adam(beta_1=0), R1 and path length regularizers and generator average, all from `--cfg`.
+    """
 
     uses_dataset_defaults = False  # the --cfg row decides batch and learning rate
 
@@ -61,21 +76,33 @@ class StyleGAN2Options(TrainingOptions):
         None, "Adam learning rate of both networks", kind=float, default_text="the config's",
         check=number_in(0, low_included=False, example=0.0025),
     )  # fmt: skip
+    # The --cfg row at the run's image size, as StyleGAN2's arguments (widths, R1 gamma,
+    # generator average, ...): worked out once, so batch, gamma and EMA come from one row,
+    # and kept in training_options.json, so the reader sees them and a resume keeps them.
+    cfg_values: dict = option(
+        None, "the --cfg row at the run's image size (worked out, not a flag)", kind=dict,
+        command_line=False,
+    )  # fmt: skip
 
     def fill_defaults(self, given):
+        from kerasgan.data.sources import native_image_size
         from kerasgan.models.stylegan2_configs import stylegan2_config
-        from kerasgan.models.stylegan2_networks import check_resolution
 
         if self.image_size is None and self.dataset in ("mnist", "cifar10"):
             self.image_size = 32  # MNIST's 28 px are resized to the nearest size StyleGAN2 draws
         if self.image_size is None and self.dataset.lower().endswith(".npz"):
             self.image_size = _drawable_size(self.dataset)
+        if self.image_size is None:
+            # The size the data will come in: the config's row is that resolution's.
+            self.image_size = native_image_size(self.dataset)
         if self.image_size is not None:
-            check_resolution(self.image_size)
+            self.image_size = _resolution("image_size", self.image_size)
         config = stylegan2_config(self.cfg, self.image_size or 256)
         self.batch_size = self.batch_size or config["batch_size"]
         self.learning_rate = self.learning_rate or config["learning_rate"]
         self.latent_dim = self.latent_dim or config["latent_dim"]
+        if self.cfg_values is None:
+            self.cfg_values = model_config(self, config)
         if not self.epochs and not self.kimg:
             self.kimg = 200 if self.dataset == "mnist" else 2000
 
@@ -84,16 +111,6 @@ class StyleGAN2Options(TrainingOptions):
             # --augment-p ada alone: ADA's own pipeline, as StyleGAN2-ADA's default (augpipe bgc).
             self.augment = "bgc"
         super().check_together()
-        # StyleGAN2 has its own loss, regularizers and generator average (--cfg sets them).
-        replaced = {"loss": "bce", "label_smoothing": 0.0, "instance_noise": 0.0,
-                    "discriminator_steps": 1, "ema_decay": 0.0}
-        for name, default in replaced.items():
-            if getattr(self, name) != default:
-                raise ValueError(
-                    f"StyleGAN2 trains with its own loss, R1 and path length regularizers and "
-                    f"generator average: --{name.replace('_', '-')} {getattr(self, name)} does "
-                    "not apply to it (choose a --cfg instead)."
-                )
 
 
 def _drawable_size(path):
@@ -119,15 +136,16 @@ def _drawable_size(path):
     return size
 
 
-def model_config(options, image_size):
-    from kerasgan.models.stylegan2_configs import model_options, stylegan2_config
+def model_config(options, config):
+    """StyleGAN2's arguments from a `stylegan2_config` row and the run's options."""
+    from kerasgan.models.stylegan2_configs import model_options
 
-    config = model_options(stylegan2_config(options.cfg, image_size))
-    config["latent_dim"] = options.latent_dim
+    arguments = model_options(config)
+    arguments["latent_dim"] = options.latent_dim
     if not options.mixed_precision:
-        config["num_fp16_res"] = 0
-    config["mbstd_group_size"] = min(config["mbstd_group_size"], options.batch_size)
-    return config
+        arguments["num_fp16_res"] = 0
+    arguments["mbstd_group_size"] = min(arguments["mbstd_group_size"], options.batch_size)
+    return arguments
 
 
 def build(options, data):
@@ -135,23 +153,24 @@ def build(options, data):
     from kerasgan.models.stylegan2_networks import check_resolution
 
     image_size = check_resolution(data.image_shape[0])
-    shared = gan_arguments(options)
-    kept = ("augment", "augment_probability", "ada", "ada_target", "seed")
+    if image_size != options.image_size:
+        raise ValueError(
+            f"The data's images are {image_size} pixels but the options were worked out for "
+            f"{options.image_size}: pass --image-size {image_size}."
+        )
     return StyleGAN2(
         image_size,
         int(data.image_shape[-1]),
-        **model_config(options, image_size),
-        **{key: shared[key] for key in kept},
+        **options.cfg_values,
+        **options.model_arguments(),
     )
 
 
 def optimizers(options):
     """SG2-ADA's Adam(beta_1=0, beta_2=0.99) for each network, adjusted for lazy regularization."""
     from kerasgan.models.stylegan2 import stylegan2_optimizer
-    from kerasgan.models.stylegan2_configs import stylegan2_config
 
-    config = stylegan2_config(options.cfg, options.image_size or 256)
-    path_length_interval = 4 if config["path_length_weight"] else 0
+    path_length_interval = 4 if options.cfg_values["path_length_weight"] else 0
     return (
         stylegan2_optimizer(options.learning_rate, 16),
         stylegan2_optimizer(options.learning_rate, path_length_interval),
