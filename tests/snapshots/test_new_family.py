@@ -17,7 +17,7 @@ from kerasgan import snapshots
 from kerasgan.cli import main
 from kerasgan.models.gan import GAN
 from kerasgan.snapshots.latent import LatentFamily
-from kerasgan.training.recipe import Recipe, fixed_latent_sampler, gan_arguments
+from kerasgan.training.recipe import Recipe, fixed_latent_sampler
 from kerasgan.training.recipes import RECIPES
 from kerasgan.training.recipes.dcgan import DCGANOptions
 
@@ -38,7 +38,9 @@ def toy_gan(image_shape, latent_dim, **gan_options):
 TOY_RECIPE = Recipe(
     summary="A toy GAN of two one-layer networks.",
     options=DCGANOptions,
-    build=lambda options, data: toy_gan(data.image_shape, options.latent_dim, **gan_arguments(options)),
+    build=lambda options, data: toy_gan(
+        data.image_shape, options.latent_dim, **options.model_arguments()
+    ),
     sampler=fixed_latent_sampler,
 )
 

@@ -15,7 +15,7 @@ import dataclasses
 import numpy as np
 
 from kerasgan.training.options import TrainingOptions, number_in, one_of, option, whole_number
-from kerasgan.training.recipe import Recipe, gan_arguments, sample_it
+from kerasgan.training.recipe import Recipe, sample_it
 
 SOUNDS_SHOWN = 16  # the fixed latent batch: 16 sounds, 4 x 4 in the picture
 
@@ -112,7 +112,7 @@ def build(options, data):
         latent_dim=options.latent_dim,
         model_dim=options.model_dim,
         phase_shuffle=options.phase_shuffle,
-        **gan_arguments(options),
+        **options.model_arguments(),
     )
 
 
