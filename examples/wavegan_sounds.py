@@ -36,11 +36,11 @@ as `spoken_digits.npz`), which is too short to make words but shows every step.
 """
 
 import argparse
-import shlex
 from pathlib import Path
 
 import kerasgan
-from kerasgan.cli import main as kerasgan_main
+from kerasgan.cli import run_kerasgan  # runs a `kerasgan ...` command line, as a terminal would
+from kerasgan.images import show  # shows pictures and plays .wav files in a notebook
 from kerasgan.quiet import hide_tensorflow_logs
 
 hide_tensorflow_logs()  # no TensorFlow start-up lines, as with the kerasgan command
@@ -58,30 +58,6 @@ args, _ = parser.parse_known_args()
 workdir = Path(args.workdir)
 sounds = workdir / "sounds"  # what this notebook writes to listen to
 sounds.mkdir(parents=True, exist_ok=True)
-
-
-def run_kerasgan(*arguments):
-    """Runs one `kerasgan ...` command line here, as a terminal would, and stops on an error."""
-    arguments = [str(argument) for argument in arguments]
-    print("$ kerasgan", shlex.join(arguments), flush=True)
-    status = kerasgan_main(arguments)
-    if status != 0:
-        raise SystemExit(f"kerasgan {arguments[0]} stopped with exit status {status} (see above).")
-
-
-def show(*paths):
-    """Shows pictures and plays .wav files in a notebook; elsewhere prints where they are."""
-    try:
-        get_ipython  # noqa: B018  (defined only in a notebook)
-    except NameError:
-        for path in paths:
-            print("see", path)
-        return
-    from IPython.display import Audio, Image, display
-
-    for path in paths:
-        print(path)
-        display(Audio(filename=str(path)) if str(path).endswith(".wav") else Image(filename=str(path)))
 
 
 """

@@ -177,15 +177,16 @@ def save_animation(path, frames, fps=12):
 
 
 def show(*paths):
-    """Shows pictures (PNG, JPEG, GIF) in a notebook (Colab, Jupyter); elsewhere prints their paths."""
+    """Shows pictures (PNG, JPEG, GIF) and plays sounds (.wav) in a notebook (Colab, Jupyter);
+    elsewhere prints their paths."""
     try:
         get_ipython  # noqa: B018  (defined only in IPython)
     except NameError:
         for path in paths:
             print("see", path)
         return
-    from IPython.display import Image, display
+    from IPython.display import Audio, Image, display
 
     for path in paths:
         print(path)
-        display(Image(filename=str(path)))
+        display(Audio(filename=str(path)) if str(path).endswith(".wav") else Image(filename=str(path)))
