@@ -225,17 +225,22 @@ def check_output_file(path, option):
     _check_can_create(path.parent, option, path)
 
 
-def check_output_folder(path, option):
-    """Raises a ValueError now if the folder `path` could not be created or written into."""
+def check_output_folder(path, option, try_writing=True):
+    """Raises a ValueError now if the folder `path` could not be created or written into.
+
+    With `try_writing=False` only the path itself is checked (no file on the way), and
+    nothing is written: for a process that must not touch the folder (a worker of a
+    multi-worker run, where the chief alone writes).
+    """
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise ValueError(
             f"Cannot write {option} {path}: it is a file, not a folder; pass a folder name."
         )
-    _check_can_create(path, option, path)
+    _check_can_create(path, option, path, try_writing)
 
 
-def _check_can_create(folder, option, path):
+def _check_can_create(folder, option, path, try_writing=True):
     existing = Path(os.path.abspath(folder))
     while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
         existing = existing.parent
@@ -243,6 +248,8 @@ def _check_can_create(folder, option, path):
         raise ValueError(
             f"Cannot write {option} {path}: {existing} is a file, not a folder; choose another path."
         )
+    if not try_writing:
+        return
     # Trying is the only sure test: permissions say yes to root, and /proc or a
     # read-only mount says no only when asked.
     try:

@@ -224,6 +224,11 @@ def run(args):
             f"--seeds {args.seeds} gives {len(seeds):,} images, more than one grid can show "
             f"({MAX_GRID_IMAGES:,}): pass --outdir samples/ for one file each instead of --out."
         )
+    # Where the outputs go is checked before any work, the snapshot's loading included.
+    if args.out:
+        files.check_output_file(args.out, "--out")
+    if args.outdir:
+        files.check_output_folder(args.outdir, "--outdir")
     # The snapshot's family draws it; a family flag it does not take is refused in one sentence.
     generator, family = snapshots.load(args.snapshot)
     if args.out:
@@ -231,9 +236,6 @@ def run(args):
         allowed = family.output_suffixes(animated=bool(args.interpolate or morph))
         if Path(args.out).suffix.lower() not in allowed:
             raise ValueError(f"--out must end in {', '.join(allowed)} here; got {args.out!r}.")
-        files.check_output_file(args.out, "--out")
-    if args.outdir:
-        files.check_output_folder(args.outdir, "--outdir")
     given = [flag for dest, flag in FAMILY_FLAGS if getattr(args, dest) not in (None, False)]
     family.check_flags("generate", given, generator, args.snapshot)
     return family.generate(args, generator)

@@ -71,7 +71,8 @@ def run_training(args):
     from kerasgan.training.trainer import train
 
     # Before the data loads: a run folder under a file would fail after minutes of work.
-    files.check_output_folder(args.outdir, "--outdir")
+    # Nothing is written to try it: in a multi-worker run only the chief may write there.
+    files.check_output_folder(args.outdir, "--outdir", try_writing=False)
     recipe = RECIPES[args.model]
     for option in _options_it_does_not_use(recipe):
         value = getattr(args, option.name)

@@ -191,7 +191,7 @@ class FixedLatentSounds:
 
 
 def sampler(model, data, options, saved_arrays):
-    from kerasgan import sampling
+    from kerasgan.snapshots import sampling
 
     latents = saved_arrays.get("fixed_latents")
     if latents is None:
