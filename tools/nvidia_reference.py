@@ -190,6 +190,182 @@ def make_layout(name, seed):
     return arrays, networks_made
 
 
+
+# ------------------------------------------------------------------ the training step's losses
+
+# A small conditional 32 px pair (residual D, 2 mapping layers, float32 only), the batch of
+# the step, and StyleGAN2Loss's settings (its defaults; gamma 10 so that R1 weighs).
+LOSS_NETWORKS = (
+    dict(z_dim=16, c_dim=4, w_dim=16, img_resolution=32, img_channels=3,
+         mapping_kwargs=dict(num_layers=2),
+         synthesis_kwargs=dict(channel_base=256, channel_max=8)),
+    dict(c_dim=4, img_resolution=32, img_channels=3, channel_base=256, channel_max=8,
+         mapping_kwargs=dict(num_layers=2), epilogue_kwargs=dict(mbstd_group_size=4)),
+)
+LOSS_BATCH = 4
+LOSS_SETTINGS = dict(style_mixing_prob=0.9, r1_gamma=10.0, pl_batch_shrink=2, pl_decay=0.01,
+                     pl_weight=2.0)
+LOSS_INTERVALS = dict(Gmain=1, Greg=4, Dmain=1, Dreg=16)  # the phases' gains, as in training
+# Per phase that draws fakes: (the style-mixing cutoff layer drawn, the uniform number drawn):
+# mixing happens when the number is under style_mixing_prob (Dmain's fakes are not mixed).
+LOSS_MIXING = dict(Gmain=(3, 0.2), Greg=(5, 0.6), Dmain=(2, 0.95))
+PATH_LENGTH_MEAN_BEFORE = 0.3
+
+
+def _scripted_torch(draws, generator):
+    """A stand-in for the `torch` module that NVIDIA's loss module sees.
+
+    It hands the loss our scripted style-mixing draws (cutoff, uniform number) in turn,
+    draws every `randn_like` (the mixing z and the path length noise) from a seeded
+    generator, and records what it handed out, phase by phase, in `draws["log"]`.
+    """
+    import types
+
+    import torch
+
+    class ScriptedCutoff:
+        def random_(self, low, high):
+            cutoff, _ = draws["mixing"][draws["phase"]]
+            if not low <= cutoff < high:
+                raise ValueError(f"cutoff {cutoff} is outside [{low}, {high})")
+            return torch.tensor(cutoff, dtype=torch.int64)
+
+    def empty(*unused, **unused_options):
+        return ScriptedCutoff()
+
+    def rand(*unused, **unused_options):
+        return torch.tensor(draws["mixing"][draws["phase"]][1])
+
+    def randn_like(tensor):
+        drawn = torch.randn(tensor.shape, generator=generator, dtype=tensor.dtype)
+        draws["log"].setdefault(draws["phase"], []).append(drawn.clone())
+        return drawn
+
+    stand_in = types.SimpleNamespace(**{name: getattr(torch, name) for name in dir(torch)
+                                        if not name.startswith("__")})
+    stand_in.empty, stand_in.rand, stand_in.randn_like = empty, rand, randn_like
+    return stand_in
+
+
+def _recorded_reports(log):
+    """A stand-in for NVIDIA's training_stats: keeps every value the loss reports."""
+    import types
+
+    def report(name, value):
+        log[name] = value.detach().clone()
+        return value
+
+    return types.SimpleNamespace(report=report)
+
+
+def make_loss_fixture(seed):
+    """NVIDIA's StyleGAN2Loss on one step: its losses, gradients and random draws.
+
+    From one seeded G and D (their zero-initialised parameters perturbed as above), each
+    phase of NVIDIA's training step (Gmain, Greg: path length, Dmain, Dreg: R1) runs once on
+    the same weights with its gain (the phase's interval), augmentation off; the gradients
+    of the phase's network (G for G phases, D for D phases) and the values the loss
+    reports are recorded, with the draws it used: the z of each phase, the second z and
+    cutoff of style mixing, the path length noise, and pl_mean before and after. The file
+    holds G and D (no G_ema: the step does not use it).
+    """
+    import torch
+    from training import loss as nvidia_loss
+    from training import networks
+
+    g_kwargs, d_kwargs = LOSS_NETWORKS
+    torch.manual_seed(seed)
+    generator_module = networks.Generator(**copy.deepcopy(g_kwargs)).train()
+    discriminator = networks.Discriminator(**copy.deepcopy(d_kwargs)).train()
+    numbers = torch.Generator().manual_seed(seed + 1)
+    perturb_zero_initialised(generator_module, numbers)
+    perturb_zero_initialised(discriminator, numbers)
+
+    class ConstantNoiseSynthesis(torch.nn.Module):
+        """NVIDIA's synthesis network with its stored noise images (noise mode "const").
+
+        The loss calls the synthesis with fresh random noise; the step is compared with the
+        noise buffers instead, which kerasgan's converted network holds too, so both sides
+        add the same noise images.
+        """
+
+        def __init__(self, synthesis):
+            super().__init__()
+            self.synthesis = synthesis
+
+        def forward(self, ws):
+            return self.synthesis(ws, noise_mode="const")
+
+    rng = np.random.RandomState(seed)
+    batch = LOSS_BATCH
+    reals = np.tanh(rng.randn(batch, 3, 32, 32)).astype(np.float32)
+    labels = (np.arange(batch) + 1) % g_kwargs["c_dim"]
+    c = np.zeros((batch, g_kwargs["c_dim"]), np.float32)
+    c[np.arange(batch), labels] = 1.0
+    phase_z = {phase: rng.randn(batch, g_kwargs["z_dim"]).astype(np.float32)
+               for phase in ("Gmain", "Greg", "Dmain")}
+
+    loss = nvidia_loss.StyleGAN2Loss(
+        "cpu", generator_module.mapping, ConstantNoiseSynthesis(generator_module.synthesis),
+        discriminator, augment_pipe=None, **LOSS_SETTINGS)
+    loss.pl_mean.fill_(PATH_LENGTH_MEAN_BEFORE)
+    draws = dict(mixing=LOSS_MIXING, phase=None, log={})
+    reports = {}
+    original_torch, original_stats = nvidia_loss.torch, nvidia_loss.training_stats
+    nvidia_loss.torch = _scripted_torch(draws, torch.Generator().manual_seed(seed + 2))
+    nvidia_loss.training_stats = _recorded_reports(reports)
+    arrays = {}
+    try:
+        for phase, gain in LOSS_INTERVALS.items():
+            network, prefix = ((generator_module, "G") if phase.startswith("G")
+                               else (discriminator, "D"))
+            # As NVIDIA's training loop: only the phase's network collects gradients.
+            generator_module.requires_grad_(network is generator_module)
+            discriminator.requires_grad_(network is discriminator)
+            for parameter in network.parameters():
+                parameter.grad = None
+            draws["phase"] = phase
+            reports.clear()
+            if phase == "Greg":
+                arrays["in/pl_mean_before"] = loss.pl_mean.numpy().astype(np.float32).copy()
+            gen_z = torch.from_numpy(phase_z.get(phase, phase_z["Gmain"]))
+            loss.accumulate_gradients(phase, torch.from_numpy(reals), torch.from_numpy(c),
+                                      gen_z, torch.from_numpy(c), sync=True, gain=gain)
+            if phase == "Greg":
+                arrays["out/pl_mean_after"] = loss.pl_mean.numpy().astype(np.float32).copy()
+            for name, parameter in network.named_parameters():
+                gradient = (torch.zeros_like(parameter) if parameter.grad is None
+                            else parameter.grad)
+                arrays[f"grad/{phase}/{prefix}/{name}"] = gradient.numpy().astype(np.float32)
+            for name, value in reports.items():
+                key = name.replace("Loss/", "").replace("/", "_")
+                arrays[f"out/{phase}/{key}"] = value.numpy().astype(np.float32)
+    finally:
+        nvidia_loss.torch, nvidia_loss.training_stats = original_torch, original_stats
+
+    for phase, (cutoff, uniform) in LOSS_MIXING.items():
+        arrays[f"in/{phase}/z"] = phase_z[phase]
+        other_z, *rest = draws["log"][phase]
+        arrays[f"in/{phase}/mixing_z"] = other_z.numpy()
+        num_ws = generator_module.num_ws
+        mixes = uniform < LOSS_SETTINGS["style_mixing_prob"]
+        arrays[f"in/{phase}/cutoff"] = np.int32(cutoff if mixes else num_ws)
+        if rest:  # the path length noise, NHWC as kerasgan's images
+            arrays[f"in/{phase}/path_length_noise"] = rest[0].permute(0, 2, 3, 1).numpy()
+    arrays.update({
+        **state_arrays("G", generator_module),
+        **state_arrays("D", discriminator),
+        "in/reals": reals.transpose(0, 2, 3, 1).copy(),  # NHWC
+        "in/c": c,
+        "in/labels": labels.astype(np.int32),
+        "in/intervals": np.array(json.dumps(LOSS_INTERVALS)),
+        "in/settings": np.array(json.dumps(LOSS_SETTINGS)),
+        "kwargs/G": np.array(json.dumps(g_kwargs)),
+        "kwargs/D": np.array(json.dumps(d_kwargs)),
+    })
+    return arrays
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nvidia-repo", required=True,
@@ -200,13 +376,20 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pickle-dir", default=None,
                         help="also write NVIDIA's own pickles here (not for committing)")
+    parser.add_argument("--loss", action="store_true",
+                        help="also write loss32.npz: one training step of NVIDIA's StyleGAN2Loss "
+                             "(losses, gradients, random draws); --layouts '' for it alone")
     args = parser.parse_args(argv)
     if not os.path.isfile(os.path.join(args.nvidia_repo, "training", "networks.py")):
         parser.error(f"{args.nvidia_repo} is not a stylegan2-ada-pytorch checkout "
                      "(no training/networks.py).")
     sys.path.insert(0, os.path.abspath(args.nvidia_repo))
     os.makedirs(args.out, exist_ok=True)
-    for name in args.layouts.split(","):
+    if args.loss:
+        path = os.path.join(args.out, "loss32.npz")
+        np.savez_compressed(path, **make_loss_fixture(args.seed))
+        print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB")
+    for name in filter(None, args.layouts.split(",")):
         arrays, networks_made = make_layout(name, args.seed)
         path = os.path.join(args.out, f"{name}.npz")
         np.savez_compressed(path, **arrays)

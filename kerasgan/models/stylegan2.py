@@ -296,22 +296,64 @@ class StyleGAN2(keras.Model):
         inputs = [latents, labels] if self.num_classes else latents
         return self.mapping(inputs, training=True)
 
-    def mix_styles(self, ws, labels):
+    def draw_style_mixing(self, batch_size):
+        """The random draws of style mixing: (other latents, the cutoff layer).
+
+        With probability `style_mixing_probability` the cutoff is a layer in [1, num_ws),
+        otherwise num_ws: no layer takes the other latents' ws.
+        """
+        other_latents = self.sample_latents(batch_size)
+        cutoff = keras.random.randint((), 1, self.num_ws, seed=self.seed_generator)
+        mix = keras.random.uniform((), seed=self.seed_generator) < self.style_mixing_probability
+        return other_latents, ops.where(mix, cutoff, self.num_ws)
+
+    def mix_styles(self, ws, labels, mixing=None):
         """Style mixing: with probability p, the ws from a random layer on come from another z.
 
         The synthesis network then cannot assume that neighbouring layers share a style,
         which keeps the styles of different layers (coarse shape, fine texture) separate.
+        `mixing` is (other latents, cutoff) as `draw_style_mixing` returns; None draws them.
         """
-        if not self.style_mixing_probability:
-            return ws
-        other_ws = self.map_latents(self.sample_latents(ops.shape(ws)[0]), labels)
-        cutoff = keras.random.randint((), 1, self.num_ws, seed=self.seed_generator)
-        mix = keras.random.uniform((), seed=self.seed_generator) < self.style_mixing_probability
-        cutoff = ops.where(mix, cutoff, self.num_ws)
+        if mixing is None:
+            if not self.style_mixing_probability:
+                return ws
+            mixing = self.draw_style_mixing(ops.shape(ws)[0])
+        other_latents, cutoff = mixing
+        other_ws = self.map_latents(other_latents, labels)
         take_other = ops.arange(self.num_ws)[None, :, None] >= cutoff
         return ops.where(take_other, other_ws, ws)
 
-    # ------------------------------------------------------------- regularizers
+    def synthesize(self, ws, noise_mode=None):
+        """Images from ws while training: fresh per-pixel noise (noise_mode None), or the
+        synthesis network's noise mode ("const": its stored noise images, which lets a test
+        feed the same noise as another implementation)."""
+        if noise_mode is None:
+            return self.synthesis(ws, training=True)
+        return self.synthesis(ws, noise_mode=noise_mode)
+
+    def fake_images(self, latents, labels, mixing=None, noise_mode=None):
+        """(G(z) with style mixing, the ws of z before mixing), as the losses draw fakes."""
+        ws = self.map_latents(latents, labels)
+        return self.synthesize(self.mix_styles(ws, labels, mixing), noise_mode), ws
+
+    # ------------------------------------------------------------------ the losses
+    #
+    # Each loss is one method that takes every random draw it uses (latents, style mixing,
+    # the path length noise) or draws it; `train_step` calls them under its tapes.
+
+    def generator_loss(self, fake_images, labels):
+        """The non-saturating logistic loss E softplus(-D(augment(G(z))))."""
+        fake_logits = self.discriminate(self.augment(fake_images), labels, training=True)
+        return ops.mean(ops.softplus(-ops.cast(fake_logits, "float32")))
+
+    def discriminator_loss(self, fake_images, real_images, labels):
+        """(E softplus(D(fake)) + E softplus(-D(real)), the real images' logits), augmented."""
+        fake_logits = self.discriminate(self.augment(fake_images), labels, training=True)
+        real_logits = self.discriminate(self.augment(real_images), labels, training=True)
+        loss = ops.mean(ops.softplus(ops.cast(fake_logits, "float32"))) + ops.mean(
+            ops.softplus(-ops.cast(real_logits, "float32"))
+        )
+        return loss, real_logits
 
     def r1_penalty(self, real_images, labels):
         """E ||grad_x D(augment(x))||^2 over real images x (Mescheder et al. 2018), in float32."""
@@ -323,21 +365,44 @@ class StyleGAN2(keras.Model):
         gradients = tape.gradient(total, real_images)
         return ops.mean(ops.sum(ops.square(gradients), axis=(1, 2, 3)))
 
-    def path_lengths(self, latents, labels):
+    def r1_loss(self, real_images, labels):
+        """(gamma / 2 * R1 penalty * r1_interval, the penalty): lazy R1 as a step applies it."""
+        penalty = self.r1_penalty(real_images, labels)
+        return penalty * (self.r1_gamma / 2) * self.r1_interval, penalty
+
+    def path_lengths(self, latents, labels, mixing=None, noise=None, noise_mode=None):
         """|J_w^T y| per image for random images y (Karras et al. 2020, section 3.2).
 
         y is Gaussian noise scaled by 1/sqrt(pixels), so the length does not grow with the
-        image size; J_w^T y is the gradient of sum(images * y) with respect to the ws.
+        image size; J_w^T y is the gradient of sum(images * y) with respect to the ws (after
+        style mixing). `noise`: the unscaled Gaussian images (drawn when None).
         """
         with tf.GradientTape() as tape:
-            ws = self.mix_styles(self.map_latents(latents, labels), labels)
+            ws = self.mix_styles(self.map_latents(latents, labels), labels, mixing)
             tape.watch(ws)
-            images = ops.cast(self.synthesis(ws, training=True), "float32")
+            images = ops.cast(self.synthesize(ws, noise_mode), "float32")
+            if noise is None:
+                noise = keras.random.normal(ops.shape(images), seed=self.seed_generator)
             pixels = float(self.image_size * self.image_size)
-            noise = keras.random.normal(ops.shape(images), seed=self.seed_generator) / np.sqrt(pixels)
-            total = ops.sum(images * noise)
+            total = ops.sum(images * ops.cast(noise, "float32") / np.sqrt(pixels))
         gradients = tape.gradient(total, ws)
         return ops.sqrt(ops.mean(ops.sum(ops.square(gradients), axis=2), axis=1))
+
+    def path_length_loss(self, latents, labels, mixing=None, noise=None, noise_mode=None):
+        """(loss, penalty, new running mean) of lazy path length regularization.
+
+        penalty = E (|J_w^T y| - a)^2 with a the running mean moved toward this batch's
+        mean length; loss = penalty * path_length_weight * path_length_interval. As in
+        NVIDIA's code, the gradient also flows through a (through this batch's mean);
+        `path_length_mean` is not assigned here (the step does it).
+        """
+        lengths = self.path_lengths(latents, labels, mixing, noise, noise_mode)
+        mean = self.path_length_mean + self.path_length_decay * (
+            ops.mean(lengths) - self.path_length_mean
+        )
+        penalty = ops.mean(ops.square(lengths - mean))
+        loss = penalty * self.path_length_weight * self.path_length_interval
+        return loss, penalty, mean
 
     # ------------------------------------------------------------- the algorithm
 
@@ -354,10 +419,8 @@ class StyleGAN2(keras.Model):
         #    into the discriminator; the non-saturating logistic loss softplus(-D(G(z))).
         latents = self.sample_latents(batch_size)
         with tf.GradientTape() as tape:
-            ws = self.map_latents(latents, labels)
-            fake_images = self.synthesis(self.mix_styles(ws, labels), training=True)
-            fake_logits = self.discriminate(self.augment(fake_images), labels, training=True)
-            g_loss = ops.mean(ops.softplus(-ops.cast(fake_logits, "float32")))
+            fake_images, ws = self.fake_images(latents, labels)
+            g_loss = self.generator_loss(fake_images, labels)
             scaled_loss = self._scaled(self.generator_optimizer, g_loss)
         g_gradients = tape.gradient(scaled_loss, g_variables)
 
@@ -373,12 +436,7 @@ class StyleGAN2(keras.Model):
 
             def path_length_step():
                 with tf.GradientTape() as tape:
-                    lengths = self.path_lengths(path_latents, path_labels)
-                    mean = self.path_length_mean + self.path_length_decay * (
-                        ops.mean(lengths) - self.path_length_mean
-                    )
-                    penalty = ops.mean(ops.square(lengths - ops.stop_gradient(mean)))
-                    loss = penalty * self.path_length_weight * self.path_length_interval
+                    loss, penalty, mean = self.path_length_loss(path_latents, path_labels)
                     scaled = self._scaled(self.generator_optimizer, loss)
                 return gradients_or_zeros(tape, scaled, g_variables), penalty, mean
 
@@ -399,16 +457,9 @@ class StyleGAN2(keras.Model):
 
         # 3. Discriminator step: new fakes (no gradients into the generator) and real images,
         #    both augmented; the logistic loss softplus(D(fake)) + softplus(-D(real)).
-        fake_images = ops.stop_gradient(
-            self.synthesis(self.mix_styles(self.map_latents(self.sample_latents(batch_size),
-                                                            labels), labels), training=True)
-        )
+        fake_images = ops.stop_gradient(self.fake_images(self.sample_latents(batch_size), labels)[0])
         with tf.GradientTape() as tape:
-            fake_logits = self.discriminate(self.augment(fake_images), labels, training=True)
-            real_logits = self.discriminate(self.augment(real_images), labels, training=True)
-            d_loss = ops.mean(ops.softplus(ops.cast(fake_logits, "float32"))) + ops.mean(
-                ops.softplus(-ops.cast(real_logits, "float32"))
-            )
+            d_loss, real_logits = self.discriminator_loss(fake_images, real_images, labels)
             scaled_loss = self._scaled(self.discriminator_optimizer, d_loss)
         d_gradients = tape.gradient(scaled_loss, d_variables)
 
@@ -420,8 +471,7 @@ class StyleGAN2(keras.Model):
 
             def r1_step():
                 with tf.GradientTape() as tape:
-                    penalty = self.r1_penalty(real_images, labels)
-                    loss = penalty * (self.r1_gamma / 2) * self.r1_interval
+                    loss, penalty = self.r1_loss(real_images, labels)
                     scaled = self._scaled(self.discriminator_optimizer, loss)
                 return gradients_or_zeros(tape, scaled, d_variables), penalty
 
