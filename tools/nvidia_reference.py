@@ -26,6 +26,11 @@ to their reference implementations):
     venv-torch/bin/python tools/nvidia_reference.py --nvidia-repo /tmp/nvidia \
         --out tests/nvidia/fixtures
 
+With `--loss` it also writes `loss32.npz`: one training step of NVIDIA's `StyleGAN2Loss`
+(G main, path length, D main and R1 on the same weights, with the random draws the loss
+used and the gradients of every parameter; see `make_loss_fixture`). `--layouts ''` with
+`--loss` writes that file alone.
+
 With `--pickle-dir DIR` it also writes NVIDIA's own pickles (`pickle.dump` of G, D, G_ema as
 its training loop does), to check kerasgan's reader on real files by hand; those embed
 NVIDIA's source code and are not committed.
@@ -112,17 +117,25 @@ def state_arrays(prefix, module):
     return arrays
 
 
-def make_layout(name, seed):
+def seeded_networks(g_kwargs, d_kwargs, seed):
+    """(G, D, the seeded torch generator that drew their perturbations), in eval mode."""
     import torch
     from training import networks
 
-    g_kwargs, d_kwargs, batch, truncated_batch = LAYOUTS[name]
     torch.manual_seed(seed)
     generator_module = networks.Generator(**copy.deepcopy(g_kwargs)).eval()
     discriminator = networks.Discriminator(**copy.deepcopy(d_kwargs)).eval()
     numbers = torch.Generator().manual_seed(seed + 1)
     perturb_zero_initialised(generator_module, numbers)
     perturb_zero_initialised(discriminator, numbers)
+    return generator_module, discriminator, numbers
+
+
+def make_layout(name, seed):
+    import torch
+
+    g_kwargs, d_kwargs, batch, truncated_batch = LAYOUTS[name]
+    generator_module, discriminator, numbers = seeded_networks(g_kwargs, d_kwargs, seed)
     # G_ema: a copy of G with its own (slightly different) weights, as after training.
     generator_ema = copy.deepcopy(generator_module).eval()
     with torch.no_grad():
@@ -271,15 +284,11 @@ def make_loss_fixture(seed):
     """
     import torch
     from training import loss as nvidia_loss
-    from training import networks
 
     g_kwargs, d_kwargs = LOSS_NETWORKS
-    torch.manual_seed(seed)
-    generator_module = networks.Generator(**copy.deepcopy(g_kwargs)).train()
-    discriminator = networks.Discriminator(**copy.deepcopy(d_kwargs)).train()
-    numbers = torch.Generator().manual_seed(seed + 1)
-    perturb_zero_initialised(generator_module, numbers)
-    perturb_zero_initialised(discriminator, numbers)
+    generator_module, discriminator, _ = seeded_networks(g_kwargs, d_kwargs, seed)
+    generator_module.train()  # as in training (the networks compute the same either way)
+    discriminator.train()
 
     class ConstantNoiseSynthesis(torch.nn.Module):
         """NVIDIA's synthesis network with its stored noise images (noise mode "const").

@@ -66,15 +66,19 @@ class _Tensors:
         return self._tensors
 
 
-def _nvidia_gradients(arrays, phase, network, module, load_weights):
-    """NVIDIA's gradients of a phase, laid out as `network.trainable_variables`.
+def _nvidia_gradients(step, phase):
+    """The phase's network (ours) and NVIDIA's gradients laid out as its trainable variables.
 
     The conversion only transposes, flips and reorders NVIDIA's tensors, so it carries a
     parameter's gradient exactly as it carries the parameter: the converter loads the
     gradients in place of the weights (buffers kept), and the network is put back after.
     """
-    prefix = f"grad/{phase}/{'G' if phase.startswith('G') else 'D'}/"
-    tensors = dict(module.tensors())
+    arrays, networks, model = step
+    name = phase[0]  # "G" or "D"
+    network, load_weights = {"G": (model.generator, load_generator_weights),
+                             "D": (model.discriminator, load_discriminator_weights)}[name]
+    prefix = f"grad/{phase}/{name}/"
+    tensors = dict(networks[name].tensors())
     gradients = {key[len(prefix):]: arrays[key] for key in arrays if key.startswith(prefix)}
     assert set(gradients) <= set(tensors)
     tensors.update(gradients)
@@ -84,7 +88,7 @@ def _nvidia_gradients(arrays, phase, network, module, load_weights):
     load_weights(network, _Tensors(tensors))
     expected = [np.array(variable) for variable in network.trainable_variables]
     network.set_weights(weights)
-    return expected
+    return network, expected
 
 
 def _assert_close(ours, nvidia, what, zero_scale=None):
@@ -139,22 +143,20 @@ def test_the_step_has_nvidias_settings_and_draws(step):
 
 
 def test_generator_loss_and_gradients(step):
-    arrays, networks, model = step
-    expected = _nvidia_gradients(arrays, "Gmain", model.generator, networks["G"],
-                                 load_generator_weights)
+    arrays, _, model = step
+    network, expected = _nvidia_gradients(step, "Gmain")
     labels = _labels(arrays)
     with tf.GradientTape() as tape:
         fakes, _ = model.fake_images(tf.constant(arrays["in/Gmain/z"]), labels, _mixing(arrays, "Gmain"),
                                      noise_mode="const")
         loss = model.generator_loss(fakes, labels)
     _assert_close(loss, arrays["out/Gmain/G_loss"].mean(), "G loss")
-    _assert_gradients(tape, loss, model.generator, expected, "Gmain")
+    _assert_gradients(tape, loss, network, expected, "Gmain")
 
 
 def test_path_length_loss_mean_and_gradients(step):
-    arrays, networks, model = step
-    expected = _nvidia_gradients(arrays, "Greg", model.generator, networks["G"],
-                                 load_generator_weights)
+    arrays, _, model = step
+    network, expected = _nvidia_gradients(step, "Greg")
     shrunk = len(arrays["in/labels"]) // model.path_length_batch_shrink
     model.path_length_mean.assign(arrays["in/pl_mean_before"])
     with tf.GradientTape() as tape:
@@ -166,30 +168,28 @@ def test_path_length_loss_mean_and_gradients(step):
     _assert_close(loss, arrays["out/Greg/G_reg"].mean() * model.path_length_interval,
                   "path length loss")
     _assert_close(mean, arrays["out/pl_mean_after"], "running mean path length")
-    _assert_gradients(tape, loss, model.generator, expected, "Greg")
+    _assert_gradients(tape, loss, network, expected, "Greg")
 
 
 def test_discriminator_loss_and_gradients(step):
-    arrays, networks, model = step
-    expected = _nvidia_gradients(arrays, "Dmain", model.discriminator, networks["D"],
-                                 load_discriminator_weights)
+    arrays, _, model = step
+    network, expected = _nvidia_gradients(step, "Dmain")
     labels = _labels(arrays)
-    fakes, _ = model.fake_images(tf.constant(arrays["in/Dmain/z"]), labels, _mixing(arrays, "Dmain"),
-                                 noise_mode="const")
+    fakes, _ = model.fake_images(tf.constant(arrays["in/Dmain/z"]), labels,
+                                 _mixing(arrays, "Dmain"), noise_mode="const")
     with tf.GradientTape() as tape:
         loss, real_logits = model.discriminator_loss(fakes, tf.constant(arrays["in/reals"]),
                                                      labels)
     _assert_close(loss, arrays["out/Dmain/D_loss"].mean(), "D loss")
     _assert_close(real_logits, arrays["out/Dmain/scores_real"], "D(real)")
-    _assert_gradients(tape, loss, model.discriminator, expected, "Dmain")
+    _assert_gradients(tape, loss, network, expected, "Dmain")
 
 
 def test_r1_loss_and_gradients(step):
-    arrays, networks, model = step
-    expected = _nvidia_gradients(arrays, "Dreg", model.discriminator, networks["D"],
-                                 load_discriminator_weights)
+    arrays, _, model = step
+    network, expected = _nvidia_gradients(step, "Dreg")
     with tf.GradientTape() as tape:
         loss, penalty = model.r1_loss(tf.constant(arrays["in/reals"]), _labels(arrays))
     _assert_close(penalty, arrays["out/Dreg/r1_penalty"].mean(), "R1 penalty")
     _assert_close(loss, arrays["out/Dreg/D_reg"].mean() * model.r1_interval, "R1 loss")
-    _assert_gradients(tape, loss, model.discriminator, expected, "Dreg")
+    _assert_gradients(tape, loss, network, expected, "Dreg")
