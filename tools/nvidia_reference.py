@@ -26,6 +26,16 @@ to their reference implementations):
     venv-torch/bin/python tools/nvidia_reference.py --nvidia-repo /tmp/nvidia \
         --out tests/nvidia/fixtures
 
+TensorFlow layouts (`TENSORFLOW_LAYOUTS`, e.g. `configf64`: NVlabs/stylegan2's config-f at
+64 px) go one step further: the PyTorch networks are written as a TensorFlow pickle (G, D,
+Gs of `dnnlib.tflib.network.Network` states) through kerasgan's inverse of NVIDIA's name
+mapping (kerasgan/nvidia/tensorflow_layout.py, kerasgan/nvidia/writer.py; the kerasgan
+checkout this script sits in is put on the path), NVIDIA's `legacy.load_network_pkl`
+converts that file back, and the outputs recorded are those of NVIDIA's conversion. The
+script checks that the conversion gives back the networks it started from (their outputs,
+to float32 rounding) and stores the TensorFlow variables (`tf/G/...`, `tf/D/...`,
+`tf/Gs/...`) and keyword arguments (`tf_kwargs/G`, `tf_kwargs/D`), not the PyTorch ones.
+
 With `--pickle-dir DIR` it also writes NVIDIA's own pickles (`pickle.dump` of G, D, G_ema as
 its training loop does), to check kerasgan's reader on real files by hand; those embed
 NVIDIA's source code and are not committed.
@@ -37,6 +47,7 @@ import json
 import os
 import pickle
 import sys
+import tempfile
 
 import numpy as np
 
@@ -85,6 +96,26 @@ LAYOUTS = {
         2, 2,
     ),
 }
+# name: (PyTorch generator kwargs, PyTorch discriminator kwargs, the TensorFlow G's and D's
+# static_kwargs that NVIDIA's conversion turns into those, batch, batch of the truncated images)
+TENSORFLOW_LAYOUTS = {
+    # NVlabs/stylegan2's config-f at 64 px, narrow: 8 mapping layers at learning-rate
+    # multiplier 0.01, skip generator, residual discriminator, no float16, no clamp, and no
+    # minibatch-stddev group stored (NVIDIA's conversion then groups the whole batch: the
+    # batch of 8 tells that from a group of 4). Settings left at their defaults are not
+    # stored, as config-f's pickles do not store them.
+    "configf64": (
+        dict(z_dim=32, c_dim=0, w_dim=32, img_resolution=64, img_channels=3,
+             mapping_kwargs=dict(num_layers=8),
+             synthesis_kwargs=dict(channel_base=512, channel_max=32)),
+        dict(c_dim=0, img_resolution=64, img_channels=3, channel_base=512, channel_max=32,
+             epilogue_kwargs=dict(mbstd_group_size=None)),
+        dict(num_channels=3, resolution=64, label_size=0, latent_size=32, dlatent_size=32,
+             mapping_fmaps=32, fmap_base=256, fmap_max=32, truncation_psi=0.5),
+        dict(num_channels=3, resolution=64, label_size=0, fmap_base=256, fmap_max=32),
+        8, 4,
+    ),
+}
 TRUNCATION_PSI = 0.7
 TRUNCATION_CUTOFF = 4
 SEEDS = (85, 265)  # the seeds of NVIDIA's README
@@ -112,11 +143,11 @@ def state_arrays(prefix, module):
     return arrays
 
 
-def make_layout(name, seed):
+def make_networks(g_kwargs, d_kwargs, seed):
+    """G, D and G_ema built by NVIDIA's code, seeded, with no parameter left at zero."""
     import torch
     from training import networks
 
-    g_kwargs, d_kwargs, batch, truncated_batch = LAYOUTS[name]
     torch.manual_seed(seed)
     generator_module = networks.Generator(**copy.deepcopy(g_kwargs)).eval()
     discriminator = networks.Discriminator(**copy.deepcopy(d_kwargs)).eval()
@@ -128,6 +159,13 @@ def make_layout(name, seed):
     with torch.no_grad():
         for tensor in generator_ema.parameters():
             tensor.add_(0.05 * torch.randn(tensor.shape, generator=numbers))
+    return generator_module, discriminator, generator_ema
+
+
+def record_outputs(generator_module, discriminator, generator_ema, g_kwargs, batch,
+                   truncated_batch, seed):
+    """NVIDIA's outputs of the three networks (and the inputs they were given), as arrays."""
+    import torch
 
     rng = np.random.RandomState(seed)
     z = rng.randn(batch, g_kwargs["z_dim"]).astype(np.float32)
@@ -171,10 +209,7 @@ def make_layout(name, seed):
                                     force_fp32=True)
         outputs["images_seeds"] = seed_images.permute(0, 2, 3, 1).numpy()
 
-    arrays = {
-        **state_arrays("G", generator_module),
-        **state_arrays("D", discriminator),
-        **state_arrays("G_ema", generator_ema),
+    return {
         **{f"out/{key}": value.astype(np.float32) for key, value in outputs.items()},
         "in/z": z,
         "in/c": c,
@@ -183,11 +218,71 @@ def make_layout(name, seed):
         "in/truncation_cutoff": np.int32(TRUNCATION_CUTOFF),
         "in/seeds": np.array(SEEDS, np.int32),
         "in/seed_class": np.int32(SEED_CLASS),
+    }
+
+
+def make_layout(name, seed):
+    g_kwargs, d_kwargs, batch, truncated_batch = LAYOUTS[name]
+    networks_made = make_networks(g_kwargs, d_kwargs, seed)
+    arrays = {
+        **state_arrays("G", networks_made[0]),
+        **state_arrays("D", networks_made[1]),
+        **state_arrays("G_ema", networks_made[2]),
+        **record_outputs(*networks_made, g_kwargs, batch, truncated_batch, seed),
         "kwargs/G": np.array(json.dumps(g_kwargs)),
         "kwargs/D": np.array(json.dumps(d_kwargs)),
     }
-    networks_made = dict(G=generator_module, D=discriminator, G_ema=generator_ema)
-    return arrays, networks_made
+    return arrays, dict(zip(("G", "D", "G_ema"), networks_made))
+
+
+def make_tensorflow_layout(name, seed, folder):
+    """A TensorFlow pickle of NVIDIA-built networks, converted back by NVIDIA's legacy.py."""
+    import legacy
+
+    # kerasgan's writer, from the checkout this script is in (after NVIDIA's, which wins).
+    sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from kerasgan.nvidia.tensorflow_layout import tensorflow_variables
+    from kerasgan.nvidia.writer import write_tensorflow_pickle
+
+    g_kwargs, d_kwargs, tf_g_kwargs, tf_d_kwargs, batch, truncated_batch = (
+        TENSORFLOW_LAYOUTS[name])
+    made = dict(zip(("G", "D", "Gs"), make_networks(g_kwargs, d_kwargs, seed)))
+
+    def state(module):
+        return {key: value.detach().numpy() for key, value in
+                list(module.named_parameters()) + list(module.named_buffers())}
+
+    tensorflow = {
+        "G": (tf_g_kwargs, tensorflow_variables("G", tf_g_kwargs, state(made["G"]))),
+        "D": (tf_d_kwargs, tensorflow_variables("D", tf_d_kwargs, state(made["D"]))),
+        "Gs": (tf_g_kwargs, tensorflow_variables("G", tf_g_kwargs, state(made["Gs"]))),
+    }
+    path = os.path.join(folder, f"{name}-tensorflow.pkl")
+    write_tensorflow_pickle(path, tensorflow)
+    with open(path, "rb") as file:
+        converted = legacy.load_network_pkl(file)
+    # NVIDIA's conversion must give back the networks the pickle was made from.
+    for ours, theirs in (("G", "G"), ("D", "D"), ("Gs", "G_ema")):
+        expected, found = state(made[ours]), state(converted[theirs])
+        assert set(expected) == set(found), (ours, set(expected) ^ set(found))
+        difference = max(float(np.abs(expected[key] - found[key]).max()) for key in expected)
+        print(f"{name} {ours}: NVIDIA's conversion of the TensorFlow layout differs from the "
+              f"network it was made from by at most {difference:.2e}")
+    outputs = record_outputs(converted["G"].eval(), converted["D"].eval(),
+                             converted["G_ema"].eval(), g_kwargs, batch, truncated_batch, seed)
+    originals = record_outputs(made["G"], made["D"], made["Gs"], g_kwargs, batch,
+                               truncated_batch, seed)
+    for key, value in outputs.items():
+        if key.startswith("out/"):
+            difference = float(np.abs(value - originals[key]).max())
+            print(f"{name} {key}: NVIDIA's converted networks vs the originals: {difference:.2e}")
+            assert difference < 1e-4, key
+    arrays = {**outputs,
+              "tf_kwargs/G": np.array(json.dumps(tf_g_kwargs)),
+              "tf_kwargs/D": np.array(json.dumps(tf_d_kwargs))}
+    for network, (unused_kwargs, variables) in tensorflow.items():
+        arrays.update({f"tf/{network}/{key}": value for key, value in variables.items()})
+    return arrays, path
 
 
 def main(argv=None):
@@ -195,8 +290,8 @@ def main(argv=None):
     parser.add_argument("--nvidia-repo", required=True,
                         help="a local checkout of NVlabs/stylegan2-ada-pytorch")
     parser.add_argument("--out", required=True, help="folder for the .npz files")
-    parser.add_argument("--layouts", default=",".join(LAYOUTS),
-                        help=f"comma-separated, of {', '.join(LAYOUTS)}")
+    parser.add_argument("--layouts", default=",".join([*LAYOUTS, *TENSORFLOW_LAYOUTS]),
+                        help=f"comma-separated, of {', '.join([*LAYOUTS, *TENSORFLOW_LAYOUTS])}")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pickle-dir", default=None,
                         help="also write NVIDIA's own pickles here (not for committing)")
@@ -207,6 +302,15 @@ def main(argv=None):
     sys.path.insert(0, os.path.abspath(args.nvidia_repo))
     os.makedirs(args.out, exist_ok=True)
     for name in args.layouts.split(","):
+        if name in TENSORFLOW_LAYOUTS:
+            # The TensorFlow pickle holds only numbers and placeholders: it may be kept.
+            folder = args.pickle_dir or tempfile.mkdtemp()
+            os.makedirs(folder, exist_ok=True)
+            arrays, pickle_path = make_tensorflow_layout(name, args.seed, folder)
+            path = os.path.join(args.out, f"{name}.npz")
+            np.savez_compressed(path, **arrays)
+            print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB (TensorFlow pickle: {pickle_path})")
+            continue
         arrays, networks_made = make_layout(name, args.seed)
         path = os.path.join(args.out, f"{name}.npz")
         np.savez_compressed(path, **arrays)
