@@ -285,6 +285,46 @@ def make_tensorflow_layout(name, seed, folder):
     return arrays, path
 
 
+# Full-width generators for bench/stylegan2.py's "converted" part: name: (kwargs, size).
+FULL_GENERATORS = {
+    "paper256": dict(z_dim=512, c_dim=0, w_dim=512, img_resolution=256, img_channels=3,
+                     mapping_kwargs=dict(num_layers=8),
+                     synthesis_kwargs=dict(channel_base=16384, channel_max=512, conv_clamp=256)),
+    "stylegan2": dict(z_dim=512, c_dim=0, w_dim=512, img_resolution=1024, img_channels=3,
+                      mapping_kwargs=dict(num_layers=8),
+                      synthesis_kwargs=dict(channel_base=32768, channel_max=512)),
+}
+
+
+def time_generator(name, batch, repeats, state_path, seed):
+    """Times NVIDIA's generator on this CPU; saves its weights, z and images for kerasgan."""
+    import time
+
+    import torch
+    from training import networks
+
+    kwargs = FULL_GENERATORS[name]
+    torch.manual_seed(seed)
+    generator = networks.Generator(**copy.deepcopy(kwargs)).eval()
+    z = np.random.RandomState(seed).randn(batch, kwargs["z_dim"]).astype(np.float32)
+    c = torch.zeros((batch, 0))
+
+    def draw():
+        with torch.no_grad():
+            return generator(torch.from_numpy(z), c, noise_mode="const", force_fp32=True)
+
+    images = draw()  # the first call warms up, as on kerasgan's side
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(repeats):
+        draw()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    np.savez(state_path, **state_arrays("G", generator), z=z,
+             images=images.permute(0, 2, 3, 1).numpy(), kwargs=np.array(json.dumps(kwargs)))
+    print(json.dumps(dict(images_per_cpu_second=batch * repeats / cpu,
+                          images_per_wall_second=batch * repeats / wall,
+                          threads=torch.get_num_threads(), torch=torch.__version__)))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nvidia-repo", required=True,
@@ -295,11 +335,19 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pickle-dir", default=None,
                         help="also write NVIDIA's own pickles here (not for committing)")
+    parser.add_argument("--time-generator", choices=sorted(FULL_GENERATORS), default=None,
+                        help="instead: time NVIDIA's full-width generator (bench/stylegan2.py); "
+                             "--out is then the .npz of its weights, z and images")
+    parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args(argv)
     if not os.path.isfile(os.path.join(args.nvidia_repo, "training", "networks.py")):
         parser.error(f"{args.nvidia_repo} is not a stylegan2-ada-pytorch checkout "
                      "(no training/networks.py).")
     sys.path.insert(0, os.path.abspath(args.nvidia_repo))
+    if args.time_generator:
+        time_generator(args.time_generator, args.batch, args.repeats, args.out, args.seed)
+        return
     os.makedirs(args.out, exist_ok=True)
     for name in args.layouts.split(","):
         if name in TENSORFLOW_LAYOUTS:
