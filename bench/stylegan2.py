@@ -205,13 +205,13 @@ def bench_quality(args):
 
 def nvidia_generator(name, batch, repeats, args, folder):
     """NVIDIA's figures and weights for one generator, or (None, None) where it cannot run."""
+    if not (Path(args.torch_python).exists() and Path(args.nvidia_repo).is_dir()):
+        return None, None
     state = Path(folder) / f"{name}.npz"
     command = [args.torch_python, str(Path(__file__).resolve().parents[1] / "tools"
                                       / "nvidia_reference.py"),
                "--nvidia-repo", args.nvidia_repo, "--out", str(state), "--time-generator", name,
                "--batch", str(batch), "--repeats", str(repeats)]
-    if not (Path(args.torch_python).exists() and Path(args.nvidia_repo).is_dir()):
-        return None, None
     finished = subprocess.run(command, capture_output=True, text=True)
     if finished.returncode:
         print(f"  NVIDIA's code did not run: {finished.stderr.strip().splitlines()[-1:]}")

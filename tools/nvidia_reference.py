@@ -378,7 +378,8 @@ def main(argv=None):
             arrays, pickle_path = make_tensorflow_layout(name, args.seed, folder)
             path = os.path.join(args.out, f"{name}.npz")
             np.savez_compressed(path, **arrays)
-            print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB (TensorFlow pickle: {pickle_path})")
+            print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB "
+                  f"(TensorFlow pickle: {pickle_path})")
             continue
         arrays, networks_made = make_layout(name, args.seed)
         path = os.path.join(args.out, f"{name}.npz")

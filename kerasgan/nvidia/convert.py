@@ -1,5 +1,9 @@
 """NVIDIA's StyleGAN2 networks (as read by `pickles.py`) rebuilt as kerasgan's networks.
 
+Everything here reads the PyTorch layout of stylegan2-ada-pytorch; a TensorFlow pickle's
+(G, D, Gs) is first brought into that layout by `tensorflow_layout.py` (`require_snapshot`
+does it), so both kinds of pickle convert through the same code.
+
 The architecture is the same (kerasgan's StyleGAN2 follows the paper and NVIDIA's
 stylegan2-ada-pytorch); what changes between the two is only where numbers are kept:
 

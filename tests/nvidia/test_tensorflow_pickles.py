@@ -1,4 +1,4 @@
-"""TensorFlow pickles (NVlabs/stylegan2's config-f, stylegan2-ada TF) convert as NVIDIA converts them.
+"""TensorFlow pickles (NVlabs/stylegan2 config-f, stylegan2-ada TF) convert as NVIDIA converts them.
 
 The fixtures were made by `tools/nvidia_reference.py`: networks built by NVIDIA's
 stylegan2-ada-pytorch, written in the TensorFlow layout, converted back by NVIDIA's
