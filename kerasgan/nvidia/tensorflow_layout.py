@@ -281,17 +281,17 @@ def _pytorch_tensors(variables, names, what):
     return tensors
 
 
-def _check_version(network):
+def _read(network, read_kwargs):
+    """The PyTorch arguments and all the variables of a TensorFlow network of StyleGAN2's."""
     if network.version < 4:
         _refuse(f"The TensorFlow network {network.name} is from an older pickle version "
                 f"({network.version}) than StyleGAN2's; kerasgan converts StyleGAN2 pickles only.")
+    return read_kwargs(network.settings), all_variables(network)
 
 
 def generator_tree(network):
     """A TensorFlow G or Gs as NVIDIA's PyTorch Generator tree (not yet pickled)."""
-    _check_version(network)
-    kwargs = generator_kwargs(network.settings)
-    variables = all_variables(network)
+    kwargs, variables = _read(network, generator_kwargs)
     if kwargs["c_dim"] and "mapping/LabelEmbed/weight" not in variables:
         _refuse("This conditional TensorFlow generator feeds labels the way NVlabs/stylegan2 did "
                 "(LabelConcat), not stylegan2-ada's label embedding; kerasgan converts the "
@@ -307,9 +307,7 @@ def generator_tree(network):
 
 def discriminator_tree(network):
     """A TensorFlow D as NVIDIA's PyTorch Discriminator tree (not yet pickled)."""
-    _check_version(network)
-    kwargs = discriminator_kwargs(network.settings)
-    variables = all_variables(network)
+    kwargs, variables = _read(network, discriminator_kwargs)
     if kwargs["c_dim"] and "LabelEmbed/weight" not in variables:
         _refuse("This conditional TensorFlow discriminator picks its output by label the way "
                 "NVlabs/stylegan2 did (LabelSwitch), not stylegan2-ada's projection; kerasgan "

@@ -325,18 +325,23 @@ def write_network_pickle(path, networks, training_set_kwargs=None):
         _Pickler(file, protocol=PICKLE_PROTOCOL).dump(snapshot)
 
 
-def networks_from_fixture(fixture):
-    """The `networks` argument of `write_network_pickle` from a reference `.npz`."""
+def _fixture_networks(fixture, names, prefix, kwargs_prefix):
+    """{name: (kind, kwargs, arrays under `prefix + name/`)} from a reference `.npz`."""
     import json
 
     arrays = np.load(fixture) if isinstance(fixture, str) else fixture
     networks = {}
-    for name, kind in (("G", "G"), ("D", "D"), ("G_ema", "G")):
-        kwargs = json.loads(str(arrays[f"kwargs/{kind}"]))
-        tensors = {key[len(name) + 1:]: arrays[key] for key in arrays.files
-                   if key.startswith(name + "/")}
-        networks[name] = (kind, kwargs, tensors)
+    for name, kind in names:
+        start = f"{prefix}{name}/"
+        networks[name] = (kind, json.loads(str(arrays[kwargs_prefix + kind])),
+                          {key[len(start):]: arrays[key] for key in arrays.files
+                           if key.startswith(start)})
     return networks
+
+
+def networks_from_fixture(fixture):
+    """The `networks` argument of `write_network_pickle` from a reference `.npz`."""
+    return _fixture_networks(fixture, (("G", "G"), ("D", "D"), ("G_ema", "G")), "", "kwargs/")
 
 
 # ------------------------------------------------------------------ TensorFlow pickles
@@ -416,13 +421,6 @@ def write_tensorflow_pickle(path, networks):
 
 def tensorflow_networks_from_fixture(fixture):
     """The `networks` argument of `write_tensorflow_pickle` from a reference `.npz`."""
-    import json
-
-    arrays = np.load(fixture) if isinstance(fixture, str) else fixture
-    networks = {}
-    for name, kind in (("G", "G"), ("D", "D"), ("Gs", "G")):
-        prefix = f"tf/{name}/"
-        kwargs = json.loads(str(arrays[f"tf_kwargs/{kind}"]))
-        networks[name] = (kwargs, {key[len(prefix):]: arrays[key] for key in arrays.files
-                                   if key.startswith(prefix)})
-    return networks
+    networks = _fixture_networks(fixture, (("G", "G"), ("D", "D"), ("Gs", "G")), "tf/",
+                                 "tf_kwargs/")
+    return {name: (kwargs, variables) for name, (_, kwargs, variables) in networks.items()}

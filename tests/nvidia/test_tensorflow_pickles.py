@@ -27,9 +27,14 @@ from kerasgan.nvidia.tensorflow_layout import (
     tensorflow_variables,
 )
 from kerasgan.nvidia.writer import tensorflow_networks_from_fixture, write_tensorflow_pickle
+from nvidia_outputs import (
+    IMAGE_TOLERANCE,
+    LOGIT_TOLERANCE,
+    assert_draws_nvidias_ws_and_images,
+    model_inputs,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
-IMAGE_TOLERANCE, WS_TOLERANCE, LOGIT_TOLERANCE = 1e-3, 1e-4, 1e-3
 
 
 @pytest.fixture(scope="module", params=("configf64", "ada32"))
@@ -42,35 +47,19 @@ def layout(request, tmp_path_factory):
     return request.param, arrays, require_snapshot(networks)
 
 
-def _inputs(arrays, count):
-    z = arrays["in/z"][:count]
-    return [z, arrays["in/labels"][:count]] if arrays["in/c"].shape[1] else z
-
-
 def test_g_ema_from_gs_draws_what_nvidias_conversion_draws(layout):
     name, arrays, networks = layout
     generator = convert_generator(networks["G_ema"])
     mapping, synthesis = generator.get_layer("mapping"), generator.get_layer("synthesis")
     assert (len(mapping.dense_layers), synthesis.resolutions[-1]) == (
         (8, 64) if name == "configf64" else (2, 32))
-    psi = float(arrays["in/truncation_psi"])
-    cutoff = int(arrays["in/truncation_cutoff"])
-    truncations = {"psi1": {}, "psi07": dict(truncation_psi=psi),
-                   "psi07_cutoff": dict(truncation_psi=psi, truncation_cutoff=cutoff)}
-    for key, truncation in truncations.items():
-        expected_ws = arrays[f"out/ws_{key}"]
-        ws = np.asarray(mapping(_inputs(arrays, len(expected_ws)), **truncation))
-        assert np.abs(ws - expected_ws).max() < WS_TOLERANCE, key
-        images = np.asarray(synthesis(ws, noise_mode="const"))
-        expected = arrays[f"out/images_{key}"]
-        assert images.shape == expected.shape
-        assert np.abs(images - expected).max() < IMAGE_TOLERANCE, key
+    assert_draws_nvidias_ws_and_images(generator, arrays)
 
 
 def test_g_and_d_give_what_nvidias_conversion_gives(layout):
     name, arrays, networks = layout
     expected = arrays["out/g_images_psi1"]
-    images = np.asarray(convert_generator(networks["G"])(_inputs(arrays, len(expected))))
+    images = np.asarray(convert_generator(networks["G"])(model_inputs(arrays, len(expected))))
     assert np.abs(images - expected).max() < IMAGE_TOLERANCE
     # configf64 stores no group size: NVIDIA's conversion groups the whole batch of 8
     # (TensorFlow's default of 4 would give other logits).
