@@ -1,6 +1,6 @@
 """Benchmark: what StyleGAN2 costs on this machine, and what it buys.
 
-Four parts, each printing ratios against a reference measured in the same run:
+Five parts, each printing ratios against a reference measured in the same run:
 
 1. "step": training images per second of the `small` and `auto` configs at 32 and 64 px
    (CPU seconds and wall seconds; on a shared machine trust the CPU figure more).
@@ -13,16 +13,29 @@ Four parts, each printing ratios against a reference measured in the same run:
    ADA on) and kerasgan's DCGAN trained for the same CPU seconds; the Frechet distance of
    1,000 samples to 1,000 real test images in the CIFAR-10 domain classifier's features
    (kerasgan.metrics.classifier), lower is better.
+5. "converted": images per second of NVIDIA-layout generators converted into kerasgan, at
+   256 px (the `paper256` widths) and 1024 px (config-f, `stylegan2`), random weights,
+   against NVIDIA's own code on the same CPU with the same batch and z (stylegan2-ada-pytorch
+   in a PyTorch environment, run in a subprocess through tools/nvidia_reference.py, which
+   also hands over its weights). Both in float32, noise mode const; the largest difference
+   of the two sets of images is printed too. Without a PyTorch environment or NVIDIA's
+   checkout only kerasgan's figures are printed. Measured on a CPU only: no GPU here.
 
 Run by hand (never part of the test suite):
 
     python bench/stylegan2.py                      # all four, about 20 minutes on 2 cores
     python bench/stylegan2.py --parts modconv,fused
     python bench/stylegan2.py --parts quality --cpu-seconds 600
+    python bench/stylegan2.py --parts converted --batch 2 --converted-repeats 2 \
+        --torch-python /work/venv-torch/bin/python --nvidia-repo /tmp/nvidia
 """
 
 import argparse
+import json
 import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -187,9 +200,85 @@ def bench_quality(args):
     print(f"  StyleGAN2-ADA / DCGAN distance: {ratio:.2f} (below 1: StyleGAN2-ADA is closer)")
 
 
+# ------------------------------------------------------------------ 5. converted generators
+
+
+def nvidia_generator(name, batch, repeats, args, folder):
+    """NVIDIA's figures and weights for one generator, or (None, None) where it cannot run."""
+    if not (Path(args.torch_python).exists() and Path(args.nvidia_repo).is_dir()):
+        return None, None
+    state = Path(folder) / f"{name}.npz"
+    command = [args.torch_python, str(Path(__file__).resolve().parents[1] / "tools"
+                                      / "nvidia_reference.py"),
+               "--nvidia-repo", args.nvidia_repo, "--out", str(state), "--time-generator", name,
+               "--batch", str(batch), "--repeats", str(repeats)]
+    finished = subprocess.run(command, capture_output=True, text=True)
+    if finished.returncode:
+        print(f"  NVIDIA's code did not run: {finished.stderr.strip().splitlines()[-1:]}")
+        return None, None
+    return json.loads(finished.stdout.strip().splitlines()[-1]), np.load(state)
+
+
+def converted_generator(arrays, kwargs):
+    """kerasgan's generator from NVIDIA-layout weights, built the way a pickle converts."""
+    from kerasgan.nvidia.convert import convert_generator
+    from kerasgan.nvidia.writer import generator_module, in_memory
+
+    tensors = {key[2:]: arrays[key] for key in arrays.files if key.startswith("G/")}
+    return convert_generator(in_memory(generator_module(kwargs, tensors)), noise_mode="const")
+
+
+def kerasgan_generator(kwargs):
+    """kerasgan's generator of the same widths with its own random weights (no PyTorch)."""
+    from kerasgan.models.stylegan2_networks import stylegan2_generator
+
+    synthesis = kwargs["synthesis_kwargs"]
+    return stylegan2_generator(kwargs["img_resolution"], 3, latent_dim=kwargs["z_dim"],
+                               w_dim=kwargs["w_dim"], channel_base=synthesis["channel_base"],
+                               channel_max=synthesis["channel_max"], noise_mode="const",
+                               conv_clamp=synthesis.get("conv_clamp"), clamp_float32=True)
+
+
+def bench_converted(args):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from nvidia_reference import FULL_GENERATORS
+
+    print(f"\n5. Converted generators: images per second, kerasgan vs NVIDIA's code "
+          f"(stylegan2-ada-pytorch), same CPU, batch {args.batch}, float32, noise const; "
+          f"GPU: {gpu_available()} (CPU figures only)")
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("paper256", "stylegan2"):
+            kwargs = FULL_GENERATORS[name]
+            size = kwargs["img_resolution"]
+            nvidia, arrays = nvidia_generator(name, args.batch, args.converted_repeats, args,
+                                              folder)
+            if arrays is None:
+                print(f"  {name} {size} px: NVIDIA's code is not at hand "
+                      f"({args.torch_python}, {args.nvidia_repo}); kerasgan only")
+                generator = kerasgan_generator(kwargs)
+                z = np.random.default_rng(0).standard_normal((args.batch, 512)).astype("float32")
+            else:
+                generator = converted_generator(arrays, kwargs)
+                z = arrays["z"]
+            draw = tf.function(lambda latents: generator(latents, training=False))
+            images = draw(tf.constant(z))
+            cpu, wall = timed(lambda: draw(tf.constant(z)), args.converted_repeats)
+            ours_cpu, ours_wall = args.batch / cpu, args.batch / wall
+            line = (f"  {name:9s} {size:4d} px  kerasgan {ours_cpu:7.3f} img/CPU s "
+                    f"{ours_wall:7.3f} img/wall s")
+            if nvidia is not None:
+                difference = float(np.abs(np.asarray(images) - arrays["images"]).max())
+                line += (f"  NVIDIA {nvidia['images_per_cpu_second']:7.3f} img/CPU s "
+                         f"{nvidia['images_per_wall_second']:7.3f} img/wall s  ratio "
+                         f"{ours_cpu / nvidia['images_per_cpu_second']:.2f}x (CPU) "
+                         f"{ours_wall / nvidia['images_per_wall_second']:.2f}x (wall); "
+                         f"images differ by {difference:.1e}")
+            print(line, flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", default="step,modconv,fused,quality")
+    parser.add_argument("--parts", default="step,modconv,fused,quality,converted")
     parser.add_argument("--steps", type=int, default=16, help="training steps per config")
     parser.add_argument("--auto-batch", type=int, default=8,
                         help="batch for the auto config (its own, 32, is minutes per step here)")
@@ -197,6 +286,13 @@ def main():
     parser.add_argument("--cpu-seconds", type=float, default=300.0)
     parser.add_argument("--chunk", type=int, default=50, help="steps between two CPU-time checks")
     parser.add_argument("--cifar", default=str(SHARED_CIFAR))
+    parser.add_argument("--batch", type=int, default=2, help="images per call (converted)")
+    parser.add_argument("--converted-repeats", type=int, default=2,
+                        help="timed calls per generator (converted)")
+    parser.add_argument("--torch-python", default="/work/venv-torch/bin/python",
+                        help="a Python with PyTorch, for NVIDIA's side of 'converted'")
+    parser.add_argument("--nvidia-repo", default="/tmp/nvidia",
+                        help="a stylegan2-ada-pytorch checkout, for 'converted'")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     print(f"TensorFlow {tf.__version__}, GPU: {gpu_available()}, CPU threads "
@@ -207,6 +303,8 @@ def main():
         bench_convolutions(args, parts)
     if "quality" in parts:
         bench_quality(args)
+    if "converted" in parts:
+        bench_converted(args)
     print(f"\nload average at the end {os.getloadavg()[0]:.1f} (other work on the machine "
           "inflates wall time; CPU time less so)")
 

@@ -26,6 +26,17 @@ to their reference implementations):
     venv-torch/bin/python tools/nvidia_reference.py --nvidia-repo /tmp/nvidia \
         --out tests/nvidia/fixtures
 
+TensorFlow layouts (`TENSORFLOW_LAYOUTS`: `configf64`, NVlabs/stylegan2's config-f at 64 px, and
+`ada32`, stylegan2-ada's conditional TensorFlow `cifar` layout; narrow channels both) go one
+step further: the PyTorch networks are written as a TensorFlow pickle (G, D,
+Gs of `dnnlib.tflib.network.Network` states) through kerasgan's inverse of NVIDIA's name
+mapping (kerasgan/nvidia/tensorflow_layout.py, kerasgan/nvidia/writer.py; the kerasgan
+checkout this script sits in is put on the path), NVIDIA's `legacy.load_network_pkl`
+converts that file back, and the outputs recorded are those of NVIDIA's conversion. The
+script checks that the conversion gives back the networks it started from (their outputs,
+to float32 rounding) and stores the TensorFlow variables (`tf/G/...`, `tf/D/...`,
+`tf/Gs/...`) and keyword arguments (`tf_kwargs/G`, `tf_kwargs/D`), not the PyTorch ones.
+
 With `--loss` it also writes `loss32.npz`: one training step of NVIDIA's `StyleGAN2Loss`
 (G main, path length, D main and R1 on the same weights, with the random draws the loss
 used and the gradients of every parameter; see `make_loss_fixture`). `--layouts ''` with
@@ -42,6 +53,7 @@ import json
 import os
 import pickle
 import sys
+import tempfile
 
 import numpy as np
 
@@ -90,6 +102,45 @@ LAYOUTS = {
         2, 2,
     ),
 }
+# name: (PyTorch generator kwargs, PyTorch discriminator kwargs, the TensorFlow G's and D's
+# static_kwargs that NVIDIA's conversion turns into those, batch, batch of the truncated images)
+TENSORFLOW_LAYOUTS = {
+    # NVlabs/stylegan2's config-f at 64 px, narrow: 8 mapping layers at learning-rate
+    # multiplier 0.01, skip generator, residual discriminator, no float16, no clamp, and no
+    # minibatch-stddev group stored (NVIDIA's conversion then groups the whole batch: the
+    # batch of 8 tells that from a group of 4). Settings left at their defaults are not
+    # stored, as config-f's pickles do not store them.
+    "configf64": (
+        dict(z_dim=32, c_dim=0, w_dim=32, img_resolution=64, img_channels=3,
+             mapping_kwargs=dict(num_layers=8),
+             synthesis_kwargs=dict(channel_base=512, channel_max=32)),
+        dict(c_dim=0, img_resolution=64, img_channels=3, channel_base=512, channel_max=32,
+             epilogue_kwargs=dict(mbstd_group_size=None)),
+        dict(num_channels=3, resolution=64, label_size=0, latent_size=32, dlatent_size=32,
+             mapping_fmaps=32, fmap_base=256, fmap_max=32, truncation_psi=0.5),
+        dict(num_channels=3, resolution=64, label_size=0, fmap_base=256, fmap_max=32),
+        8, 4,
+    ),
+    # stylegan2-ada's TensorFlow `cifar` layout, narrow: conditional (label embedding in G,
+    # projection in D), 2 mapping layers in G and 8 in D (whose multiplier is 0.1 in
+    # TensorFlow, 0.01 in the PyTorch code), 'orig' D with group 32, float16 flags and
+    # conv_clamp 256.
+    "ada32": (
+        dict(z_dim=16, c_dim=10, w_dim=16, img_resolution=32, img_channels=3,
+             mapping_kwargs=dict(num_layers=2),
+             synthesis_kwargs=dict(channel_base=256, channel_max=16, num_fp16_res=4,
+                                   conv_clamp=256)),
+        dict(c_dim=10, img_resolution=32, img_channels=3, architecture="orig",
+             channel_base=256, channel_max=16, num_fp16_res=4, conv_clamp=256,
+             epilogue_kwargs=dict(mbstd_group_size=32)),
+        dict(num_channels=3, resolution=32, label_size=10, latent_size=16, dlatent_size=16,
+             mapping_layers=2, fmap_base=128, fmap_max=16, num_fp16_res=4, conv_clamp=256),
+        dict(num_channels=3, resolution=32, label_size=10, architecture="orig",
+             mapping_layers=8, fmap_base=128, fmap_max=16, num_fp16_res=4, conv_clamp=256,
+             mbstd_group_size=32),
+        4, 4,
+    ),
+}
 TRUNCATION_PSI = 0.7
 TRUNCATION_CUTOFF = 4
 SEEDS = (85, 265)  # the seeds of NVIDIA's README
@@ -131,16 +182,23 @@ def seeded_networks(g_kwargs, d_kwargs, seed):
     return generator_module, discriminator, numbers
 
 
-def make_layout(name, seed):
+def make_networks(g_kwargs, d_kwargs, seed):
+    """G, D and G_ema built by NVIDIA's code, seeded, with no parameter left at zero."""
     import torch
 
-    g_kwargs, d_kwargs, batch, truncated_batch = LAYOUTS[name]
     generator_module, discriminator, numbers = seeded_networks(g_kwargs, d_kwargs, seed)
     # G_ema: a copy of G with its own (slightly different) weights, as after training.
     generator_ema = copy.deepcopy(generator_module).eval()
     with torch.no_grad():
         for tensor in generator_ema.parameters():
             tensor.add_(0.05 * torch.randn(tensor.shape, generator=numbers))
+    return generator_module, discriminator, generator_ema
+
+
+def record_outputs(generator_module, discriminator, generator_ema, g_kwargs, batch,
+                   truncated_batch, seed):
+    """NVIDIA's outputs of the three networks (and the inputs they were given), as arrays."""
+    import torch
 
     rng = np.random.RandomState(seed)
     z = rng.randn(batch, g_kwargs["z_dim"]).astype(np.float32)
@@ -184,10 +242,7 @@ def make_layout(name, seed):
                                     force_fp32=True)
         outputs["images_seeds"] = seed_images.permute(0, 2, 3, 1).numpy()
 
-    arrays = {
-        **state_arrays("G", generator_module),
-        **state_arrays("D", discriminator),
-        **state_arrays("G_ema", generator_ema),
+    return {
         **{f"out/{key}": value.astype(np.float32) for key, value in outputs.items()},
         "in/z": z,
         "in/c": c,
@@ -196,11 +251,112 @@ def make_layout(name, seed):
         "in/truncation_cutoff": np.int32(TRUNCATION_CUTOFF),
         "in/seeds": np.array(SEEDS, np.int32),
         "in/seed_class": np.int32(SEED_CLASS),
+    }
+
+
+def make_layout(name, seed):
+    g_kwargs, d_kwargs, batch, truncated_batch = LAYOUTS[name]
+    networks_made = make_networks(g_kwargs, d_kwargs, seed)
+    arrays = {
+        **state_arrays("G", networks_made[0]),
+        **state_arrays("D", networks_made[1]),
+        **state_arrays("G_ema", networks_made[2]),
+        **record_outputs(*networks_made, g_kwargs, batch, truncated_batch, seed),
         "kwargs/G": np.array(json.dumps(g_kwargs)),
         "kwargs/D": np.array(json.dumps(d_kwargs)),
     }
-    networks_made = dict(G=generator_module, D=discriminator, G_ema=generator_ema)
-    return arrays, networks_made
+    return arrays, dict(zip(("G", "D", "G_ema"), networks_made))
+
+
+def make_tensorflow_layout(name, seed, folder):
+    """A TensorFlow pickle of NVIDIA-built networks, converted back by NVIDIA's legacy.py."""
+    import legacy
+
+    # kerasgan's writer, from the checkout this script is in (after NVIDIA's, which wins).
+    sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from kerasgan.nvidia.tensorflow_layout import tensorflow_variables
+    from kerasgan.nvidia.writer import write_tensorflow_pickle
+
+    g_kwargs, d_kwargs, tf_g_kwargs, tf_d_kwargs, batch, truncated_batch = (
+        TENSORFLOW_LAYOUTS[name])
+    made = dict(zip(("G", "D", "Gs"), make_networks(g_kwargs, d_kwargs, seed)))
+
+    def state(module):
+        return {key: value.detach().numpy() for key, value in
+                list(module.named_parameters()) + list(module.named_buffers())}
+
+    tensorflow = {
+        "G": (tf_g_kwargs, tensorflow_variables("G", tf_g_kwargs, state(made["G"]))),
+        "D": (tf_d_kwargs, tensorflow_variables("D", tf_d_kwargs, state(made["D"]))),
+        "Gs": (tf_g_kwargs, tensorflow_variables("G", tf_g_kwargs, state(made["Gs"]))),
+    }
+    path = os.path.join(folder, f"{name}-tensorflow.pkl")
+    write_tensorflow_pickle(path, tensorflow)
+    with open(path, "rb") as file:
+        converted = legacy.load_network_pkl(file)
+    # NVIDIA's conversion must give back the networks the pickle was made from: the same
+    # tensors (but where TensorFlow's learning-rate multipliers rescale them) and outputs.
+    for ours, theirs in (("G", "G"), ("D", "D"), ("Gs", "G_ema")):
+        expected, found = state(made[ours]), state(converted[theirs])
+        assert set(expected) == set(found), (ours, set(expected) ^ set(found))
+        different = sorted(key for key in expected if np.abs(expected[key] - found[key]).max()
+                           > 1e-6 * max(1.0, float(np.abs(expected[key]).max())))
+        print(f"{name} {ours}: tensors NVIDIA's conversion changed: {different or 'none'}")
+    outputs = record_outputs(converted["G"].eval(), converted["D"].eval(),
+                             converted["G_ema"].eval(), g_kwargs, batch, truncated_batch, seed)
+    originals = record_outputs(made["G"], made["D"], made["Gs"], g_kwargs, batch,
+                               truncated_batch, seed)
+    for key, value in outputs.items():
+        if key.startswith("out/"):
+            difference = float(np.abs(value - originals[key]).max())
+            print(f"{name} {key}: NVIDIA's converted networks vs the originals: {difference:.2e}")
+            assert difference < 1e-4, key
+    arrays = {**outputs,
+              "tf_kwargs/G": np.array(json.dumps(tf_g_kwargs)),
+              "tf_kwargs/D": np.array(json.dumps(tf_d_kwargs))}
+    for network, (unused_kwargs, variables) in tensorflow.items():
+        arrays.update({f"tf/{network}/{key}": value for key, value in variables.items()})
+    return arrays, path
+
+
+# Full-width generators for bench/stylegan2.py's "converted" part: name: (kwargs, size).
+FULL_GENERATORS = {
+    "paper256": dict(z_dim=512, c_dim=0, w_dim=512, img_resolution=256, img_channels=3,
+                     mapping_kwargs=dict(num_layers=8),
+                     synthesis_kwargs=dict(channel_base=16384, channel_max=512, conv_clamp=256)),
+    "stylegan2": dict(z_dim=512, c_dim=0, w_dim=512, img_resolution=1024, img_channels=3,
+                      mapping_kwargs=dict(num_layers=8),
+                      synthesis_kwargs=dict(channel_base=32768, channel_max=512)),
+}
+
+
+def time_generator(name, batch, repeats, state_path, seed):
+    """Times NVIDIA's generator on this CPU; saves its weights, z and images for kerasgan."""
+    import time
+
+    import torch
+    from training import networks
+
+    kwargs = FULL_GENERATORS[name]
+    torch.manual_seed(seed)
+    generator = networks.Generator(**copy.deepcopy(kwargs)).eval()
+    z = np.random.RandomState(seed).randn(batch, kwargs["z_dim"]).astype(np.float32)
+    c = torch.zeros((batch, 0))
+
+    def draw():
+        with torch.no_grad():
+            return generator(torch.from_numpy(z), c, noise_mode="const", force_fp32=True)
+
+    images = draw()  # the first call warms up, as on kerasgan's side
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(repeats):
+        draw()
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    np.savez(state_path, **state_arrays("G", generator), z=z,
+             images=images.permute(0, 2, 3, 1).numpy(), kwargs=np.array(json.dumps(kwargs)))
+    print(json.dumps(dict(images_per_cpu_second=batch * repeats / cpu,
+                          images_per_wall_second=batch * repeats / wall,
+                          threads=torch.get_num_threads(), torch=torch.__version__)))
 
 
 
@@ -380,25 +536,43 @@ def main(argv=None):
     parser.add_argument("--nvidia-repo", required=True,
                         help="a local checkout of NVlabs/stylegan2-ada-pytorch")
     parser.add_argument("--out", required=True, help="folder for the .npz files")
-    parser.add_argument("--layouts", default=",".join(LAYOUTS),
-                        help=f"comma-separated, of {', '.join(LAYOUTS)}")
+    parser.add_argument("--layouts", default=",".join([*LAYOUTS, *TENSORFLOW_LAYOUTS]),
+                        help=f"comma-separated, of {', '.join([*LAYOUTS, *TENSORFLOW_LAYOUTS])}")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pickle-dir", default=None,
                         help="also write NVIDIA's own pickles here (not for committing)")
     parser.add_argument("--loss", action="store_true",
                         help="also write loss32.npz: one training step of NVIDIA's StyleGAN2Loss "
                              "(losses, gradients, random draws); --layouts '' for it alone")
+    parser.add_argument("--time-generator", choices=sorted(FULL_GENERATORS), default=None,
+                        help="instead: time NVIDIA's full-width generator (bench/stylegan2.py); "
+                             "--out is then the .npz of its weights, z and images")
+    parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args(argv)
     if not os.path.isfile(os.path.join(args.nvidia_repo, "training", "networks.py")):
         parser.error(f"{args.nvidia_repo} is not a stylegan2-ada-pytorch checkout "
                      "(no training/networks.py).")
     sys.path.insert(0, os.path.abspath(args.nvidia_repo))
+    if args.time_generator:
+        time_generator(args.time_generator, args.batch, args.repeats, args.out, args.seed)
+        return
     os.makedirs(args.out, exist_ok=True)
     if args.loss:
         path = os.path.join(args.out, "loss32.npz")
         np.savez_compressed(path, **make_loss_fixture(args.seed))
         print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB")
     for name in filter(None, args.layouts.split(",")):
+        if name in TENSORFLOW_LAYOUTS:
+            # The TensorFlow pickle holds only numbers and placeholders: it may be kept.
+            folder = args.pickle_dir or tempfile.mkdtemp()
+            os.makedirs(folder, exist_ok=True)
+            arrays, pickle_path = make_tensorflow_layout(name, args.seed, folder)
+            path = os.path.join(args.out, f"{name}.npz")
+            np.savez_compressed(path, **arrays)
+            print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB "
+                  f"(TensorFlow pickle: {pickle_path})")
+            continue
         arrays, networks_made = make_layout(name, args.seed)
         path = os.path.join(args.out, f"{name}.npz")
         np.savez_compressed(path, **arrays)

@@ -9,13 +9,15 @@ anything inside it (kerasgan/nvidia/pickles.py) and rebuilt as kerasgan's StyleG
 - `conversion.json`: where it came from and the settings read from it.
 """
 
-SUMMARY = "Convert an NVIDIA StyleGAN2 network pickle (stylegan2-ada-pytorch) into kerasgan files."
+SUMMARY = ("Convert an NVIDIA StyleGAN2 network pickle (stylegan2-ada-pytorch, or the "
+           "TensorFlow NVlabs/stylegan2 and stylegan2-ada) into kerasgan files.")
 
 EXAMPLES = """\
 examples:
   kerasgan convert --list
   kerasgan convert ffhq --out networks/ffhq
   kerasgan convert ~/training-runs/00000-mydata/network-snapshot-000400.pkl --out networks/mine
+  kerasgan convert stylegan2-cat-config-f.pkl --out networks/cats    # a TensorFlow pickle
   kerasgan generate --snapshot networks/ffhq/generator.keras --seeds 85,265 --out faces.png
 
 Named networks download once from NVIDIA's addresses into the cache folder
@@ -38,12 +40,12 @@ def write_conversion(pickle_path, out):
     from pathlib import Path
 
     from kerasgan import files
-    from kerasgan.nvidia.convert import convert_snapshot, generator_settings
+    from kerasgan.nvidia.convert import convert_snapshot, generator_settings, require_snapshot
     from kerasgan.nvidia.networks import file_key
     from kerasgan.nvidia.pickles import read_network_pickle
     from kerasgan.training import checkpoint
 
-    networks = read_network_pickle(pickle_path)
+    networks = require_snapshot(read_network_pickle(pickle_path))
     model, g_ema = convert_snapshot(networks)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

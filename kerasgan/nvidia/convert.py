@@ -1,5 +1,9 @@
 """NVIDIA's StyleGAN2 networks (as read by `pickles.py`) rebuilt as kerasgan's networks.
 
+Everything here reads the PyTorch layout of stylegan2-ada-pytorch; a TensorFlow pickle's
+(G, D, Gs) is first brought into that layout by `tensorflow_layout.py` (`require_snapshot`
+does it), so both kinds of pickle convert through the same code.
+
 The architecture is the same (kerasgan's StyleGAN2 follows the paper and NVIDIA's
 stylegan2-ada-pytorch); what changes between the two is only where numbers are kept:
 
@@ -289,7 +293,8 @@ def convert_snapshot(networks):
     """kerasgan's StyleGAN2 model (G, D and G_ema) from an NVIDIA snapshot's networks.
 
     Args:
-        networks: what `read_network_pickle` returned for a stylegan2-ada-pytorch snapshot.
+        networks: what `read_network_pickle` returned for a stylegan2-ada-pytorch snapshot,
+            or for a TensorFlow pickle of NVlabs/stylegan2 or stylegan2-ada.
 
     Returns:
         (model, g_ema): a `StyleGAN2` whose generator is NVIDIA's G, discriminator D and
@@ -297,7 +302,7 @@ def convert_snapshot(networks):
     """
     from kerasgan.models.stylegan2 import StyleGAN2
 
-    require_snapshot(networks)
+    networks = require_snapshot(networks)
     g_ema = convert_generator(networks["G_ema"], name="generator")
     generator = convert_generator(networks["G"], name="generator")
     discriminator = convert_discriminator(networks["D"])
@@ -323,18 +328,20 @@ def convert_snapshot(networks):
 
 
 def require_snapshot(networks):
-    """The networks of a stylegan2-ada-pytorch snapshot, or one sentence saying what is there."""
+    """The G, D and G_ema of a snapshot, or one sentence saying what the pickle holds instead.
+
+    A TensorFlow pickle's (G, D, Gs) comes back in the PyTorch layout (G_ema from Gs), so
+    everything after this reads both kinds the same way (kerasgan/nvidia/tensorflow_layout.py).
+    """
     from kerasgan.nvidia.pickles import is_tensorflow_snapshot
+    from kerasgan.nvidia.tensorflow_layout import pytorch_layout
 
     if is_tensorflow_snapshot(networks):
-        _refuse("The pickle is a TensorFlow one (G, D and Gs of NVlabs/stylegan2 or "
-                "stylegan2-ada): kerasgan reads it but does not convert it yet; convert it to "
-                "the PyTorch layout with legacy.py of NVIDIA's stylegan2-ada-pytorch "
-                "(`python legacy.py --source=IN.pkl --dest=OUT.pkl`) and pass that.")
+        return pytorch_layout(networks)
     if not isinstance(networks, dict) or not {"G", "D", "G_ema"} <= set(networks):
         found = ", ".join(map(str, networks)) if isinstance(networks, dict) else type(
             networks).__name__
         _refuse(f"The pickle holds {found}, not the networks G, D and G_ema of a StyleGAN2 "
-                "snapshot from stylegan2-ada-pytorch.")
+                "snapshot (stylegan2-ada-pytorch) nor G, D and Gs of a TensorFlow one "
+                "(NVlabs/stylegan2, stylegan2-ada).")
     return networks
-

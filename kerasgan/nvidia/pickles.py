@@ -121,6 +121,9 @@ class TensorFlowNetwork:
         variables: {TF variable name: NumPy array}, e.g. "G_mapping/Dense0/weight",
             "G_synthesis/4x4/Conv/weight", "dlatent_avg".
         build_function: the name of its build function ("G_main", "D_stylegan2").
+        components: its sub-networks by name (G's "mapping" and "synthesis"), each a
+            `TensorFlowNetwork`.
+        version: the format version NVIDIA's code wrote (4 for StyleGAN2).
 
     Example:
 
@@ -139,6 +142,12 @@ class TensorFlowNetwork:
         self.variables = {str(name): np.asarray(value)
                           for name, value in state.get("variables") or []}
         self.build_function = str(state.get("build_func_name", ""))
+        self.version = int(state.get("version") or 0)
+        self.components = dict(state.get("components") or {})
+        if not all(isinstance(component, TensorFlowNetwork)
+                   for component in self.components.values()):
+            raise UnsafePickleError(
+                "The pickle holds a TensorFlow network whose parts are not networks.")
 
     def __repr__(self):
         return f"TensorFlowNetwork({self.name}, {len(getattr(self, 'variables', {}))} variables)"

@@ -8,6 +8,10 @@ write our own: the same globals (`_reconstruct_persistent_obj`, `_rebuild_tensor
 same class names and settings, each storage as the bytes of `torch.save`'s legacy format.
 The module source inside is a placeholder comment: nothing reads it.
 
+`write_tensorflow_pickle` writes the TensorFlow layout of NVlabs/stylegan2 and stylegan2-ada
+the same way: a tuple (G, D, Gs) of `dnnlib.tflib.network.Network` states, their variables
+as NumPy arrays pickled by NumPy's own names, the build code a placeholder.
+
 Example:
 
 ```python
@@ -124,30 +128,55 @@ def tensor(array, parameter=False):
 
 BUFFER_NAMES = ("resample_filter", "noise_const", "w_avg")
 
+# One module of NVIDIA's tree, before it is pickled or read: the builders below make these,
+# `_pickled` turns them into what a pickle holds, `in_memory` into what the reader returns.
+ModuleTree = collections.namedtuple(
+    "ModuleTree", "class_name settings tensors children init_kwargs")
+
 
 def persistent_module(class_name, settings, tensors, children=(), init_kwargs=None):
-    """One persistent module: `_reconstruct_persistent_obj(meta)` with torch.nn.Module's state."""
-    state = {
+    """One of NVIDIA's persistent modules: class name, settings, own tensors, sub-modules."""
+    return ModuleTree(class_name, settings, tensors, list(children), dict(init_kwargs or {}))
+
+
+def _module_state(tree, as_tensor, as_child):
+    """torch.nn.Module's `__dict__` for one module, its tensors and children made by the caller."""
+    return {
         "training": False,
         "_parameters": collections.OrderedDict(
-            (name, tensor(value, parameter=True)) for name, value in tensors.items()
+            (name, as_tensor(value, True)) for name, value in tree.tensors.items()
             if name not in BUFFER_NAMES),
         "_buffers": collections.OrderedDict(
-            (name, tensor(value)) for name, value in tensors.items() if name in BUFFER_NAMES),
+            (name, as_tensor(value, False)) for name, value in tree.tensors.items()
+            if name in BUFFER_NAMES),
         "_non_persistent_buffers_set": set(),
         "_backward_hooks": collections.OrderedDict(),
         "_forward_hooks": collections.OrderedDict(),
         "_forward_pre_hooks": collections.OrderedDict(),
         "_state_dict_hooks": collections.OrderedDict(),
         "_load_state_dict_pre_hooks": collections.OrderedDict(),
-        "_modules": collections.OrderedDict(children),
+        "_modules": collections.OrderedDict(
+            (name, as_child(child)) for name, child in tree.children),
         "_init_args": (),
-        "_init_kwargs": dict(init_kwargs or {}),
-        **settings,
+        "_init_kwargs": tree.init_kwargs,
+        **tree.settings,
     }
-    meta = dict(type="class", version=4, module_src=MODULE_SOURCE, class_name=class_name,
+
+
+def _pickled(tree):
+    """A module as NVIDIA's pickles hold it: `_reconstruct_persistent_obj(meta)`."""
+    state = _module_state(tree, lambda value, parameter: tensor(value, parameter), _pickled)
+    meta = dict(type="class", version=4, module_src=MODULE_SOURCE, class_name=tree.class_name,
                 state=state)
     return _Call(RECONSTRUCT, (meta,))
+
+
+def in_memory(tree):
+    """A module as `read_network_pickle` returns it, without writing a pickle."""
+    from kerasgan.nvidia.pickles import PersistentModule
+
+    state = _module_state(tree, lambda value, parameter: np.asarray(value, np.float32), in_memory)
+    return PersistentModule(tree.class_name, state)
 
 
 # ------------------------------------------------------------------ the networks' trees
@@ -289,22 +318,109 @@ def write_network_pickle(path, networks, training_set_kwargs=None):
         training_set_kwargs: stored as is (NVIDIA keeps the dataset's settings there).
     """
     builders = {"G": generator_module, "D": discriminator_module}
-    snapshot = {name: builders[kind](kwargs, tensors)
+    snapshot = {name: _pickled(builders[kind](kwargs, tensors))
                 for name, (kind, kwargs, tensors) in networks.items()}
     snapshot.update(augment_pipe=None, training_set_kwargs=training_set_kwargs)
     with open(path, "wb") as file:
         _Pickler(file, protocol=PICKLE_PROTOCOL).dump(snapshot)
 
 
-def networks_from_fixture(fixture):
-    """The `networks` argument of `write_network_pickle` from a reference `.npz`."""
+def _fixture_networks(fixture, names, prefix, kwargs_prefix):
+    """{name: (kind, kwargs, arrays under `prefix + name/`)} from a reference `.npz`."""
     import json
 
     arrays = np.load(fixture) if isinstance(fixture, str) else fixture
     networks = {}
-    for name, kind in (("G", "G"), ("D", "D"), ("G_ema", "G")):
-        kwargs = json.loads(str(arrays[f"kwargs/{kind}"]))
-        tensors = {key[len(name) + 1:]: arrays[key] for key in arrays.files
-                   if key.startswith(name + "/")}
-        networks[name] = (kind, kwargs, tensors)
+    for name, kind in names:
+        start = f"{prefix}{name}/"
+        networks[name] = (kind, json.loads(str(arrays[kwargs_prefix + kind])),
+                          {key[len(start):]: arrays[key] for key in arrays.files
+                           if key.startswith(start)})
     return networks
+
+
+def networks_from_fixture(fixture):
+    """The `networks` argument of `write_network_pickle` from a reference `.npz`."""
+    return _fixture_networks(fixture, (("G", "G"), ("D", "D"), ("G_ema", "G")), "", "kwargs/")
+
+
+# ------------------------------------------------------------------ TensorFlow pickles
+
+
+class _Built:
+    """Pickles as `function(*arguments)` followed by BUILD with `state`."""
+
+    def __init__(self, function, arguments, state):
+        self.function, self.arguments, self.state = function, tuple(arguments), state
+
+    def __reduce__(self):
+        return (self.function, self.arguments, self.state)
+
+
+TENSORFLOW_NETWORK = _Global("dnnlib.tflib.network", "Network")
+# NumPy's own names in the pickles of NVIDIA's TensorFlow years (NumPy 1).
+NUMPY_RECONSTRUCT = _Global("numpy.core.multiarray", "_reconstruct")
+NUMPY_ARRAY = _Global("numpy", "ndarray")
+NUMPY_DTYPE = _Global("numpy", "dtype")
+# The sub-networks of NVIDIA's TensorFlow generator, by the first part of a variable's name.
+GENERATOR_COMPONENTS = {"mapping": "G_mapping", "synthesis": "G_synthesis"}
+
+
+def numpy_array(array):
+    """A float32 NumPy array as NumPy pickles one: `_reconstruct`, then its shape and bytes."""
+    array = np.array(array, "<f4", order="C")
+    dtype = _Built(NUMPY_DTYPE, ("f4", False, True), (3, "<", None, None, None, -1, -1, 0))
+    return _Built(NUMPY_RECONSTRUCT, (NUMPY_ARRAY, (0,), b"b"),
+                  (1, tuple(array.shape), dtype, False, array.tobytes()))
+
+
+def tensorflow_network(name, static_kwargs, variables, build_function, components=()):
+    """One `dnnlib.tflib.network.Network` as NVIDIA's TensorFlow code pickles it: its state."""
+    return _Built(TENSORFLOW_NETWORK, (), {
+        "version": 4,
+        "name": name,
+        "static_kwargs": dict(static_kwargs),
+        "components": dict(components),
+        "build_module_src": MODULE_SOURCE,
+        "build_func_name": build_function,
+        "variables": [(key, numpy_array(value)) for key, value in variables.items()],
+    })
+
+
+def _tensorflow_generator(name, static_kwargs, variables):
+    own = {key: value for key, value in variables.items()
+           if key.split("/")[0] not in GENERATOR_COMPONENTS}
+    components = {}
+    for component, network_name in GENERATOR_COMPONENTS.items():
+        prefix = component + "/"
+        components[component] = tensorflow_network(
+            network_name, static_kwargs,
+            {key[len(prefix):]: value for key, value in variables.items()
+             if key.startswith(prefix)},
+            network_name if component == "mapping" else "G_synthesis_stylegan2")
+    return tensorflow_network(name, static_kwargs, own, "G_main", components.items())
+
+
+def write_tensorflow_pickle(path, networks):
+    """Writes a pickle in the layout of NVlabs/stylegan2 and stylegan2-ada (TensorFlow).
+
+    Args:
+        path: the file to write.
+        networks: {"G": (static_kwargs, variables), "D": ..., "Gs": ...}; variables by full
+            TensorFlow name ("mapping/Dense0/weight", "synthesis/4x4/Conv/weight",
+            "dlatent_avg"), as `tensorflow_layout.tensorflow_variables` makes them.
+    """
+    pickled = (
+        _tensorflow_generator("G", *networks["G"]),
+        tensorflow_network("D", *networks["D"], "D_stylegan2"),
+        _tensorflow_generator("Gs", *networks["Gs"]),
+    )
+    with open(path, "wb") as file:
+        _Pickler(file, protocol=PICKLE_PROTOCOL).dump(pickled)
+
+
+def tensorflow_networks_from_fixture(fixture):
+    """The `networks` argument of `write_tensorflow_pickle` from a reference `.npz`."""
+    networks = _fixture_networks(fixture, (("G", "G"), ("D", "D"), ("Gs", "G")), "tf/",
+                                 "tf_kwargs/")
+    return {name: (kwargs, variables) for name, (_, kwargs, variables) in networks.items()}

@@ -25,10 +25,15 @@ from kerasgan.nvidia.convert import (
 )
 from kerasgan.nvidia.pickles import read_network_pickle
 from kerasgan.nvidia.writer import networks_from_fixture, write_network_pickle
+from nvidia_outputs import (
+    IMAGE_TOLERANCE,
+    LOGIT_TOLERANCE,
+    assert_draws_nvidias_ws_and_images,
+    model_inputs,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LAYOUTS = ("cifar32", "plain64", "paper256", "clamp32")
-IMAGE_TOLERANCE, WS_TOLERANCE, LOGIT_TOLERANCE = 1e-3, 1e-4, 1e-3
 
 
 @pytest.fixture(scope="module", params=LAYOUTS)
@@ -39,32 +44,13 @@ def layout(request, tmp_path_factory):
     return arrays, read_network_pickle(path)
 
 
-def _inputs(arrays, count):
-    z = arrays["in/z"][:count]
-    if arrays["in/c"].shape[1]:
-        return [z, arrays["in/labels"][:count]]
-    return z
-
-
 def test_g_ema_draws_nvidias_images_and_ws(layout):
     arrays, networks = layout
     generator = convert_generator(networks["G_ema"])
-    mapping, synthesis = generator.get_layer("mapping"), generator.get_layer("synthesis")
-    psi = float(arrays["in/truncation_psi"])
-    cutoff = int(arrays["in/truncation_cutoff"])
-    truncations = {"psi1": {}, "psi07": dict(truncation_psi=psi),
-                   "psi07_cutoff": dict(truncation_psi=psi, truncation_cutoff=cutoff)}
-    for key, truncation in truncations.items():
-        expected_ws = arrays[f"out/ws_{key}"]
-        ws = np.asarray(mapping(_inputs(arrays, len(expected_ws)), **truncation))
-        assert np.abs(ws - expected_ws).max() < WS_TOLERANCE, key
-        images = np.asarray(synthesis(ws, noise_mode="const"))
-        expected = arrays[f"out/images_{key}"]
-        assert images.shape == expected.shape
-        assert np.abs(images - expected).max() < IMAGE_TOLERANCE, key
+    assert_draws_nvidias_ws_and_images(generator, arrays)
     # The whole model, as a user calls it, draws the same psi-1 images.
     expected = arrays["out/images_psi1"]
-    images = np.asarray(generator(_inputs(arrays, len(expected))))
+    images = np.asarray(generator(model_inputs(arrays, len(expected))))
     assert np.abs(images - expected).max() < IMAGE_TOLERANCE
 
 
@@ -73,7 +59,7 @@ def test_g_converts_too_and_the_fused_form_agrees(layout):
     expected = arrays["out/g_images_psi1"]
     for fused in ("unfused", "fused"):
         generator = convert_generator(networks["G"], fused_modconv=fused)
-        images = np.asarray(generator(_inputs(arrays, len(expected))))
+        images = np.asarray(generator(model_inputs(arrays, len(expected))))
         assert np.abs(images - expected).max() < IMAGE_TOLERANCE, fused
 
 
@@ -94,7 +80,7 @@ def test_the_converted_generator_saves_and_loads_with_plain_keras(layout, tmp_pa
     generator.save(tmp_path / "g_ema.keras")
     loaded = keras.models.load_model(tmp_path / "g_ema.keras")
     expected = arrays["out/images_psi1"]
-    images = np.asarray(loaded(_inputs(arrays, len(expected))))
+    images = np.asarray(loaded(model_inputs(arrays, len(expected))))
     assert np.abs(images - expected).max() < IMAGE_TOLERANCE
 
 

@@ -15,13 +15,19 @@ from PIL import Image
 from kerasgan import snapshots
 from kerasgan.cli import main
 from kerasgan.images import to_uint8
-from kerasgan.nvidia.writer import networks_from_fixture, write_network_pickle
+from kerasgan.nvidia.writer import (
+    networks_from_fixture,
+    tensorflow_networks_from_fixture,
+    write_network_pickle,
+    write_tensorflow_pickle,
+)
 from kerasgan.snapshots import sampling
 from kerasgan.snapshots.stylegan2_sampling import latents_for_seeds
 from kerasgan.training import checkpoint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cifar32.npz"
 PLAIN64 = Path(__file__).parent / "fixtures" / "plain64.npz"
+CONFIG_F = Path(__file__).parent / "fixtures" / "configf64.npz"
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +72,33 @@ def test_convert_writes_a_plain_keras_g_ema_and_a_checkpoint(cifar_arrays, tmp_p
     assert set(header["networks"]) == {"generator", "discriminator"}
     record = json.loads((tmp_path / "out" / "conversion.json").read_text())
     assert record["generator"]["num_classes"] == 10 and record["generator"]["image_size"] == 32
+
+
+def test_a_tensorflow_pickle_converts_and_draws_like_a_pytorch_one(tmp_path, monkeypatch,
+                                                                   capsys):
+    # A config-f pickle of NVlabs/stylegan2 (TensorFlow): NVIDIA's legacy.py conversion of it
+    # drew out/* (tools/nvidia_reference.py).
+    arrays = np.load(CONFIG_F)
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    pickle_path = tmp_path / "stylegan2-configf64.pkl"
+    write_tensorflow_pickle(pickle_path, tensorflow_networks_from_fixture(arrays))
+    assert main(["convert", str(pickle_path), "--out", str(tmp_path / "out")]) == 0
+    assert "(64 px): " in capsys.readouterr().out
+    generator = keras.models.load_model(tmp_path / "out" / "generator.keras")
+    images = np.asarray(generator(arrays["in/z"]))
+    assert np.abs(images - arrays["out/images_psi1"]).max() < 1e-3
+    header = checkpoint.read_header(tmp_path / "out" / "checkpoint.npz")
+    assert set(header["networks"]) == {"generator", "discriminator"}
+    record = json.loads((tmp_path / "out" / "conversion.json").read_text())
+    assert record["generator"]["mapping_layers"] == 8 and record["config"]["mbstd_group_size"] > 8
+    # --snapshot takes it as it takes a PyTorch pickle: converted once, said so, NVIDIA's seeds.
+    assert main(["generate", "--snapshot", str(pickle_path), "--seeds", "85,265", "--trunc", "1",
+                 "--noise-mode", "const", "--outdir", str(tmp_path / "seeds")]) == 0
+    assert "Converted NVIDIA's network" in capsys.readouterr().err
+    nvidia = to_uint8(arrays["out/images_seeds"]).astype(int)
+    for index, seed in enumerate([85, 265]):
+        drawn = np.asarray(Image.open(tmp_path / "seeds" / f"seed{seed:04d}.png").convert("RGB"))
+        assert np.abs(drawn.astype(int) - nvidia[index]).max() <= 1
 
 
 def test_seeds_draw_z_as_nvidias_generate_py():
