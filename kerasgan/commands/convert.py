@@ -18,6 +18,7 @@ examples:
   kerasgan convert ffhq --out networks/ffhq
   kerasgan convert ~/training-runs/00000-mydata/network-snapshot-000400.pkl --out networks/mine
   kerasgan convert stylegan2-cat-config-f.pkl --out networks/cats    # a TensorFlow pickle
+  kerasgan convert cat --out networks/cats                            # the same, downloaded
   kerasgan generate --snapshot networks/ffhq/generator.keras --seeds 85,265 --out faces.png
 
 Named networks download once from NVIDIA's addresses into the cache folder
@@ -71,7 +72,8 @@ def run(args):
     from kerasgan.nvidia.networks import describe_named_networks, resolve_network
 
     if args.list:
-        print("NVIDIA's StyleGAN2 networks kerasgan downloads by name (stylegan2-ada-pytorch):")
+        print("NVIDIA's StyleGAN2 networks kerasgan downloads by name (stylegan2-ada-pytorch "
+              "pickles, and NVlabs/stylegan2's TensorFlow config-f ones):")
         for line in describe_named_networks():
             print("  " + line)
         return 0

@@ -7,6 +7,11 @@ The file is then read with the safe reader and checked: it must hold G, D and G_
 and G_ema must draw at the resolution (and with the classes) the table says. A file that
 fails is deleted and never converted.
 
+The config-f networks of NVlabs/stylegan2 (`ffhq-config-f`, `car`, `cat`, `church`,
+`horse`) are TensorFlow pickles, a tuple (G, D, Gs), kept at the same address under
+stylegan2/networks/; their check reads Gs's settings the way the conversion reads them
+(kerasgan/nvidia/tensorflow_layout.py), and they convert like the others, Gs becoming G_ema.
+
 `converted_generator` is what `--snapshot NETWORK.pkl` (or `--snapshot ffhq`) in
 `kerasgan generate`, `project`, `export` and `evaluate` goes through: the pickle's G_ema is
 converted once into $KERASGAN_CACHE/nvidia/converted/<the file's SHA-256>/generator.keras
@@ -26,6 +31,8 @@ from kerasgan.errors import KerasganError
 NVIDIA_URL = "https://nvlabs-fi-cdn.nvidia.com/"
 PRETRAINED = "stylegan2-ada-pytorch/pretrained/"
 TRANSFER = PRETRAINED + "transfer-learning-source-nets/"
+# NVlabs/stylegan2's config-f networks: TensorFlow pickles (G, D, Gs), not PyTorch ones.
+CONFIG_F = "stylegan2/networks/"
 
 # name: (path under NVIDIA's address, resolution, classes, what it draws)
 NAMED_NETWORKS = {
@@ -46,6 +53,14 @@ NAMED_NETWORKS = {
                     256, 0, "celebrity faces (CelebA-HQ) at 256 px, a transfer-learning source"),
     "lsundog256": (TRANSFER + "lsundog-res256-paper256-kimg100000-noaug.pkl", 256, 0,
                    "dogs (LSUN Dog) at 256 px, a transfer-learning source"),
+    "ffhq-config-f": (CONFIG_F + "stylegan2-ffhq-config-f.pkl", 1024, 0,
+                      "faces (FFHQ), the StyleGAN2 paper's config-f"),
+    "car": (CONFIG_F + "stylegan2-car-config-f.pkl", 512, 0,
+            "cars (LSUN Car, 512x384 in a 512 px square), config-f"),
+    "cat": (CONFIG_F + "stylegan2-cat-config-f.pkl", 256, 0, "cats (LSUN Cat), config-f"),
+    "church": (CONFIG_F + "stylegan2-church-config-f.pkl", 256, 0,
+               "churches (LSUN Church), config-f"),
+    "horse": (CONFIG_F + "stylegan2-horse-config-f.pkl", 256, 0, "horses (LSUN Horse), config-f"),
 }
 
 
@@ -75,13 +90,24 @@ def network_url(name):
     return os.environ.get("KERASGAN_NVIDIA_URL", NVIDIA_URL).rstrip("/") + "/" + path
 
 
+def is_tensorflow_network(name):
+    """True for a named network published as a TensorFlow pickle (G, D, Gs)."""
+    return NAMED_NETWORKS[name][0].startswith(CONFIG_F)
+
+
+def network_layout(name):
+    """The layout a named network's pickle has, as `kerasgan convert --list` says it."""
+    return "TensorFlow" if is_tensorflow_network(name) else "PyTorch"
+
+
 def describe_named_networks():
     """The lines `kerasgan convert --list` prints."""
     width = max(len(name) for name in NAMED_NETWORKS)
     lines = []
     for name, (_, resolution, classes, what) in NAMED_NETWORKS.items():
         conditional = f", {classes} classes" if classes else ""
-        lines.append(f"{name:<{width}}  {resolution:>4} px{conditional:<12}  {what}")
+        lines.append(f"{name:<{width}}  {resolution:>4} px{conditional:<12}  "
+                     f"{network_layout(name):<10}  {what}")
     return lines
 
 
@@ -124,22 +150,41 @@ def _reason(error):
     return reason.split("\n")[0][:160]
 
 
+def _drawn_size(networks, tensorflow):
+    """(resolution, classes) of the sampled generator, or None when the layout is not the one
+    expected: G, D, G_ema (PyTorch) or the tuple (G, D, Gs) (TensorFlow)."""
+    from kerasgan.nvidia.pickles import is_tensorflow_snapshot
+    from kerasgan.nvidia.tensorflow_layout import generator_kwargs
+
+    if tensorflow:
+        if not is_tensorflow_snapshot(networks):
+            return None
+        # Read as the conversion reads it: a setting left out means NVIDIA's default.
+        kwargs = generator_kwargs(networks[2].settings)
+        return kwargs["img_resolution"], kwargs["c_dim"]
+    if not isinstance(networks, dict) or not {"G", "D", "G_ema"} <= set(networks):
+        return None
+    g_ema = networks["G_ema"]
+    return g_ema.setting("img_resolution"), g_ema.setting("c_dim") or 0
+
+
 def check_named_network(name, path):
-    """The downloaded file holds G, D, G_ema and draws what the table says; else deleted."""
+    """The downloaded file has the layout the table says (G, D, G_ema of a PyTorch pickle, or
+    (G, D, Gs) of a TensorFlow one) and draws what the table says; else it is deleted."""
     from kerasgan.nvidia.pickles import read_network_pickle
 
     _, resolution, classes, _ = NAMED_NETWORKS[name]
+    tensorflow = is_tensorflow_network(name)
     try:
         networks = read_network_pickle(path)
         problem = None
-        if not isinstance(networks, dict) or not {"G", "D", "G_ema"} <= set(networks):
-            problem = "it does not hold the networks G, D and G_ema"
-        else:
-            g_ema = networks["G_ema"]
-            found = (g_ema.setting("img_resolution"), g_ema.setting("c_dim") or 0)
-            if found != (resolution, classes):
-                problem = (f"it draws {found[0]} px with {found[1]} classes, not {resolution} px "
-                           f"with {classes}")
+        found = _drawn_size(networks, tensorflow)
+        if found is None:
+            problem = ("it does not hold the tuple (G, D, Gs) of a TensorFlow pickle"
+                       if tensorflow else "it does not hold the networks G, D and G_ema")
+        elif found != (resolution, classes):
+            problem = (f"it draws {found[0]} px with {found[1]} classes, not {resolution} px "
+                       f"with {classes}")
     except KerasganError as error:
         problem = str(error)
     if problem:

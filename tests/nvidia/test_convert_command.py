@@ -47,6 +47,13 @@ def served(cifar_arrays, tmp_path_factory):
     folder = root / "stylegan2-ada-pytorch" / "pretrained"
     folder.mkdir(parents=True)
     write_network_pickle(folder / "cifar10.pkl", networks_from_fixture(cifar_arrays))
+    # NVlabs/stylegan2's TensorFlow config-f networks: the 64 px configf64 one where the cats
+    # are (the tests expect 64 px of it), and a PyTorch pickle where a TensorFlow one belongs.
+    config_f = root / "stylegan2" / "networks"
+    config_f.mkdir(parents=True)
+    write_tensorflow_pickle(config_f / "stylegan2-cat-config-f.pkl",
+                            tensorflow_networks_from_fixture(np.load(CONFIG_F)))
+    (config_f / "stylegan2-horse-config-f.pkl").write_bytes((folder / "cifar10.pkl").read_bytes())
     # A 64 px face-network stand-in where NVIDIA keeps ffhq.pkl (the tests expect 64 px of it).
     write_network_pickle(folder / "ffhq.pkl", networks_from_fixture(np.load(PLAIN64)))
     (folder / "metfaces.pkl").write_bytes(b"not a pickle at all")
@@ -139,10 +146,18 @@ def test_list_names_the_networks(capsys):
     listed = capsys.readouterr().out
     for name in ("ffhq", "metfaces", "afhqcat", "cifar10", "ffhq256"):
         assert f"  {name} " in listed
+    # NVlabs/stylegan2's config-f networks, with their resolution and TensorFlow layout.
+    lines = {line.split()[0]: line.split() for line in listed.splitlines()[1:]}
+    assert lines["ffhq-config-f"][1:4] == ["1024", "px", "TensorFlow"]
+    assert lines["cat"][1:4] == ["256", "px", "TensorFlow"]
+    assert lines["car"][1] == "512" and lines["church"][3] == lines["horse"][3] == "TensorFlow"
+    assert lines["ffhq"][3] == "PyTorch"
 
 
 def test_a_named_network_downloads_once_is_checked_and_converts(served, tmp_path, monkeypatch,
-                                                                cifar_arrays):
+                                                                cifar_arrays, capsys):
+    from kerasgan.nvidia import networks
+
     address, _ = served
     monkeypatch.setenv("KERASGAN_NVIDIA_URL", address)
     monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
@@ -153,17 +168,37 @@ def test_a_named_network_downloads_once_is_checked_and_converts(served, tmp_path
     images = np.asarray(generator([cifar_arrays["in/z"], cifar_arrays["in/labels"]]))
     assert np.abs(images - cifar_arrays["out/images_psi1"]).max() < 1e-3
 
+    # A TensorFlow config-f network by name: its (G, D, Gs) checked, Gs drawn as NVIDIA draws it.
+    path, _, classes, what = networks.NAMED_NETWORKS["cat"]
+    monkeypatch.setitem(networks.NAMED_NETWORKS, "cat", (path, 64, classes, what))
+    assert main(["convert", "cat", "--out", str(tmp_path / "cats")]) == 0
+    assert "(64 px): " in capsys.readouterr().out
+    assert (tmp_path / "cache" / "nvidia" / "downloads" / "stylegan2-cat-config-f.pkl").is_file()
+    arrays = np.load(CONFIG_F)
+    generator = keras.models.load_model(tmp_path / "cats" / "generator.keras")
+    assert np.abs(np.asarray(generator(arrays["in/z"])) - arrays["out/images_psi1"]).max() < 1e-3
+    # Downloaded once: with the address unreachable, --snapshot cat converts the cached file.
+    monkeypatch.setenv("KERASGAN_NVIDIA_URL", "http://127.0.0.1:9/")
+    for said in ("Converted NVIDIA's network", "cached at"):
+        converted = networks.converted_generator("cat")
+        assert said in capsys.readouterr().err
+    assert keras.models.load_model(converted).output_shape[1:] == (64, 64, 3)
+
 
 def test_a_download_that_fails_its_check_is_deleted_and_one_sentence(served, tmp_path,
                                                                      monkeypatch, capsys):
     address, _ = served
     monkeypatch.setenv("KERASGAN_NVIDIA_URL", address)
     monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
-    assert main(["convert", "metfaces", "--out", str(tmp_path / "out")]) == 2
-    error = capsys.readouterr().err.strip().splitlines()
-    assert len(error) == 1 and "failed its check" in error[0] and "deleted" in error[0]
-    assert not (tmp_path / "cache" / "nvidia" / "downloads" / "metfaces.pkl").exists()
-    assert not (tmp_path / "out" / "generator.keras").exists()
+    # metfaces is not a pickle at all; horse is a PyTorch pickle where a TensorFlow one belongs.
+    for name, file_name, problem in (
+            ("metfaces", "metfaces.pkl", "failed its check"),
+            ("horse", "stylegan2-horse-config-f.pkl", "(G, D, Gs) of a TensorFlow pickle")):
+        assert main(["convert", name, "--out", str(tmp_path / "out")]) == 2
+        error = capsys.readouterr().err.strip().splitlines()
+        assert len(error) == 1 and problem in error[0] and "deleted" in error[0]
+        assert not (tmp_path / "cache" / "nvidia" / "downloads" / file_name).exists()
+        assert not (tmp_path / "out" / "generator.keras").exists()
 
 
 def test_offline_is_one_sentence_naming_the_address(tmp_path, monkeypatch, capsys):
@@ -174,6 +209,10 @@ def test_offline_is_one_sentence_naming_the_address(tmp_path, monkeypatch, capsy
     assert len(error) == 1
     assert "http://127.0.0.1:9/stylegan2-ada-pytorch/pretrained/afhqcat.pkl" in error[0]
     assert "pass the file" in error[0]
+    assert main(["convert", "church", "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and "pass the file" in error[0]
+    assert "http://127.0.0.1:9/stylegan2/networks/stylegan2-church-config-f.pkl" in error[0]
 
 
 def test_a_refused_pickle_writes_nothing(tmp_path, capsys):
