@@ -114,17 +114,19 @@ def is_nvidia_source(path):
     return path.suffix == ".pkl" or _is_conversion(path)
 
 
-@functools.lru_cache(maxsize=2)
-def _read_pickle(path, modified):
-    """The networks of a pickle, read once per process (options and weights both need them)."""
-    from kerasgan.nvidia.convert import require_snapshot
+@functools.lru_cache(maxsize=1)
+def _convert_pickle(path, modified):
+    """NVIDIA's G, D and G_ema as one kerasgan StyleGAN2, converted once per process
+    (the options read its settings, then the new run copies its weights)."""
+    from kerasgan.nvidia.convert import convert_snapshot
     from kerasgan.nvidia.pickles import read_network_pickle
 
-    return require_snapshot(read_network_pickle(path))
+    model, _ = convert_snapshot(read_network_pickle(path))
+    return model
 
 
-def _networks(path):
-    return _read_pickle(str(path), Path(path).stat().st_mtime_ns)
+def _converted(path):
+    return _convert_pickle(str(path), Path(path).stat().st_mtime_ns)
 
 
 def nvidia_settings(path):
@@ -133,27 +135,15 @@ def nvidia_settings(path):
     Returns:
         image_size, image_channels, latent_dim, w_dim, mapping_layers, num_classes,
         channel_base, channel_max, num_fp16_res, mbstd_group_size,
-        discriminator_architecture and discriminator_mapping_layers, as read from G and D
-        (a pickle) or from the conversion's record (a `kerasgan convert` folder).
+        discriminator_architecture and discriminator_mapping_layers, as the conversion
+        read them from G and D (a pickle) or recorded them (a `kerasgan convert` folder).
     """
     path = Path(path)
     if path.suffix == ".pkl":
-        from kerasgan.nvidia.convert import discriminator_settings, generator_settings
-
-        networks = _networks(path)
-        g, d = generator_settings(networks["G"]), discriminator_settings(networks["D"])
-        if (g["channel_base"], g["channel_max"]) != (d["channel_base"], d["channel_max"]):
-            raise ValueError(
-                f"{path}'s G and D have different widths (channel_base {g['channel_base']} and "
-                f"{d['channel_base']}), which kerasgan's StyleGAN2 cannot hold: fine-tune it "
-                "with NVIDIA's code instead."
-            )
-        record = {**g, "mbstd_group_size": d["mbstd_group_size"],
-                  "discriminator_architecture": d["architecture"],
-                  "discriminator_mapping_layers": d["mapping_layers"]}
+        config = _converted(path).get_config()
     else:
-        record = json.loads((path.parent / "conversion.json").read_text(encoding="utf-8"))["config"]
-    return {key: record[key] for key in NETWORK_SETTINGS if key in record}
+        config = json.loads((path.parent / "conversion.json").read_text(encoding="utf-8"))["config"]
+    return {key: config[key] for key in NETWORK_SETTINGS if key in config}
 
 
 # The StyleGAN2 arguments a network fixes; the training ones (R1 gamma, the average, the
@@ -167,12 +157,11 @@ NETWORK_SETTINGS = (
 
 def _load_nvidia_pickle(path, gan):
     """Copies NVIDIA's G, D and G_ema into the run's generator, discriminator and average."""
-    from kerasgan.nvidia.convert import convert_snapshot
-
-    source, _ = convert_snapshot(_networks(path))
+    source = _converted(path)
     _copy_weights(source.generator, gan.generator, path, "G")
     _copy_weights(source.discriminator, gan.discriminator, path, "D")
     _copy_weights(source.ema_generator, gan.ema_generator, path, "G_ema")
+    _convert_pickle.cache_clear()  # the run holds the weights now: free the source's memory
     return f"Fine-tuning from NVIDIA's network {path}: copied G, D and G_ema."
 
 

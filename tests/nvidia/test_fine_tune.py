@@ -23,7 +23,6 @@ from killing_child import CHILD  # noqa: E402
 
 from kerasgan.cli import main  # noqa: E402
 from kerasgan.models.stylegan2 import StyleGAN2  # noqa: E402
-from kerasgan.nvidia.convert import convert_snapshot  # noqa: E402
 from kerasgan.nvidia.pickles import read_network_pickle  # noqa: E402
 from kerasgan.nvidia.writer import networks_from_fixture, write_network_pickle  # noqa: E402
 from kerasgan.training import checkpoint  # noqa: E402
@@ -123,27 +122,42 @@ def test_a_fine_tune_from_a_pickle_runs_and_resumes_exactly_after_sigkill(files,
     assert (run_folder / "fakes_000002.png").exists()
 
 
-def test_a_converted_folder_fine_tunes_with_g_d_and_g_ema(files, tmp_path, capsys):
+def test_a_converted_folder_fine_tunes_with_g_d_and_g_ema(files, tmp_path):
     converted = tmp_path / "converted"
     assert main(["convert", str(files / "cifar.pkl"), "--out", str(converted)]) == 0
     options = resolve_options(
         "stylegan2", str(files / "cifar10_few.npz"), resume_from=str(converted), batch_size=8
     )
     assert options.cfg_values["discriminator_mapping_layers"] == 8
+    assert options.cfg_values["mapping_layers"] == 2
     recipe = recipe_for("stylegan2")
-    data = recipe.load_data(options.dataset, options)
-    gan = recipe.build(options, data)
+    gan = recipe.build(options, recipe.load_data(options.dataset, options))
     note = load_pretrained_weights(options.resume_from, gan, options.to_dict())
     assert "G, D and G_ema" in note
-    source, g_ema = convert_snapshot(read_network_pickle(files / "cifar.pkl"))
-    for mine, nvidia in ((gan.ema_generator, g_ema), (gan.generator, source.generator),
-                         (gan.discriminator, source.discriminator)):
-        weights = lambda model: [v.numpy() for v in model.variables if "seed" not in v.path]
-        for value, expected in zip(weights(mine), weights(nvidia), strict=True):
+
+    def weights(model):
+        return [v.numpy() for v in model.variables if "seed_generator" not in v.path]
+
+    header, arrays = checkpoint.read_checkpoint_file(converted / "checkpoint.npz")
+    for name in ("generator", "discriminator"):
+        saved = [arrays[key] for key in header["networks"][name]
+                 if "seed_generator" not in header["variable_paths"][key]]
+        for value, expected in zip(weights(getattr(gan, name)), saved, strict=True):
             np.testing.assert_array_equal(value, expected)
+    g_ema = keras.models.load_model(converted / "generator.keras")
+    for value, expected in zip(weights(gan.ema_generator), weights(g_ema), strict=True):
+        np.testing.assert_array_equal(value, expected)
     # G and G_ema differ in the fixture: the average was copied, not rebuilt from G.
-    assert any(not np.array_equal(a.numpy(), b.numpy())
-               for a, b in zip(gan.generator.weights, gan.ema_generator.weights))
+    assert any(not np.array_equal(a, b)
+               for a, b in zip(weights(gan.generator), weights(gan.ema_generator)))
+
+    # A config saved before the discriminator had its own mapping depth: G's, as it was.
+    config = gan.get_config()
+    assert config["discriminator_mapping_layers"] == 8
+    del config["discriminator_mapping_layers"], config["discriminator"]
+    older = StyleGAN2.from_config(config)
+    assert older.discriminator_mapping_layers == 2
+    assert len(older.discriminator.get_layer("label_mapping").dense_layers) == 2
 
 
 @pytest.mark.parametrize(
@@ -167,15 +181,3 @@ def test_a_network_that_does_not_fit_the_data_is_one_sentence(files, tmp_path, c
     assert message.format(data=data, pkl=files / "cifar.pkl") in error
     assert "Traceback" not in error and error.count(". ") == 0
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
-
-
-def test_a_model_saved_without_a_discriminator_mapping_depth_loads_as_before():
-    model = StyleGAN2(32, 3, latent_dim=8, w_dim=8, mapping_layers=2, num_classes=3,
-                      channel_base=64, channel_max=8, discriminator_mapping_layers=4)
-    assert len(model.discriminator.get_layer("label_mapping").dense_layers) == 4
-    config = model.get_config()
-    assert config["discriminator_mapping_layers"] == 4
-    del config["discriminator_mapping_layers"], config["generator"], config["discriminator"]
-    older = StyleGAN2.from_config(config)  # a config from before the option: G's depth
-    assert older.discriminator_mapping_layers == 2
-    assert len(older.discriminator.get_layer("label_mapping").dense_layers) == 2
