@@ -7,10 +7,14 @@ killed with SIGKILL after its first checkpoint and resumed by the same command; 
 other checks run in this process and build no training step.
 """
 
+import functools
+import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import keras
@@ -181,3 +185,38 @@ def test_a_network_that_does_not_fit_the_data_is_one_sentence(files, tmp_path, c
     assert message.format(data=data, pkl=files / "cifar.pkl") in error
     assert "Traceback" not in error and error.count(". ") == 0
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # no request lines on stderr
+        pass
+
+
+def test_a_named_network_downloads_once_to_fine_tune_and_offline_is_one_sentence(
+    files, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("KERASGAN_CACHE", str(tmp_path / "cache"))
+    mirror = tmp_path / "mirror" / "stylegan2-ada-pytorch" / "pretrained"
+    mirror.mkdir(parents=True)
+    shutil.copy(files / "cifar.pkl", mirror / "cifar10.pkl")  # where NVIDIA keeps cifar10.pkl
+    handler = functools.partial(QuietHandler, directory=str(tmp_path / "mirror"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("KERASGAN_NVIDIA_URL", f"http://127.0.0.1:{server.server_address[1]}/")
+        options = resolve_options("stylegan2", str(files / "cifar10_few.npz"),
+                                  resume_from="cifar10", batch_size=8)
+    finally:
+        server.shutdown()
+        server.server_close()
+    downloaded = tmp_path / "cache" / "nvidia" / "downloads" / "cifar10.pkl"
+    assert options.resume_from == str(downloaded.resolve())
+    assert options.cfg_values["num_classes"] == 10
+
+    # Nothing listens there now: what a student offline gets, naming the address.
+    downloaded.unlink()
+    status = main(["train", "stylegan2", "--dataset", str(files / "cifar10_few.npz"),
+                   "--resume-from", "cifar10", "--outdir", str(tmp_path / "out")])
+    error = capsys.readouterr().err
+    assert status == 2 and "Could not download NVIDIA's cifar10 network from http://127.0.0.1:" in error
+    assert not (tmp_path / "out").exists()
