@@ -49,7 +49,7 @@ def stylegan2_optimizer(learning_rate=0.0025, regularization_interval=16):
 
 
 def _label_mapping_depth(discriminator, default):
-    """The dense layers of a ready-made conditional discriminator's label mapping, else `default`."""
+    """The dense layers of a given conditional discriminator's label mapping, else `default`."""
     if discriminator is not None:
         for layer in discriminator.layers:
             if layer.name == "label_mapping":

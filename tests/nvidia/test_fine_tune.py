@@ -218,5 +218,6 @@ def test_a_named_network_downloads_once_to_fine_tune_and_offline_is_one_sentence
     status = main(["train", "stylegan2", "--dataset", str(files / "cifar10_few.npz"),
                    "--resume-from", "cifar10", "--outdir", str(tmp_path / "out")])
     error = capsys.readouterr().err
-    assert status == 2 and "Could not download NVIDIA's cifar10 network from http://127.0.0.1:" in error
+    assert status == 2
+    assert "Could not download NVIDIA's cifar10 network from http://127.0.0.1:" in error
     assert not (tmp_path / "out").exists()

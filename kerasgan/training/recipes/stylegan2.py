@@ -144,7 +144,8 @@ class StyleGAN2Options(DiscriminatorFreezeOptions, AugmentationOptions, RunOptio
             )
         side = None if "image_size" in given else native_image_size(self.dataset)
         # MNIST's 28 px are drawn at 32 (as a run from scratch does); a folder is resized.
-        if side is not None and not Path(self.dataset).is_dir() and _power_of_two_above(side) != size:
+        folder = Path(self.dataset).is_dir()
+        if side is not None and not folder and _power_of_two_above(side) != size:
             raise ValueError(
                 f"The dataset {self.dataset} holds {side}-pixel images and NVIDIA's network "
                 f"{source} draws {size}-pixel ones: fine-tune it on images of {size} pixels, or "
@@ -212,7 +213,7 @@ def model_config(options, config, network=None):
 
 
 def load_data(dataset, options):
-    """The images (with labels when fine-tuning a conditional NVIDIA network), as the model takes them.
+    """The images, with labels when fine-tuning a conditional NVIDIA network.
 
     A conditional network needs a dataset with as many classes as it has; `build` checks the count.
     """
