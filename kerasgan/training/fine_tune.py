@@ -30,15 +30,21 @@ import numpy as np
 from kerasgan.training import checkpoint
 
 
-def pretrained_file(path):
+def pretrained_file(path, model=None):
     """The checkpoint, snapshot or NVIDIA pickle `--resume-from PATH` names.
 
     A run folder (or a `kerasgan convert` folder) means its checkpoint; the name of one of
-    NVIDIA's networks (`kerasgan convert --list`) means its pickle, downloaded once.
+    NVIDIA's networks (`kerasgan convert --list`) means its pickle, downloaded once. `model`,
+    the run's, refuses an NVIDIA network for any model but StyleGAN2 before downloading it.
     """
     from kerasgan.nvidia.networks import is_network_source, resolve_network
 
     if is_network_source(path):
+        if model not in (None, "stylegan2"):
+            raise ValueError(
+                f"--resume-from {path} is one of NVIDIA's StyleGAN2 networks, and this run trains "
+                f"a {model}: fine-tune it with `kerasgan train stylegan2`."
+            )
         return Path(resolve_network(path)).resolve()
     path = Path(path).expanduser()
     if path.is_dir():

@@ -187,6 +187,15 @@ def test_a_network_that_does_not_fit_the_data_is_one_sentence(files, tmp_path, c
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_an_nvidia_network_for_another_model_is_one_sentence(files, tmp_path, capsys):
+    status = main(["train", "dcgan", "--dataset", str(files / "cifar10_few.npz"),
+                   "--resume-from", str(files / "cifar.pkl"), "--outdir", str(tmp_path / "out")])
+    assert status == 2
+    assert "is one of NVIDIA's StyleGAN2 networks, and this run trains a dcgan" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "out").exists()
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):  # no request lines on stderr
         pass
