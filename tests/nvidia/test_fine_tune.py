@@ -115,6 +115,9 @@ def test_a_fine_tune_from_a_pickle_runs_and_resumes_exactly_after_sigkill(files,
                and path.endswith("kernel")]
     nvidia = np.transpose(networks["D"].tensors()["b32.fromrgb.weight"], (2, 3, 1, 0))
     np.testing.assert_allclose(arrays[fromrgb[0]], nvidia, atol=1e-6)
+    # The grid's latents (a row per class) came back from the checkpoint, not drawn anew.
+    np.testing.assert_array_equal(arrays["array/class_grid_latents"],
+                                  killed_arrays["array/class_grid_latents"])
     # Training moved the rest on after the kill.
     for key in header["networks"]["generator"][:3]:
         assert not np.array_equal(arrays[key], killed_arrays[key]), paths[key]
