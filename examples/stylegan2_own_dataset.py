@@ -29,7 +29,8 @@ the colours of) every image the discriminator sees, real and fake, and adapts ho
 it does so to how much the discriminator overfits.
 
 Each step below is a `kerasgan` command, run here from Python exactly as in a terminal,
-so you can repeat any of them on your own computer. Run this as
+so you can repeat any of them on your own computer. With internet, training starts from
+NVIDIA's FFHQ network (transfer learning, step 3); without, from scratch. Run this as
 `python examples/stylegan2_own_dataset.py` (on a GPU: on Colab, Runtime -> Change runtime
 type -> GPU), or with `--quick` for an offline tour on a CPU in a couple of minutes: it
 skips the video and trains a tiny model on MNIST digits (`--data` names another `.npz`
@@ -61,6 +62,9 @@ parser.add_argument("--data", default=None,
                     help="images to train on instead of a video: a folder or an .npz")  # fmt: skip
 parser.add_argument("--workdir", default=".", help="where datasets/, results/ and week/ go")
 parser.add_argument("--kimg", type=int, default=None, help="thousands of images to train on")
+parser.add_argument("--network", default="ffhq256",
+                    help="NVIDIA's network to start from (kerasgan convert --list), or none "
+                    "to train from scratch (default: ffhq256; never in quick mode)")  # fmt: skip
 parser.add_argument("--snapshot", default=None, help="the generator to use (default: the latest)")
 parser.add_argument("--photo", default=None, help="a photo to project (default: a held-out frame)")
 args, _ = parser.parse_known_args()
@@ -76,7 +80,7 @@ week.mkdir(parents=True, exist_ok=True)
 second, drops dark, blurry and repeated frames, crops squares, and splits `train/` and
 `test/` by blocks of time. *Big Buck Bunny* (Blender Foundation, 2008) is licensed
 CC BY 3.0; for your own dataset pick a video of one kind of scene (waves, a forest walk,
-a face talking to the camera: then your own face will project well in step 9), and check
+a face talking to the camera: then your own face will project well in step 10), and check
 its license. Running the cell again finds the finished dataset and skips the work.
 
 StyleGAN2-ADA was made for small datasets, but more frames still help: a few thousand
@@ -123,16 +127,45 @@ except (ImportError, NameError):
     print(f"TensorBoard: tensorboard --logdir {results}")
 
 """
-## 3. Train StyleGAN2-ADA, and continue after a disconnect
+## 3. Start from NVIDIA's network: transfer learning
 
-This is the command
+"Start from a pre-trained model!" A StyleGAN2 that already draws faces knows edges,
+textures, lighting and shapes; fine-tuned on your frames it draws them after a few hundred
+kimg, where one trained from scratch needs thousands. NVIDIA published networks made for
+this, the *transfer-learning sources* (`kerasgan convert --list`); we start from `ffhq256`,
+FFHQ faces at 256 pixels. kerasgan downloads it once, reads it without running anything
+inside the pickle, checks it and converts G, D and G_ema, the generator average.
+
+Without internet (or with `--network none`, and always in quick mode) there is nothing to
+download, and the run below trains from scratch instead: the cell says so.
+"""
+
+start_from = None
+if not args.quick and args.network != "none":
+    from kerasgan.errors import KerasganError
+    from kerasgan.nvidia.networks import download_named_network
+
+    try:
+        start_from = str(download_named_network(args.network))
+        print(f"Fine-tuning NVIDIA's {args.network} network ({start_from}).")
+    except KerasganError as error:  # offline: one sentence naming the address
+        print(f"{error}\nSo this run trains from scratch instead.")
+
+"""
+## 4. Train StyleGAN2-ADA, and continue after a disconnect
+
+This is the command (without internet: no `--resume-from`, and `--image-size 128`)
 
 ```
-kerasgan train stylegan2 --dataset datasets/own_video --cfg auto --image-size 128 --augment-p ada --kimg 1000
+kerasgan train stylegan2 --dataset datasets/own_video --resume-from ffhq256 --cfg auto --augment-p ada --kimg 500
 ```
 
-`--cfg auto` chooses the networks' widths, the batch, the R1 weight gamma and the
-generator average from the resolution, as StyleGAN2-ADA's `--cfg auto`; `--augment-p ada`
+`--resume-from ffhq256` copies NVIDIA's networks into a new run, which takes their
+settings: 256 pixels (your images are resized to it), the widths, the mapping network.
+`--cfg auto` chooses the batch, the R1 weight gamma and the generator average from the
+resolution (from scratch, the networks' widths too), as StyleGAN2-ADA's `--cfg auto`;
+`--freeze-discriminator-layers N` would keep D's first N layers as NVIDIA trained them
+(FreezeD, for very few images); `--augment-p ada`
 turns on ADA with its own augmentations (`bgc`: blits, geometric and colour transforms).
 Training counts in **kimg**, thousands of real images shown to the discriminator.
 Every interval (4 kimg here) the run folder gets a grid of the same 64 latent vectors,
@@ -152,6 +185,13 @@ enough to see the grids move, not to draw digits.
 if args.quick:
     settings = dict(cfg="small", image_size=32, kimg=args.kimg or 1, batch_size=8, latent_dim=16,
                     augment="translation", augment_p="ada", interval_steps=40)  # fmt: skip
+elif start_from:
+    # The network fixes the widths and the image size (the data are resized to it).
+    from kerasgan.nvidia.networks import NAMED_NETWORKS
+
+    settings = dict(cfg="auto", resume_from=start_from, image_size=NAMED_NETWORKS[args.network][1],
+                    kimg=args.kimg or 500, augment_p="ada", interval_steps=125,
+                    snapshot_every=10)  # fmt: skip
 else:
     settings = dict(cfg="auto", image_size=128, kimg=args.kimg or 1000, augment_p="ada",
                     interval_steps=125, snapshot_every=10)  # fmt: skip
@@ -159,9 +199,10 @@ run = kerasgan.train("stylegan2", dataset=dataset, outdir=results, verbose=2, **
 print("run folder:", run.path)
 
 """
-## 4. Watch the fakes
+## 5. Watch the fakes
 
-`reals.png` shows what the model trains on, `fakes_init.png` the untrained generator, and
+`reals.png` shows what the model trains on, `fakes_init.png` the generator it starts from
+(NVIDIA's faces when fine-tuning, noise from scratch), and
 the latest `fakes_*.png` where it is now: the same latent vectors each time, so you
 watch the same images form. ADA's p is in `stats.jsonl`: it rises when the discriminator
 starts to recognise the training images (its outputs on reals, r_t, pass 0.6) and falls
@@ -175,7 +216,7 @@ print(f"{len(stats)} intervals, {last['images_seen'] / 1000:.1f} kimg; "
 show(run.reals_path, run.initial_grid_path, run.grid_path(last["interval"]))
 
 """
-## 5. Pick a snapshot
+## 6. Pick a snapshot
 
 The snapshots are the generator average (an exponential moving average of the
 generator's weights, which draws smoother images) at the intervals listed below. The
@@ -189,7 +230,7 @@ snapshot = Path(args.snapshot) if args.snapshot else run.latest_snapshot()
 print("using", snapshot)
 
 """
-## 6. Generate, with truncation
+## 7. Generate, with truncation
 
 The **truncation trick** moves each `w` toward the average `w` (tracked during training):
 `w = w_avg + psi * (w - w_avg)`. psi 1 changes nothing; smaller psi gives more typical,
@@ -204,7 +245,7 @@ for psi in (1.0, 0.7, 0.4):
 show(*(week / f"truncation_{psi}.png" for psi in (1.0, 0.7, 0.4)))
 
 """
-## 7. A style mixing grid
+## 8. A style mixing grid
 
 The grid of the StyleGAN paper's figure 3: the top row and the left column are the
 images of their own seeds; the cell in row r and column c takes the ws listed in
@@ -220,7 +261,7 @@ run_kerasgan("generate", "--snapshot", snapshot, "--style-mix", "--rows", "85,10
 show(week / "style_mix.png")
 
 """
-## 8. A walk in W
+## 9. A walk in W
 
 A loop through the ws of a few seeds, with truncation: each frame is one w on the
 straight line between two keyframes, so the images morph into each other and back to the
@@ -234,7 +275,7 @@ run_kerasgan("generate", "--snapshot", snapshot, "--seeds", "1,5,9", "--interpol
 show(week / "walk.gif")
 
 """
-## 9. Project a photo into the model
+## 10. Project a photo into the model
 
 `kerasgan project` searches for the w that draws a picture: it starts from the average w
 and follows the gradient of the distance between the generated image and the target,
@@ -282,7 +323,7 @@ run_kerasgan("generate", "--snapshot", snapshot, "--seeds", 1, "--projected-w",
 show(week / "walk_to_the_photo.gif")
 
 """
-## 10. Take the model with you
+## 11. Take the model with you
 
 `kerasgan export` writes the generator as a TensorFlow SavedModel (TensorFlow Serving,
 TensorFlow.js) or a TFLite file (a phone, a Raspberry Pi) that maps z to an image, with
@@ -297,7 +338,7 @@ print("Wrote the week's pictures to", week)
 """
 ## Next
 
-- Train longer: a larger `--kimg` in step 3 continues the same run.
+- Train longer: a larger `--kimg` in step 4 continues the same run.
 - Another video, or several videos of one kind of scene in one dataset folder.
 - `--resume-from` a run of yours to fine-tune it on new frames (transfer learning).
 - A latent walk through your projected photo and some seeds, as a video for the class.

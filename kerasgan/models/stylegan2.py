@@ -48,6 +48,15 @@ def stylegan2_optimizer(learning_rate=0.0025, regularization_interval=16):
     return lazy_adam(learning_rate, regularization_interval)
 
 
+def _label_mapping_depth(discriminator, default):
+    """The dense layers of a given conditional discriminator's label mapping, else `default`."""
+    if discriminator is not None:
+        for layer in discriminator.layers:
+            if layer.name == "label_mapping":
+                return len(layer.dense_layers)
+    return default
+
+
 @keras.saving.register_keras_serializable(package="kerasgan")
 class StyleGAN2(keras.Model):
     """StyleGAN2 with the StyleGAN2-ADA training algorithm.
@@ -62,6 +71,9 @@ class StyleGAN2(keras.Model):
         num_fp16_res: under a mixed precision policy, the top resolutions in float16.
         mbstd_group_size: the discriminator's minibatch standard deviation group.
         discriminator_architecture: "resnet" (the paper's) or "orig".
+        discriminator_mapping_layers: dense layers of the discriminator's label mapping
+            (conditional only); None: `mapping_layers`, or what a given discriminator has.
+            NVIDIA's networks keep their own (its `cifar` G maps with 2, its D with 8).
         r1_gamma: weight of the R1 penalty, gamma / 2 * E||grad D(real)||^2 (0: none).
         r1_interval: discriminator steps between two R1 penalties (16).
         style_mixing_probability: chance that a batch is drawn with two ws (0.9).
@@ -102,6 +114,7 @@ class StyleGAN2(keras.Model):
         num_fp16_res=0,
         mbstd_group_size=4,
         discriminator_architecture="resnet",
+        discriminator_mapping_layers=None,
         r1_gamma=10.0,
         r1_interval=16,
         style_mixing_probability=0.9,
@@ -140,10 +153,14 @@ class StyleGAN2(keras.Model):
                 class_names, channel_base, channel_max, num_fp16_res,
                 seed=seed,
             )
+        if discriminator_mapping_layers is None:
+            # Older snapshots and checkpoints recorded none: their D mapped with G's depth.
+            discriminator_mapping_layers = _label_mapping_depth(discriminator, mapping_layers)
         if discriminator is None:
             discriminator = stylegan2_discriminator(
                 image_size, image_channels, num_classes, channel_base, channel_max,
-                mbstd_group_size, discriminator_architecture, mapping_layers, num_fp16_res,
+                mbstd_group_size, discriminator_architecture, discriminator_mapping_layers,
+                num_fp16_res,
             )
         self.generator = generator
         self.discriminator = discriminator
@@ -182,6 +199,7 @@ class StyleGAN2(keras.Model):
         self.num_fp16_res = int(num_fp16_res)
         self.mbstd_group_size = int(mbstd_group_size)
         self.discriminator_architecture = discriminator_architecture
+        self.discriminator_mapping_layers = int(discriminator_mapping_layers)
         self.r1_gamma = float(r1_gamma)
         self.r1_interval = int(r1_interval)
         self.style_mixing_probability = float(style_mixing_probability)
@@ -539,6 +557,7 @@ class StyleGAN2(keras.Model):
             num_fp16_res=self.num_fp16_res,
             mbstd_group_size=self.mbstd_group_size,
             discriminator_architecture=self.discriminator_architecture,
+            discriminator_mapping_layers=self.discriminator_mapping_layers,
             r1_gamma=self.r1_gamma,
             r1_interval=self.r1_interval,
             style_mixing_probability=self.style_mixing_probability,

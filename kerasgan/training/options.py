@@ -338,7 +338,7 @@ class RunOptions:
         if self.resume_from is not None:
             from kerasgan.training.fine_tune import pretrained_file
 
-            self.resume_from = str(pretrained_file(self.resume_from))
+            self.resume_from = str(pretrained_file(self.resume_from, self.model))
 
 
 # ----------------------------------------------------------------- option groups
