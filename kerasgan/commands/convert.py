@@ -80,7 +80,7 @@ def run(args):
     if not args.network or not args.out:
         raise ValueError("Give a network and an output folder, e.g. `kerasgan convert ffhq "
                          "--out networks/ffhq` (or `kerasgan convert --list`).")
-    pickle_path = resolve_network(args.network)
+    pickle_path = resolve_network(args.network, option="kerasgan convert")
     paths, settings = write_conversion(pickle_path, args.out)
     classes = f", {settings['num_classes']} classes" if settings["num_classes"] else ""
     print(f"Converted {pickle_path} ({settings['image_size']} px{classes}): "

@@ -111,8 +111,11 @@ def describe_named_networks():
     return lines
 
 
-def download_named_network(name, progress=True):
+def download_named_network(name, progress=True, option="--snapshot"):
     """The local path of a named network's pickle, downloaded (once) and checked.
+
+    `option` is how the command at hand takes a file (`--snapshot`, `--resume-from`), so
+    that the offline sentence shows the user what to type instead.
 
     Raises:
         KerasganError: the name is unknown, or the download failed (one sentence naming
@@ -139,7 +142,7 @@ def download_named_network(name, progress=True):
             raise KerasganError(
                 f"Could not download NVIDIA's {name} network from {url} ({_reason(error)}): "
                 f"download it by other means and pass the file instead, e.g. "
-                f"`--snapshot {file_name}`."
+                f"`{option} {file_name}`."
             ) from None
     check_named_network(name, path)
     return path
@@ -210,13 +213,13 @@ def is_network_source(text):
     return text.endswith(".pkl") or (text in NAMED_NETWORKS and not Path(text).exists())
 
 
-def resolve_network(text):
+def resolve_network(text, option="--snapshot"):
     """The local pickle a network argument names: a file, or a named network (downloaded)."""
     path = Path(str(text)).expanduser()
     if path.is_file():
         return path
     if str(text) in NAMED_NETWORKS:
-        return download_named_network(str(text))
+        return download_named_network(str(text), option=option)
     raise FileNotFoundError(
         f"There is no file {path} and no NVIDIA network named {str(text)!r}: pass a .pkl file "
         f"or one of {', '.join(NAMED_NETWORKS)} (`kerasgan convert --list`)."

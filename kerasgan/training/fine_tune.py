@@ -45,7 +45,7 @@ def pretrained_file(path, model=None):
                 f"--resume-from {path} is one of NVIDIA's StyleGAN2 networks, and this run trains "
                 f"a {model}: fine-tune it with `kerasgan train stylegan2`."
             )
-        return Path(resolve_network(path)).resolve()
+        return Path(resolve_network(path, option="--resume-from")).resolve()
     path = Path(path).expanduser()
     if path.is_dir():
         path = path / checkpoint.CHECKPOINT_NAME

@@ -208,7 +208,7 @@ def test_offline_is_one_sentence_naming_the_address(tmp_path, monkeypatch, capsy
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1
     assert "http://127.0.0.1:9/stylegan2-ada-pytorch/pretrained/afhqcat.pkl" in error[0]
-    assert "pass the file" in error[0]
+    assert "pass the file" in error[0] and "`kerasgan convert afhqcat.pkl`" in error[0]
     assert main(["convert", "church", "--out", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err.strip().splitlines()
     assert len(error) == 1 and "pass the file" in error[0]

@@ -232,4 +232,5 @@ def test_a_named_network_downloads_once_to_fine_tune_and_offline_is_one_sentence
     error = capsys.readouterr().err
     assert status == 2
     assert "Could not download NVIDIA's cifar10 network from http://127.0.0.1:" in error
+    assert "`--resume-from cifar10.pkl`" in error  # what to type here, not another command's flag
     assert not (tmp_path / "out").exists()
