@@ -122,6 +122,16 @@ def test_a_fine_tune_from_a_pickle_runs_and_resumes_exactly_after_sigkill(files,
     for key in header["networks"]["generator"][:3]:
         assert not np.array_equal(arrays[key], killed_arrays[key]), paths[key]
 
+    # Exactly: a run never killed ends with the same numbers, bit for bit.
+    straight = run_child(fine_tune_command(files, tmp_path / "straight"))
+    assert straight.returncode == 0, straight.stdout[-2000:] + straight.stderr[-2000:]
+    (straight_folder,) = (tmp_path / "straight").iterdir()
+    _, straight_arrays = checkpoint.read_checkpoint_file(straight_folder / "checkpoint.npz")
+    assert set(straight_arrays) == set(arrays)
+    different = [paths.get(key, key) for key in arrays
+                 if not np.array_equal(arrays[key], straight_arrays[key])]
+    assert not different, different[:5]
+
     # The snapshot is a conditional generator plain Keras loads and draws per class.
     snapshot = keras.models.load_model(run_folder / "generator-000002.keras")
     images = np.asarray(snapshot([np.zeros((2, 32), "float32"), np.array([3, 7])]))
