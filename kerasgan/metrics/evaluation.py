@@ -178,7 +178,8 @@ def evaluate_images(
 
     Returns:
         A dict of scores (see the module docstring), with "warnings": a list of
-        health messages, empty when all is well.
+        health messages, empty when all is well, and "advice": one line of what to try
+        when a warning says mode collapse, else None.
     """
     reference = as_reference_data(dataset, path)
     images = _at_size_of(as_float_images(images), reference)
@@ -236,6 +237,7 @@ def evaluate_images(
         scores.update(memorisation.copy_rate(images, reference.x_train, held_out))
     scores["health"] = [check.to_dict() for check in checks]
     scores["warnings"] = health.health_warnings(checks)
+    scores["advice"] = health.collapse_advice(checks)
     return scores
 
 

@@ -115,6 +115,8 @@ def format_scores(scores):
     if scores.get("precision") is not None and scores.get("recall") is not None:
         lines.append(f"reading: {precision_recall_reading(scores['precision'], scores['recall'])}")
     lines += [f"warning: {message}" for message in scores.get("warnings", [])]
+    if scores.get("advice"):
+        lines.append(f"try: {scores['advice']}")
     return "\n".join(lines)
 
 
@@ -202,6 +204,8 @@ def write_report(path, scores, samples, reference, requested_labels=None, title=
     lines += ["", extractor, "", "## Health", ""]
     warnings = scores.get("warnings") or []
     lines += [f"- **Warning:** {message}" for message in warnings]
+    if scores.get("advice"):
+        lines.append(f"- **Try:** {scores['advice']}")
     healthy = [check["message"] for check in scores.get("health", []) if check["healthy"]]
     lines += [f"- {message}" for message in healthy]
     lines += ["", "## Samples", "", f"![generated samples]({samples_path.name})", ""]

@@ -23,7 +23,9 @@ from grading_submissions import SUBMISSIONS, copy_submissions, processes_running
 
 HOSTILE = SUBMISSIONS / "hostile"
 ASSIGNMENT = get_assignment("dcgan-mnist")
-TIME_LIMIT = 90
+# The infinite loop holds one of the batch's two workers until this limit. The other
+# submissions end well within it: at most 19 s each measured on a busy 2-core machine.
+TIME_LIMIT = 45
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
-"""`kerasgan biggan` in-process, on the stand-in modules, and the narrated example script."""
+"""`kerasgan biggan` in-process, on the stand-in modules, and the narrated example script.
+
+The example script itself runs in tests/notebooks/test_notebooks_run.py, as its notebook.
+"""
 
 import ast
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import cv2
@@ -151,36 +151,6 @@ def test_help_and_class_search_never_import_tensorflow(module):
         name.split(".")[0] in ("tensorflow", "tensorflow_hub", "keras") for name in imports
     )
     assert "kerasgan.hub.biggan" not in imports
-
-
-def test_example_script_runs_on_a_local_module(standin_folders, tmp_path):
-    """The one subprocess of these tests: `python examples/biggan_sampling.py --model PATH`."""
-    environment = dict(
-        os.environ, TF_CPP_MIN_LOG_LEVEL="2", TFHUB_CACHE_DIR=str(tmp_path / "cache")
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(REPO_ROOT / "examples" / "biggan_sampling.py"),
-            "--model",
-            str(standin_folders["tf1-hub-module"]),
-            "--outdir",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "golden retriever -> 207" in result.stdout and "hen -> 8" in result.stdout
-    assert "did you mean 207 golden retriever?" in result.stdout
-    written = sorted(path.name for path in (tmp_path / "out").iterdir())
-    assert written == ["blend.png", "classes.png", "truncation.png", "walk.gif", "walk.png"]
-    classes = np.asarray(Image.open(tmp_path / "out" / "classes.png"))
-    assert classes.shape[0] == 3 * (16 + 2) + 2  # three classes of 16-pixel images
-    with Image.open(tmp_path / "out" / "walk.gif") as walk:
-        assert walk.n_frames == 16
 
 
 def test_example_is_a_narrated_script():

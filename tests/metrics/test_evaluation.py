@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from kerasgan.metrics.evaluation import evaluate_generator, evaluate_images, sample_generator
+from kerasgan.metrics.report import format_scores
 
 from generators import (
     confident_digits,
@@ -45,7 +46,7 @@ def test_real_images_score_far_better_than_an_untrained_generator(real_scores, u
     assert real["recognised_share"] > 0.8 > 0.1 > untrained["recognised_share"]
     assert real["classes_recognised"] == 10
     assert real["diversity"] > 0.8 > 0.5 > untrained["diversity"]
-    assert real["warnings"] == []
+    assert real["warnings"] == [] and real["advice"] is None
     # Test digits are new images: about the 5% baseline of the copy rate.
     assert real["copy_rate"] < 0.15
 
@@ -108,6 +109,10 @@ def test_a_collapsed_generator_is_reported(mnist_classifier, mnist_reference):
     assert scores["classes_recognised"] <= 1
     assert scores["copy_rate"] == 1.0
     assert len(scores["warnings"]) == 2  # mode collapse, and missing classes
+    # What to try, said once under the two warnings (as `kerasgan evaluate` prints it).
+    printed = format_scores(scores).splitlines()
+    assert printed[-3:-1] == [f"warning: {message}" for message in scores["warnings"]]
+    assert printed[-1] == f"try: {scores['advice']}" and "learning rate" in printed[-1]
 
 
 def test_a_conditional_generator_is_asked_for_every_class(mnist_classifier, mnist_reference):

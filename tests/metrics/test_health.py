@@ -10,6 +10,7 @@ from kerasgan.metrics.health import (
     check_discriminator_overfitting,
     check_losses,
     check_mode_collapse,
+    collapse_advice,
     health_warnings,
     mean_pairwise_distance,
 )
@@ -76,6 +77,25 @@ def test_missing_classes_are_reported():
     assert check_class_coverage([30] * 10).healthy
     # Too few recognised samples to tell chance from collapse.
     assert check_class_coverage([3, 0, 2, 0, 0, 0, 0, 0, 0, 0]).healthy
+
+
+def test_classes_drawn_far_less_than_their_share_are_collapse_with_one_line_of_advice():
+    # 2s and 7s fill the samples; the other digits appear, but at 1% of them or less.
+    counts = [2, 3, 200, 2, 1, 2, 3, 180, 2, 5]
+    check = check_class_coverage(counts, class_names="0123456789")
+    assert not check.healthy
+    assert check.value == 2
+    assert "Only 2 of 10 classes are drawn often among 400 recognised samples" in check.message
+    assert "seldom: 0, 1, 3, 4, 5, 6, 8, 9" in check.message and "never" not in check.message
+    advice = collapse_advice([check])
+    assert "lower learning rate" in advice and "--ema-decay" in advice
+    # A digit at a fifth of its fair share is drawn; every one above it: healthy, no advice.
+    fair = check_class_coverage([40] * 9 + [8])
+    assert fair.healthy and fair.value == 10 and collapse_advice([fair]) is None
+    # The advice is one line, however many collapse checks fire; other checks give none.
+    collapsed = check_mode_collapse(np.zeros((50, 4)), np.random.default_rng(3).normal(size=(50, 4)))
+    assert collapse_advice([collapsed, check]) == advice
+    assert collapse_advice([check_losses({"d_loss": [math.nan]})]) is None
 
 
 def test_a_nan_loss_is_reported_with_its_step():

@@ -364,10 +364,11 @@ def test_train_cgan_refuses_data_without_classes(tmp_path):
 
 # ------------------------------------------------------- it learns: the acceptance test
 
-# Measured after 500, 750 and 1000 steps: GAN samples swing from one snapshot to the next
-# (the classic oscillation), so, like a student choosing the best grid of a run folder, the
-# test keeps the best of the three.
-CHECKPOINT_STEPS = (500, 250, 250)
+# Measured after 500 and 750 steps: GAN samples swing from one snapshot to the next (the
+# classic oscillation), so, like a student choosing the best grid of a run folder, the test
+# keeps the best of the two. (A third snapshot at 1,000 steps was the best in one of four
+# measured runs and the worst in two: see the measurements below the bar.)
+CHECKPOINT_STEPS = (500, 250)
 SAMPLES_PER_CLASS = 50
 
 
@@ -416,8 +417,12 @@ def test_learns_to_draw_the_digit_it_is_asked_for(mnist_npz):
     # Chance is 10%; the aim is 80%. Measured with the 8-number label embedding: 61.2% at
     # step 500, 54.2% at 750, 80.4% at 1,000 (51.0% with top probability above 0.9); with
     # the former 50 numbers, 91.2% at best in one run and 60.4% in another, but one drawing
-    # per class. CPU training differs from machine to machine, so the bar is four times
-    # chance, below every measured best.
+    # per class. Three more runs of this test's settings with seeds 0, 1 and 2 in place of
+    # 0 (share at 500, 750 and 1,000 steps; different digits per z at the best of the first
+    # two): 69.6%, 77.0%, 51.4% (7.8); 51.8%, 64.2%, 37.2% (6.9); 56.2%, 78.0%, 68.0% (7.9).
+    # The test itself, 500 and 750 steps: 59.8%, 51.8%. So the best of 500 and 750 steps
+    # was 59.8% to 78.0%. CPU training differs from machine to machine, so the bar is four
+    # times chance, below every measured best.
     assert best_share >= 0.4
 
     # Same z, different label, different digit: down each column of the class grid, the

@@ -18,8 +18,10 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from nbclient import NotebookClient
+from PIL import Image
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO_ROOT / "examples" / "notebooks"
@@ -90,6 +92,43 @@ FINISHED = {
 }
 
 
+def check_pix2pix_video(printed, outdir):
+    """examples/pix2pix_video.py --quick: frames of a real clip -> pix2pix -> a processed video."""
+    import cv2
+
+    assert "held-out L1" in printed
+    (run,) = (outdir / "results").iterdir()
+    assert (run / "fakes_000012.png").exists() and (run / "generator-000012.keras").exists()
+    assert (run / "exported" / "saved_model" / "saved_model.pb").exists()
+    # The processed video has a frame for every frame of the 250-frame clip.
+    capture = cv2.VideoCapture(str(run / "pix2pix.mp4"))
+    frames = 0
+    while capture.grab():
+        frames += 1
+    capture.release()
+    assert frames == 250
+
+
+def check_biggan_sampling(printed, outdir):
+    """examples/biggan_sampling.py on the local TF1 Hub stand-in: class names, five pictures."""
+    assert "golden retriever -> 207" in printed and "hen -> 8" in printed
+    assert "did you mean 207 golden retriever?" in printed
+    written = sorted(path.name for path in outdir.iterdir())
+    assert written == ["blend.png", "classes.png", "truncation.png", "walk.gif", "walk.png"]
+    classes = np.asarray(Image.open(outdir / "classes.png"))
+    assert classes.shape[0] == 3 * (16 + 2) + 2  # three classes of 16-pixel images
+    with Image.open(outdir / "walk.gif") as walk:
+        assert walk.n_frames == 16
+
+
+# What these notebooks' runs must also have written. Their notebooks are their example scripts
+# (test_notebook_files.py), so this run is the scripts' test too: no second run as a script.
+OUTPUTS_CHECKED = {
+    "pix2pix_video": check_pix2pix_video,
+    "biggan_sampling": check_biggan_sampling,
+}
+
+
 # Notebooks that train in a run folder on the Drive stand-in: (their --data fixture, the
 # training steps of a quick interval, what they print when they have done their work, the
 # files they write there after training).
@@ -157,6 +196,8 @@ def test_notebook_runs_in_quick_mode(name, tmp_path, monkeypatch, request):
 
     assert FINISHED[name] in printed
     assert any(outdir.iterdir()), "the notebook wrote nothing to its KERASGAN_OUTDIR folder"
+    if name in OUTPUTS_CHECKED:
+        OUTPUTS_CHECKED[name](printed, outdir)
 
 
 @pytest.mark.parametrize("name", sorted(RESUMED))

@@ -11,9 +11,12 @@ Two models: a DCGAN, and a StyleGAN2 whose run is long enough that its lazy
 regularizers run on both sides of the kill (R1 every 16 discriminator steps:
 steps 0 and 16; path length every 4 generator steps: 0, 4, 8 and 12, 16), with
 style mixing, the generator average and ADA's augmentation probability p, all
-of which must come back from the checkpoint as they were.
+of which must come back from the checkpoint as they were. For StyleGAN2 this is
+also the test of `kerasgan train stylegan2`'s run folder after a resume: every
+interval's line, grid and snapshot once, and what the resumed run printed.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -98,8 +101,31 @@ def test_killed_and_resumed_equals_straight_bit_for_bit(model, mnist_npz, tmp_pa
     generator_keys = straight_header["networks"]["generator"]
     for key in generator_keys + sorted(straight_arrays):
         np.testing.assert_array_equal(straight_arrays[key], resumed_arrays[key], err_msg=key)
+    # Exactly one optimizer step per training step, before and after the kill.
+    for network in ("generator_optimizer", "discriminator_optimizer"):
+        iterations = [int(resumed_arrays[key])
+                      for key, path in resumed_header["variable_paths"].items()
+                      if key.startswith(network + "/") and path.endswith("iteration")]
+        assert iterations == [total_steps], (network, iterations)
     if model == "stylegan2":
         # The regularizers ran on both sides of the kill (so their state crossed it).
         assert float(variable(resumed_header, resumed_arrays, "r1_runs")) == 2  # steps 0, 16
         assert float(variable(resumed_header, resumed_arrays, "path_length_runs")) == 5
         assert float(variable(resumed_header, resumed_arrays, "path_length_mean")) > 0
+        assert_the_resumed_run_folder_is_whole(tmp_path / "resumed", resumed.stdout, total_steps)
+
+
+def assert_the_resumed_run_folder_is_whole(outdir, printed, total_steps):
+    """Each interval's stats line, grid and snapshot once; the resumed run's progress lines."""
+    (run_folder,) = outdir.iterdir()
+    intervals = -(-total_steps // INTERVAL_STEPS)  # the last one cut short at the run's end
+    stats = [json.loads(line) for line in (run_folder / "stats.jsonl").read_text().splitlines()]
+    assert [line["interval"] for line in stats] == list(range(1, intervals + 1))
+    for interval in range(1, intervals + 1):
+        assert (run_folder / f"fakes_{interval:06d}.png").exists()
+        assert (run_folder / f"generator-{interval:06d}.keras").exists()
+    # The resumed run goes on measuring how much the grid changes (from the checkpoint's
+    # grid) and says how far it is in kimg, with the time left.
+    assert all(line["grid_change"] > 0 for line in stats)
+    assert f"interval {intervals}: kimg 0.1/0.1, step {total_steps}," in printed, printed[-2000:]
+    assert "0s left" in printed and "grid change " in printed
