@@ -42,9 +42,11 @@ def interval_of(run_folder):
 
 def test_sigkill_then_the_same_command_continues_exactly(small_domains, tmp_path):
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    straight = subprocess.run(train_command(*small_domains, tmp_path / "straight"),
-                              capture_output=True, text=True, env=environment, timeout=600)
-    assert straight.returncode == 0, straight.stderr[-3000:]
+    # The run that never stops goes on in the background while the other is killed and
+    # resumed (a small run keeps about one of the two cores busy).
+    straight = subprocess.Popen(train_command(*small_domains, tmp_path / "straight"),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=environment)
 
     command = train_command(*small_domains, tmp_path / "resumed")
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -68,6 +70,12 @@ def test_sigkill_then_the_same_command_continues_exactly(small_domains, tmp_path
     second = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=600)
     assert second.returncode == 0, second.stderr[-3000:]
     assert f"Resuming {folders[0].name} after interval {killed_at}" in second.stdout
+    try:
+        _, straight_errors = straight.communicate(timeout=600)
+    finally:
+        if straight.poll() is None:
+            straight.kill()
+    assert straight.returncode == 0, straight_errors[-3000:]
 
     # Bit for bit the run that never stopped: all four networks, both optimizers (their
     # steps, hence the learning rates of the decay), both pools and the random states.

@@ -10,9 +10,7 @@ other checks run in this process and build no training step.
 import functools
 import http.server
 import json
-import os
 import shutil
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -23,7 +21,7 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
-from killing_child import CHILD  # noqa: E402
+from killing_child import finish_child, run_child, start_child  # noqa: E402
 
 from kerasgan.cli import main  # noqa: E402
 from kerasgan.models.stylegan2 import StyleGAN2  # noqa: E402
@@ -68,16 +66,10 @@ def fine_tune_command(files, outdir):
     ]  # fmt: skip
 
 
-def run_child(argv, kill_after=0):
-    environment = {
-        **os.environ, "KILL_AFTER_CHECKPOINT": str(kill_after), "TF_CPP_MIN_LOG_LEVEL": "2",
-    }
-    return subprocess.run([sys.executable, "-c", CHILD, *argv], capture_output=True, text=True,
-                          env=environment, timeout=600)
-
-
 def test_a_fine_tune_from_a_pickle_runs_and_resumes_exactly_after_sigkill(files, tmp_path):
     argv = fine_tune_command(files, tmp_path / "out")
+    # The straight run, never killed, goes on in the background meanwhile.
+    straight = start_child(fine_tune_command(files, tmp_path / "straight"))
     killed = run_child(argv, kill_after=1)
     assert killed.returncode == -9, killed.stdout[-2000:] + killed.stderr[-2000:]
     assert "copied G, D and G_ema" in killed.stdout
@@ -123,7 +115,7 @@ def test_a_fine_tune_from_a_pickle_runs_and_resumes_exactly_after_sigkill(files,
         assert not np.array_equal(arrays[key], killed_arrays[key]), paths[key]
 
     # Exactly: a run never killed ends with the same numbers, bit for bit.
-    straight = run_child(fine_tune_command(files, tmp_path / "straight"))
+    straight = finish_child(straight)
     assert straight.returncode == 0, straight.stdout[-2000:] + straight.stderr[-2000:]
     (straight_folder,) = (tmp_path / "straight").iterdir()
     _, straight_arrays = checkpoint.read_checkpoint_file(straight_folder / "checkpoint.npz")

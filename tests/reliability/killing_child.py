@@ -44,3 +44,37 @@ for module, name in ((os, "replace"), (os, "link"), (tempfile, "mkstemp")):
 from kerasgan.cli import main
 sys.exit(main(sys.argv[1:]))
 """
+
+
+def start_child(argv, kill_after=0):
+    """Starts CHILD with `argv` in the background; `finish_child` waits for it.
+
+    A kill-and-resume test starts its straight run this way and kills and resumes the
+    other run meanwhile: a small run keeps about one core busy, and the machine has two.
+    """
+    import os
+    import subprocess
+    import sys
+
+    environment = {
+        **os.environ, "KILL_AFTER_CHECKPOINT": str(kill_after), "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    return subprocess.Popen([sys.executable, "-c", CHILD, *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=environment)
+
+
+def finish_child(process, timeout=600):
+    """What the child started by `start_child` printed, once it ended (a CompletedProcess)."""
+    import subprocess
+
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, stderr = process.communicate()
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def run_child(argv, kill_after=0, timeout=600):
+    """Runs CHILD with `argv` to its end (or its kill) and returns what it printed."""
+    return finish_child(start_child(argv, kill_after), timeout)

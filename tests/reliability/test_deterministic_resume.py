@@ -17,13 +17,10 @@ interval's line, grid and snapshot once, and what the resumed run printed.
 """
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from killing_child import CHILD
+from killing_child import finish_child, run_child, start_child
 
 from kerasgan.training import checkpoint
 
@@ -54,16 +51,6 @@ def arguments(model, dataset, outdir):
     ]  # fmt: skip
 
 
-def run(argv, kill_after=0):
-    environment = {
-        **os.environ, "KILL_AFTER_CHECKPOINT": str(kill_after), "TF_CPP_MIN_LOG_LEVEL": "2",
-    }
-    return subprocess.run(
-        [sys.executable, "-c", CHILD, *argv], capture_output=True, text=True,
-        env=environment, timeout=600,
-    )
-
-
 def final_arrays(outdir):
     (run_folder,) = outdir.iterdir()
     header, arrays = checkpoint.read_checkpoint_file(run_folder / "checkpoint.npz")
@@ -84,13 +71,14 @@ def test_killed_and_resumed_equals_straight_bit_for_bit(model, mnist_npz, tmp_pa
     dataset = tmp_path / "digits.npz"
     np.savez(dataset, **digits)
 
-    straight = run(arguments(model, dataset, tmp_path / "straight"))
-    assert straight.returncode == 0, straight.stdout[-2000:] + straight.stderr[-2000:]
-
-    killed = run(arguments(model, dataset, tmp_path / "resumed"), kill_after=kill_after)
+    # The straight run goes on in the background while the other is killed and resumed.
+    straight = start_child(arguments(model, dataset, tmp_path / "straight"))
+    killed = run_child(arguments(model, dataset, tmp_path / "resumed"), kill_after=kill_after)
     assert killed.returncode == -9 and f"killed after checkpoint {kill_after}" in killed.stdout
-    resumed = run(arguments(model, dataset, tmp_path / "resumed"))
+    resumed = run_child(arguments(model, dataset, tmp_path / "resumed"))
     assert resumed.returncode == 0, resumed.stdout[-2000:] + resumed.stderr[-2000:]
+    straight = finish_child(straight)
+    assert straight.returncode == 0, straight.stdout[-2000:] + straight.stderr[-2000:]
     assert f"after interval {kill_after} (step {kill_after * INTERVAL_STEPS}" in resumed.stdout
 
     straight_header, straight_arrays = final_arrays(tmp_path / "straight")
