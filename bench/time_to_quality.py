@@ -36,10 +36,23 @@ whose best, 26.13, came at 1,500 steps after 217.7 CPU s), CPU seconds to reach 
 of the reference's: 32 filters, 4e-4, average 0.99, float32 0.78x (0.74x in an earlier run);
 the same in bfloat16 0.63x; bfloat16 at 6e-4 0.70x (at a busier time: each step cost 10%
 more CPU); at 8e-4, today's MNIST defaults, 0.53x (reached at 1,250 steps).
+
+The quick start's figures in kerasgan/training/recipes/dcgan.py (`kerasgan train dcgan
+--dataset mnist --kimg 100`: 1,563 steps of 64) come from one command per setting, three
+seeds each, without the reference; the last lines give each seed's and the median's CPU
+seconds of training, Frechet distance, recognised share and digits drawn:
+
+    python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 1 2
+    python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 1 2 --set loss=hinge
+    python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 --set spectral_norm=true
+
+and so on with `--set upsampling=resize`, `--set learning_rate=1.2e-3`, `--set beta_1=0.3`,
+`--set ema_decay=0.995` and `--set generator_filters=48`.
 """
 
 import argparse
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -55,6 +68,7 @@ from dcgan_step import ReferenceGAN, adam  # noqa: E402  (the reference step, be
 from kerasgan.data import load_mnist  # noqa: E402
 from kerasgan.metrics.classifier import domain_classifier  # noqa: E402
 from kerasgan.metrics.frechet import frechet_distance  # noqa: E402
+from kerasgan.metrics.recognition import class_recognition_from_probabilities  # noqa: E402
 from kerasgan.models.dcgan import dcgan_discriminator, dcgan_generator  # noqa: E402
 from kerasgan.precision import choose_mixed_precision  # noqa: E402
 from kerasgan.training.recipes import RECIPES  # noqa: E402
@@ -65,6 +79,7 @@ REFERENCE_LATENT_DIM = 64
 REFERENCE_FILTERS = 32
 REFERENCE_BATCH_SIZE = 64
 SAMPLES = 1000
+KIND_SHARE = 0.05  # a digit counts as drawn when at least 5% of the samples are it
 
 
 def build_reference(image_shape):
@@ -93,34 +108,44 @@ def build_kerasgan(image_shape, overrides):
     return model, options
 
 
-def batches(images, batch_size):
-    """Shuffled batches of the training digits, the same order for every run."""
+def batches(images, batch_size, seed=0):
+    """Shuffled batches of the training digits, the same order for every run of one seed."""
     return (
         tf.data.Dataset.from_tensor_slices(images)
-        .shuffle(len(images), seed=0)
+        .shuffle(len(images), seed=seed)
         .batch(batch_size, drop_remainder=True)
         .repeat()
         .prefetch(tf.data.AUTOTUNE)
     )
 
 
-def training_curve(model, dataset, steps, every, classifier, real_features, latents):
-    """[(steps, cpu_seconds, wall_seconds, frechet_distance)] measured every `every` steps."""
+def training_curve(model, dataset, measure_at, classifier, real_features, latents):
+    """[(steps, cpu_seconds, wall_seconds, frechet_distance, recognised_share, kinds)] at `measure_at` steps.
+
+    recognised_share: the share of samples the classifier gives a probability of 0.9 or
+    more (as `kerasgan evaluate` counts them); kinds: the digits that are each at least
+    `KIND_SHARE` of all samples, recognised.
+    """
     curve = []
     cpu_seconds = wall_seconds = 0.0
-    for done in range(every, steps + 1, every):
+    done = 0
+    for target in measure_at:
         start, wall_start = time.process_time(), time.perf_counter()
-        model.fit(dataset, epochs=1, steps_per_epoch=every, verbose=0)
+        model.fit(dataset, epochs=1, steps_per_epoch=target - done, verbose=0)
         cpu_seconds += time.process_time() - start
         wall_seconds += time.perf_counter() - wall_start
+        done = target
         # kerasgan's DCGAN samples from its generator average when it keeps one.
         generator = getattr(model, "generator_for_sampling", model.generator)
         samples = np.asarray(generator.predict(latents, batch_size=250, verbose=0), dtype="float32")
         distance = float(frechet_distance(classifier.features(samples), real_features))
-        curve.append((done, cpu_seconds, wall_seconds, distance))
+        recognition = class_recognition_from_probabilities(classifier.probabilities(samples), threshold=0.9)
+        recognised = recognition["recognised_share"]
+        kinds = sum(count >= KIND_SHARE * len(samples) for count in recognition["class_counts"])
+        curve.append((done, cpu_seconds, wall_seconds, distance, recognised, kinds))
         print(
             f"  {done:5d} steps  {cpu_seconds:7.1f} CPU s  {wall_seconds:7.1f} wall s  "
-            f"Frechet distance {distance:8.2f}",
+            f"Frechet distance {distance:8.2f}  recognised {recognised:6.1%}  kinds {kinds:2d}",
             flush=True,
         )
     return curve
@@ -144,16 +169,40 @@ def parse_overrides(settings):
     return overrides
 
 
+def measurement_steps(total_images, every_images, batch_size):
+    """The step counts to measure at: every `every_images` images, and at the end."""
+    total = math.ceil(total_images / batch_size)
+    every = max(1, round(every_images / batch_size))
+    return [*range(every, total, every), total]
+
+
+def median(values):
+    return float(np.median(values))
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", default=str(SHARED_MNIST), help="MNIST .npz (keras keys)")
     parser.add_argument("--steps", type=int, default=1500, help="reference steps (of 64 images)")
+    parser.add_argument(
+        "--kimg", type=int, help="train on this many thousand images instead of --steps x 64 "
+        "(the quick start: 100)",
+    )  # fmt: skip
     parser.add_argument("--every", type=int, default=250, help="reference steps between measurements")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE",
         help="a kerasgan training option instead of its MNIST default, e.g. learning_rate=2e-4",
     )  # fmt: skip
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", default=[0],
+        help="train kerasgan once per seed (weights and data order), then print the medians",
+    )  # fmt: skip
     parser.add_argument("--reference-curve", help="JSON file: the reference's curve, kept or reused")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="measure kerasgan only (no yardstick run)"
+    )
     args = parser.parse_args()
 
     path = args.data if Path(args.data).exists() else None
@@ -163,9 +212,14 @@ def main():
     images = (x_train.astype("float32")[..., None] - 127.5) / 127.5
     image_shape = images.shape[1:]
     measure = dict(classifier=classifier, real_features=real_features)
+    total_images = args.kimg * 1000 if args.kimg else args.steps * REFERENCE_BATCH_SIZE
+    every_images = args.every * REFERENCE_BATCH_SIZE
 
+    reference_curve = None
     cache = Path(args.reference_curve) if args.reference_curve else None
-    if cache is not None and cache.exists():
+    if args.no_reference:
+        pass
+    elif cache is not None and cache.exists():
         reference_curve = [tuple(point) for point in json.loads(cache.read_text())]
         print(f"reference: {len(reference_curve)} measurements read from {cache}")
     else:
@@ -174,31 +228,51 @@ def main():
         latents = np.random.default_rng(1).standard_normal((SAMPLES, REFERENCE_LATENT_DIM)).astype("float32")
         reference_curve = training_curve(
             build_reference(image_shape), batches(images, REFERENCE_BATCH_SIZE),
-            args.steps, args.every, latents=latents, **measure,
+            measurement_steps(total_images, every_images, REFERENCE_BATCH_SIZE), latents=latents,
+            **measure,
         )  # fmt: skip
         if cache is not None:
             cache.write_text(json.dumps(reference_curve))
 
-    model, options = build_kerasgan(image_shape, parse_overrides(args.set))
-    # Measured at the same numbers of images as the reference.
-    images_per_measurement = args.every * REFERENCE_BATCH_SIZE
-    every = max(1, round(images_per_measurement / options.batch_size))
-    steps = every * (args.steps // args.every)
-    shown = {k: getattr(options, k) for k in (
-        "batch_size", "latent_dim", "generator_filters", "discriminator_filters", "upsampling",
-        "learning_rate", "ema_decay", "label_smoothing", "augment", "mixed_precision")}  # fmt: skip
-    print(f"kerasgan ({', '.join(f'{k} {v}' for k, v in shown.items())}):")
-    latents = np.random.default_rng(1).standard_normal((SAMPLES, options.latent_dim)).astype("float32")
-    ours_curve = training_curve(model, batches(images, options.batch_size), steps, every, latents=latents, **measure)
+    overrides = parse_overrides(args.set)
+    finals = []
+    for seed in args.seeds:
+        model, options = build_kerasgan(image_shape, {**overrides, "seed": seed})
+        # Measured at the same numbers of images as the reference.
+        measure_at = measurement_steps(total_images, every_images, options.batch_size)
+        shown = {k: getattr(options, k) for k in (
+            "batch_size", "latent_dim", "generator_filters", "discriminator_filters", "upsampling",
+            "spectral_norm", "loss", "learning_rate", "beta_1", "ema_decay", "label_smoothing",
+            "augment", "mixed_precision", "seed")}  # fmt: skip
+        print(f"kerasgan ({', '.join(f'{k} {v}' for k, v in shown.items())}):")
+        latents = np.random.default_rng(1).standard_normal((SAMPLES, options.latent_dim)).astype("float32")
+        curve = training_curve(
+            model, batches(images, options.batch_size, seed), measure_at, latents=latents, **measure
+        )
+        finals.append(curve[-1])
+        if reference_curve is not None:
+            compare_with_reference(reference_curve, curve, options)
+        keras.backend.clear_session()
 
+    print(f"\nafter {total_images / 1000:g} kimg, seeds {' '.join(map(str, args.seeds))}:")
+    for seed, (steps, cpu, wall, distance, recognised, kinds) in zip(args.seeds, finals):
+        print(f"  seed {seed}: {cpu:6.1f} CPU s  Frechet distance {distance:6.2f}  "
+              f"recognised {recognised:6.1%}  kinds {kinds}")  # fmt: skip
+    columns = list(zip(*finals))
+    print(f"  median: {median(columns[1]):6.1f} CPU s  Frechet distance {median(columns[3]):6.2f}  "
+          f"recognised {median(columns[4]):6.1%}  kinds {median(columns[5]):g}")  # fmt: skip
+
+
+def compare_with_reference(reference_curve, ours_curve, options):
+    """Prints the CPU seconds each took to first reach the reference's best distance."""
     target = min(point[3] for point in reference_curve)
     reference = first_reaching(reference_curve, target)
     ours = first_reaching(ours_curve, target)
-    print(f"\nbest Frechet distance of the reference in {args.steps} steps: {target:.2f}")
+    print(f"best Frechet distance of the reference: {target:.2f}")
     print(f"  reference reached it after {reference[1]:.1f} CPU s ({reference[2]:.1f} wall s)")
     best = min(point[3] for point in ours_curve)
     if ours is None:
-        print(f"  kerasgan did not reach it in {steps} steps (best {best:.2f})")
+        print(f"  kerasgan did not reach it in {ours_curve[-1][0]} steps (best {best:.2f})")
         print("  kerasgan CPU seconds / reference CPU seconds: above 1 (not reached)")
     else:
         print(f"  kerasgan reached it after {ours[1]:.1f} CPU s ({ours[2]:.1f} wall s), "

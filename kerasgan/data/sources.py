@@ -114,23 +114,33 @@ def native_image_size(source):
     its `x_train` (from the array's header). None when `source` is none of these: loading
     it will say what is wrong.
     """
-    import zipfile
-
-    import numpy as np
-
     name = str(source).strip().lower().replace("-", "").replace("_", "")
     if name in KNOWN_DATASETS and not _looks_like_path(str(source)):
         return {"mnist": 28, "cifar10": 32}[name]
     path = Path(str(source)).expanduser()
     if path.is_dir():
         return FOLDER_IMAGE_SIZE
+    shape = npz_images_shape(path)
+    return int(shape[1]) if shape is not None and len(shape) >= 3 else None
+
+
+def npz_images_shape(path):
+    """The shape of an .npz file's `x_train` array, read from its header (nothing loaded).
+
+    (count, height, width) for grey images, (count, height, width, channels) otherwise;
+    None when the file is not an .npz with an `x_train` array.
+    """
+    import zipfile
+
+    import numpy as np
+
     try:
         with zipfile.ZipFile(path) as archive, archive.open("x_train.npy") as array_file:
             version = np.lib.format.read_magic(array_file)
             read_header = {(1, 0): np.lib.format.read_array_header_1_0}.get(
                 version, np.lib.format.read_array_header_2_0
             )
-            return int(read_header(array_file)[0][1])
+            return tuple(int(side) for side in read_header(array_file)[0])
     except (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile):
         return None
 

@@ -250,10 +250,17 @@ class RunOptions:
         check=one_of("none", "mirrored", "multiworker", "tpu"),
     )  # fmt: skip
 
+    # Worked out, not a flag: which row of defaults the data got and why, for the reader
+    # of training_options.json (configs.look_at_data).
+    defaults: str = option(
+        None, "the row of dataset defaults the data got, and why (worked out, not a flag)",
+        kind=str, command_line=False,
+    )  # fmt: skip
+
     # ------------------------------------------------------------- making one
 
     @classmethod
-    def resolve(cls, model, dataset, overrides, recorded=None):
+    def resolve(cls, model, dataset, overrides, recorded=None, rows_by_name=False):
         """The options of a run: field defaults, the dataset's rows, then `overrides`.
 
         Args:
@@ -264,6 +271,9 @@ class RunOptions:
             recorded: the options a run folder recorded (its training_options.json), when
                 resuming it: they replace every default, so a run continues with the values
                 it started with even after a default changed; `overrides` still win.
+            rows_by_name: choose the dataset's row by its name (only mnist and cifar10 get
+                theirs), as runs recorded before the rows followed the data did: how the
+                same command finds such a run to continue (see trainer.train).
         """
         names = [field.name for field in dataclasses.fields(cls)]
         unknown = sorted(set(overrides) - set(names) - {"model", "dataset"})
@@ -283,13 +293,23 @@ class RunOptions:
             )
         given = {name: value for name, value in overrides.items() if value is not None}
         values = {}
-        kind = configs.dataset_kind(dataset)
-        if cls.uses_dataset_defaults:
-            row = configs.DATASET_DEFAULTS[kind]
-            values.update({name: value for name, value in row.items() if name in names})
-        values.update(cls.dataset_defaults.get(kind, {}))
+        if cls.uses_dataset_defaults or cls.dataset_defaults:
+            # The row is chosen by what the images are, not by the dataset's name: an .npz
+            # or a folder of small grey digits trains as MNIST does.
+            if rows_by_name:
+                look = configs.DataLook(configs.dataset_kind(dataset), "chosen by name")
+            else:
+                look = configs.look_at_data(dataset)
+            if cls.uses_dataset_defaults:
+                row = configs.DATASET_DEFAULTS[look.kind]
+                values.update({name: value for name, value in row.items() if name in names})
+                if look.image_size is not None:
+                    values["image_size"] = look.image_size
+            values.update(cls.dataset_defaults.get(look.kind, {}))
+            values["defaults"] = None if rows_by_name else str(look)
         if recorded:
-            kept = {**NEWER_OPTIONS, **recorded}
+            # A run recorded before the field existed: which row it had is not known.
+            kept = {**NEWER_OPTIONS, "defaults": None, **recorded}
             values.update({name: kept[name] for name in names if name in kept})
             # fill_defaults must not replace what the run recorded either.
             given = {**{name: kept[name] for name in names if kept.get(name) is not None}, **given}

@@ -37,7 +37,7 @@ OPTIONS_THAT_MAY_CHANGE = ("epochs", "kimg", "outdir", "resume", "verbose", "dis
 # Options worked out from others that are compared themselves (StyleGAN2's --cfg row at the
 # run's image size): recorded for the reader and for a resume, not compared, so a run
 # recorded before they were still continues.
-WORKED_OUT_OPTIONS = ("cfg_values",)
+WORKED_OUT_OPTIONS = ("cfg_values", "defaults")
 
 
 class TrainingRun:

@@ -87,7 +87,10 @@ def train(
     Returns None in a multi-worker run's non-chief workers, which write no run folder.
     """
     recipe = recipe_for(model)
-    options = recipe.options.resolve(model, dataset, options, recorded=_recorded_options(resume))
+    options = _options_of_the_run(recipe, model, dataset, options, outdir, resume)
+    if verbose and options.defaults:
+        # First, so that a student sees why batch size, learning rate, ... are what they are.
+        print(f"Defaults: {options.defaults}; the options you pass win.", flush=True)
     if strategy is None:
         # First: a multi-worker strategy must exist before TensorFlow runs anything.
         strategy = distribute.make_strategy(options.distribute)
@@ -266,6 +269,28 @@ def _dataset_label(name, dataset):
         return kind
     path = Path(dataset)
     return path.stem if path.is_file() else path.name
+
+
+def _options_of_the_run(recipe, model, dataset, overrides, outdir, resume):
+    """The options to train with: those `resume` names, or today's defaults for this data.
+
+    With `--resume auto`, a run started before the defaults followed what the data is
+    (an .npz of digits got the custom row then) is still found by the same command: when
+    the rows chosen by the dataset's name give other options, a run started with those is
+    continued with the options it recorded, as `--resume PATH` would.
+    """
+    options = recipe.options.resolve(model, dataset, overrides, recorded=_recorded_options(resume))
+    if resume != "auto":
+        return options
+    by_name = recipe.options.resolve(model, dataset, overrides, rows_by_name=True).to_dict()
+    if by_name == {**options.to_dict(), "defaults": None}:
+        return options
+    # The image size and interval the data fills in are compared only where given.
+    wanted = {k: v for k, v in by_name.items() if v is not None or k not in ("image_size", "interval_steps")}
+    old_run = TrainingRun.find_resumable(outdir, wanted)
+    if old_run is None:
+        return options
+    return recipe.options.resolve(model, dataset, overrides, recorded=_recorded_options(old_run.path))
 
 
 def _recorded_options(resume):

@@ -31,7 +31,7 @@ def help_text(*argv):
 def test_dataset_rows_fill_the_defaults_and_what_is_given_wins():
     mnist = resolve_options("dcgan", "mnist")
     assert (mnist.batch_size, mnist.latent_dim, mnist.kimg, mnist.image_size) == (64, 100, 200, 28)
-    assert (mnist.learning_rate, mnist.beta_1, mnist.loss, mnist.upsampling) == (8e-4, 0.5, "bce", "transpose")
+    assert (mnist.learning_rate, mnist.beta_1, mnist.loss, mnist.upsampling) == (8e-4, 0.3, "bce", "transpose")
     cifar = resolve_options("dcgan", "cifar10", batch_size=16, loss="hinge")
     assert (cifar.batch_size, cifar.latent_dim, cifar.kimg, cifar.loss) == (16, 128, 2000, "hinge")
     cgan = resolve_options("cgan", "mnist", conditioning="channel")
@@ -78,7 +78,7 @@ def test_flags_and_help_are_made_from_the_fields():
     dcgan_help = help_text("train", "dcgan")
     for flag in command_line_options(DCGANOptions):
         assert flag.flag in dcgan_help
-    assert "--beta-1 BETA_1 Adam's beta_1 (0.5 as the DCGAN paper recommends) (default: 0.5)" in dcgan_help
+    assert "--beta-1 BETA_1 Adam's beta_1 (0.5 as the DCGAN paper recommends) (default: mnist 0.3, cifar10 0.5, others 0.5)" in dcgan_help
     assert "--batch-size BATCH_SIZE images per step (default: mnist 64, cifar10 64, others 32)" in dcgan_help
     cgan_flags = {flag.flag for flag in command_line_options(ConditionalGANOptions)}
     assert {"--embedding-dim", "--conditioning", "--latent-dim"} <= cgan_flags
@@ -126,7 +126,8 @@ def test_older_options_files_still_match(tmp_path):
     # added since at the value it had in effect.
     old = json.loads((FIXTURES / "00000-dcgan-digits" / "training_options.json").read_text())
     # (--deterministic and --distribute came later: NEWER_OPTIONS gives their values for older runs.)
-    assert DCGANOptions.from_dict(old).to_dict() == {**old, "deterministic": False, "distribute": "none"}
+    added = {"deterministic": False, "distribute": "none", "defaults": None}
+    assert DCGANOptions.from_dict(old).to_dict() == {**old, **added}
 
     # A pix2pix run stored options it never used (latent_dim, upsampling), and an older
     # one lacked the augmentation options: both still match the same command today.
