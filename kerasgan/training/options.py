@@ -426,7 +426,7 @@ class AdamOptions:
     """Adam's beta_1, for models trained with the DCGAN paper's Adam (StyleGAN2 has its own)."""
 
     beta_1: float = option(
-        0.5, "Adam's beta_1 (0.5 as the DCGAN paper recommends)",
+        0.5, "Adam's beta_1 (the DCGAN paper uses 0.5)",
         check=number_in(0, 1, high_included=False, example=0.5),
     )  # fmt: skip
 

@@ -78,7 +78,7 @@ def test_flags_and_help_are_made_from_the_fields():
     dcgan_help = help_text("train", "dcgan")
     for flag in command_line_options(DCGANOptions):
         assert flag.flag in dcgan_help
-    assert "--beta-1 BETA_1 Adam's beta_1 (0.5 as the DCGAN paper recommends) (default: mnist 0.3, cifar10 0.5, others 0.5)" in dcgan_help
+    assert "--beta-1 BETA_1 Adam's beta_1 (the DCGAN paper uses 0.5) (default: mnist 0.3, cifar10 0.5, others 0.5)" in dcgan_help
     assert "--batch-size BATCH_SIZE images per step (default: mnist 64, cifar10 64, others 32)" in dcgan_help
     cgan_flags = {flag.flag for flag in command_line_options(ConditionalGANOptions)}
     assert {"--embedding-dim", "--conditioning", "--latent-dim"} <= cgan_flags
