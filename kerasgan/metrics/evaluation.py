@@ -14,7 +14,7 @@ Both return a flat dict of plain numbers, ready for a stats.jsonl line:
 | recognised_share | share confidently recognised by the domain classifier | higher |
 | classes_recognised | classes that appear among recognised samples | all |
 | requested_class_share | conditional GANs: share recognised as the class asked for | higher |
-| diversity | spread of samples relative to real images (mode collapse below 0.5) | about 1 |
+| diversity | spread of samples relative to real images, in shape not contrast (mode collapse below 0.5) | about 1 |
 | copy_rate | share of samples suspiciously close to a training image | about 0.05 |
 
 "extractor" names the network whose features made the numbers: published FIDs

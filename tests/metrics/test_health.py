@@ -62,6 +62,19 @@ def test_samples_as_varied_as_real_data_are_healthy():
     assert check.value == pytest.approx(1.0, abs=0.05)
 
 
+def test_faint_but_varied_samples_are_not_mode_collapse():
+    # An early generator draws faint blobs: weak features, all close together in absolute
+    # terms, yet as different in shape as real images. Only their shapes are compared.
+    random = np.random.default_rng(2)
+    real = np.abs(random.normal(size=(300, 16)))  # features after a ReLU, like a classifier's
+    faint = 0.01 * np.abs(random.normal(size=(300, 16)))
+    check = check_mode_collapse(faint, real)
+    assert check.healthy and check.value == pytest.approx(1.0, abs=0.1)
+    # One shape repeated, faint or not, is still collapse.
+    one_faint_shape = np.repeat(faint[:1], 300, axis=0) * random.uniform(0.5, 2, size=(300, 1))
+    assert not check_mode_collapse(one_faint_shape, real).healthy
+
+
 def test_mean_pairwise_distance_matches_scipy():
     from scipy.spatial.distance import pdist
 
