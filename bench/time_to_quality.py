@@ -47,7 +47,8 @@ seconds of training, Frechet distance, recognised share and digits drawn:
     python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 --set spectral_norm=true
 
 and so on with `--set upsampling=resize`, `--set learning_rate=1.2e-3`, `--set beta_1=0.3`,
-`--set ema_decay=0.995` and `--set generator_filters=48`.
+`--set ema_decay=0.995`, `--set generator_filters=48`, `--set label_smoothing=0.1` and
+`--set batch_size=32`.
 """
 
 import argparse
