@@ -12,11 +12,11 @@ INTERVAL_STEPS = 3
 
 @pytest.fixture(scope="module")
 def small_npz(tmp_path_factory, mnist_npz):
-    """96 real MNIST digits (and sets of 24, 40 others and 5) as .npz files."""
+    """96 real MNIST digits (and sets of 24, 24 others and 5) as .npz files."""
     folder = tmp_path_factory.mktemp("digits")
     with np.load(mnist_npz) as archive:
         x_train, y_train = archive["x_train"], archive["y_train"]
-    parts = (("digits", slice(0, 96)), ("few", slice(0, 24)), ("others", slice(-40, None)),
+    parts = (("digits", slice(0, 96)), ("few", slice(0, 24)), ("others", slice(-24, None)),
              ("tiny", slice(0, 5)))
     for name, part in parts:
         np.savez(folder / f"{name}.npz", x_train=x_train[part], y_train=y_train[part],
@@ -38,7 +38,8 @@ def test_resume_from_fine_tunes_on_another_dataset_with_frozen_discriminator_lay
 ):
     # Exact resume after SIGKILL, with the run folder it leaves, is tested with StyleGAN2's
     # lazy regularizers in tests/reliability/test_deterministic_resume.py. Here, in this
-    # process: a run of one interval (24 digits, 3 steps), then --resume-from it on others.
+    # process: a run of one interval (24 digits, 3 steps), then --resume-from it on
+    # 24 others (3 steps).
     first = train_command(small_npz / "few.npz", tmp_path / "out")
     assert main(first[3:]) == 0
     (run_folder,) = (tmp_path / "out").glob("*-stylegan2-*")
