@@ -6,34 +6,8 @@ planted mistakes of dcgan-mnist are graded together by the batch grader
 (which is itself under test), and every test reads from that one batch.
 """
 
-import json
-
 import pytest
-from grading_submissions import SUBMISSIONS, copy_submissions
-
-
-def colab_notebook(code):
-    """The reference as a Colab notebook would hold it: installs, magics and a training loop."""
-    cells = [
-        "!pip install -q tensorflow\n%matplotlib inline\nfrom google.colab import drive",
-        code,
-        "(x_train, _), _ = keras.datasets.mnist.load_data()\n"
-        "generator = make_generator(64)\n"
-        "for epoch in range(50):\n"
-        "    print(epoch)",
-        "%%bash\nnvidia-smi",
-    ]
-    return json.dumps(
-        {
-            "cells": [
-                {"cell_type": "code", "metadata": {}, "outputs": [], "source": cell}
-                for cell in cells
-            ],
-            "metadata": {"colab": {"provenance": []}},
-            "nbformat": 4,
-            "nbformat_minor": 0,
-        }
-    )
+from grading_submissions import SUBMISSIONS, colab_notebook, copy_submissions
 
 
 @pytest.fixture(scope="session")
