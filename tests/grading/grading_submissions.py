@@ -1,6 +1,7 @@
-"""The test submissions: where they live, copying them, TODO variants, what they left running."""
+"""The test submissions: where they live, copying them, as notebooks, TODO variants, leftovers."""
 
 import ast
+import json
 import os
 import shutil
 from pathlib import Path
@@ -14,6 +15,30 @@ def copy_submissions(sources, folder):
     for name, path in sources:
         shutil.copyfile(path, folder / f"{name}.py")
     return folder
+
+
+def colab_notebook(code):
+    """`code` as a Colab notebook would hold it: installs, magics and a training loop around it."""
+    cells = [
+        "!pip install -q tensorflow\n%matplotlib inline\nfrom google.colab import drive",
+        code,
+        "(x_train, _), _ = keras.datasets.mnist.load_data()\n"
+        "generator = make_generator(64)\n"
+        "for epoch in range(50):\n"
+        "    print(epoch)",
+        "%%bash\nnvidia-smi",
+    ]
+    return json.dumps(
+        {
+            "cells": [
+                {"cell_type": "code", "metadata": {}, "outputs": [], "source": cell}
+                for cell in cells
+            ],
+            "metadata": {"colab": {"provenance": []}},
+            "nbformat": 4,
+            "nbformat_minor": 0,
+        }
+    )
 
 
 def processes_running_with(marker):

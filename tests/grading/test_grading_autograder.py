@@ -7,7 +7,7 @@ import sys
 import zipfile
 
 import pytest
-from grading_submissions import SUBMISSIONS
+from grading_submissions import SUBMISSIONS, colab_notebook
 
 from kerasgan.grading import gradescope
 from kerasgan.grading.gradescope_autograder import find_submission_file, make_autograder
@@ -48,9 +48,15 @@ def test_validator_names_the_first_problem(change, message):
         gradescope.validate(results)
 
 
-def test_autograder_zip_has_gradescopes_two_scripts_at_its_root(tmp_path, mnist_npz):
-    path = make_autograder("dcgan-mnist", tmp_path / "autograder.zip", data_path=mnist_npz)
-    with zipfile.ZipFile(path) as archive:
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory, mnist_npz):
+    """The dcgan-mnist autograder zip with the MNIST subset, built once for these tests."""
+    folder = tmp_path_factory.mktemp("autograder-zip")
+    return make_autograder("dcgan-mnist", folder / "autograder.zip", data_path=mnist_npz)
+
+
+def test_autograder_zip_has_gradescopes_two_scripts_at_its_root(autograder_zip):
+    with zipfile.ZipFile(autograder_zip) as archive:
         names = archive.namelist()
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
         config = json.loads(archive.read("autograder.json"))
@@ -61,11 +67,10 @@ def test_autograder_zip_has_gradescopes_two_scripts_at_its_root(tmp_path, mnist_
     assert config["assignment"] == "dcgan-mnist" and config["data"] == "data/mnist_subset.npz"
 
 
-def unpack_autograder(tmp_path, mnist_npz):
+def unpack_autograder(tmp_path, autograder_zip):
     """An /autograder tree in a temporary folder, as Gradescope builds it."""
     root = tmp_path / "autograder"
-    zip_path = make_autograder("dcgan-mnist", tmp_path / "autograder.zip", data_path=mnist_npz)
-    with zipfile.ZipFile(zip_path) as archive:
+    with zipfile.ZipFile(autograder_zip) as archive:
         archive.extractall(root / "source")
     os.chmod(root / "source" / "run_autograder", 0o755)
     (root / "submission").mkdir()
@@ -92,8 +97,8 @@ def run_autograder(root):
     return gradescope.validate(results)
 
 
-def test_run_autograder_grades_the_submission_gradescope_put_there(tmp_path, mnist_npz):
-    root = unpack_autograder(tmp_path, mnist_npz)
+def test_run_autograder_grades_the_submission_gradescope_put_there(tmp_path, autograder_zip):
+    root = unpack_autograder(tmp_path, autograder_zip)
     student_folder = root / "submission" / "homework"
     student_folder.mkdir()
     (student_folder / "dcgan_mnist.py").write_text(
@@ -106,21 +111,25 @@ def test_run_autograder_grades_the_submission_gradescope_put_there(tmp_path, mni
     assert (root / "results" / "report.md").exists()
 
 
-def test_run_autograder_grades_the_reference_at_full_marks(tmp_path, mnist_npz):
-    root = unpack_autograder(tmp_path, mnist_npz)
-    (root / "submission" / "dcgan_mnist.py").write_text(
-        (SUBMISSIONS / "dcgan_reference.py").read_text()
+def test_run_autograder_grades_the_reference_notebook_at_full_marks(tmp_path, autograder_zip):
+    # Uploaded from Colab: the reference in a notebook, with installs, magics and training code.
+    root = unpack_autograder(tmp_path, autograder_zip)
+    (root / "submission" / "dcgan_mnist.ipynb").write_text(
+        colab_notebook((SUBMISSIONS / "dcgan_reference.py").read_text())
     )
     results = run_autograder(root)
     assert results["score"] == 100, [t["output"] for t in results["tests"] if t["score"] == 0]
+    assert "cell 1, line 1: !pip install -q tensorflow" in results["output"]
+    assert "cell 3, line 3: for epoch in range(50):" in results["output"]
+    assert "## Not run" in (root / "results" / "report.md").read_text()
     from kerasgan.grading import sandbox
 
     if sandbox._works("bubblewrap"):  # as on Gradescope, whose images have bubblewrap
         assert "Graded without a full sandbox" not in results["output"]
 
 
-def test_run_autograder_without_a_submission_still_writes_results(tmp_path, mnist_npz):
-    root = unpack_autograder(tmp_path, mnist_npz)
+def test_run_autograder_without_a_submission_still_writes_results(tmp_path, autograder_zip):
+    root = unpack_autograder(tmp_path, autograder_zip)
     (root / "submission" / "notes.txt").write_text("I forgot to upload my code")
     results = run_autograder(root)
     assert results["score"] == 0

@@ -6,6 +6,8 @@ mistakes are tested in test_grading_dcgan.py; here the two checks only a
 conditional GAN has get theirs, on both datasets.
 """
 
+import concurrent.futures
+
 import numpy as np
 import pytest
 from grading_submissions import SUBMISSIONS, copy_submissions
@@ -20,8 +22,7 @@ PLANTED = ("generator_uses_labels", "discriminator_uses_labels")
 def cgan_batches(tmp_path_factory, mnist_npz, cifar10_npz):
     from kerasgan.grading.batch import grade_batch
 
-    batches = {}
-    for dataset, data in (("mnist", mnist_npz), ("cifar10", cifar10_npz)):
+    def graded_batch(dataset, data):
         root = tmp_path_factory.mktemp(f"cgan-{dataset}")
         sources = [("reference", SUBMISSIONS / f"cgan_{dataset}_reference.py")]
         sources += [
@@ -37,11 +38,19 @@ def cgan_batches(tmp_path_factory, mnist_npz, cifar10_npz):
             progress=lambda line: None,
         )
         assert [error for _, _, error in outcomes if error] == []
-        batches[dataset] = {
+        return {
             "graded": {name: graded for name, graded, _ in outcomes},
             "reports": root / "reports",
         }
-    return batches
+
+    # Both batches at once: one after the other, each batch's third submission would be
+    # graded alone, leaving the second core idle.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            dataset: pool.submit(graded_batch, dataset, data)
+            for dataset, data in (("mnist", mnist_npz), ("cifar10", cifar10_npz))
+        }
+        return {dataset: future.result() for dataset, future in futures.items()}
 
 
 @pytest.mark.parametrize("dataset", ["mnist", "cifar10"])

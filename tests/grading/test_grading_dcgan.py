@@ -2,8 +2,8 @@
 
 The reference (submissions/dcgan_reference.py) and the planted mistakes
 (submissions/dcgan_mistakes/CHECK.py, one per check, each a copy of the
-reference with one line changed) are graded once by the batch grader; see
-conftest.py.
+reference with one line changed; one of them as a Colab notebook) are graded
+once by the batch grader; see conftest.py.
 """
 
 import csv
@@ -22,7 +22,8 @@ CHECK_NAMES = [check.name for check in ASSIGNMENT.checks]
 
 def test_batch_graded_every_submission(dcgan_batch):
     assert dcgan_batch["errors"] == {}
-    assert set(dcgan_batch["graded"]) == {"reference", "reference_notebook", *CHECK_NAMES}
+    todos = dcgan_batch["todos"].values()  # judged in test_grading_todo.py
+    assert set(dcgan_batch["graded"]) == {"reference", *CHECK_NAMES, *todos}
 
 
 def test_reference_scores_full_marks(dcgan_batch):
@@ -34,14 +35,19 @@ def test_reference_scores_full_marks(dcgan_batch):
 
 
 def test_colab_notebook_is_graded_like_the_script(dcgan_batch):
-    graded = dcgan_batch["graded"]["reference_notebook"]
-    assert graded.score == 100, {r.name: r.output for r in graded.results if not r.passed}
+    # A planted mistake in a notebook: every other check passes, training included, as for
+    # the scripts (the reference notebook scores 100 in test_grading_autograder.py).
+    name = dcgan_batch["notebook"]
+    graded = dcgan_batch["graded"][name]
+    assert graded.path.suffix == ".ipynb"
+    failed = [result.name for result in graded.results if not result.passed]
+    assert failed == [name], {r.name: r.output for r in graded.results if not r.passed}
     not_run = "\n".join(graded.not_run)
     assert "cell 1, line 1: !pip install -q tensorflow" in not_run
     assert "cell 4: a %%bash cell" in not_run
     assert "cell 3, line 1: (x_train, _), _ = keras.datasets.mnist.load_data()" in not_run
     assert "cell 3, line 3: for epoch in range(50):" in not_run
-    report = (dcgan_batch["reports"] / "reference_notebook.md").read_text()
+    report = (dcgan_batch["reports"] / f"{name}.md").read_text()
     assert "## Not run" in report
 
 
@@ -79,9 +85,8 @@ def test_failure_messages_say_what_was_expected_and_what_came_back(dcgan_batch):
 def test_gradebook_has_one_row_per_submission_and_a_column_per_check(dcgan_batch):
     with open(dcgan_batch["gradebook"], newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [row["submission"] for row in rows] == sorted(
-        ["reference", "reference_notebook", *CHECK_NAMES]
-    )
+    expected = ["reference", *CHECK_NAMES, *dcgan_batch["todos"].values()]
+    assert [row["submission"] for row in rows] == sorted(expected)
     by_name = {row["submission"]: row for row in rows}
     assert by_name["reference"]["score"] == "100"
     assert by_name["reference"]["status"] == "graded"
