@@ -367,8 +367,8 @@ def test_train_cgan_refuses_data_without_classes(tmp_path):
 # Measured after 500 steps. GAN samples swing from one snapshot to the next (the classic
 # oscillation), and the test once kept the best of 500 and 750 steps; but 500 steps alone
 # cleared the bar in every measured run (see below the bar), and steps 500 to 750 cost half
-# as much training again. (A snapshot at 1,000 steps was the best in one of four measured runs and
-# the worst in two.)
+# as much training again. (A snapshot at 1,000 steps was the best in one of four measured
+# runs and the worst in two.)
 CHECKPOINT_STEPS = (500,)
 SAMPLES_PER_CLASS = 50
 
