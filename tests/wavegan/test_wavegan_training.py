@@ -4,11 +4,10 @@ One straight run and one killed-and-resumed run of the same command, each a tiny
 (1,024 samples at 2 kHz, d = 2) on 23 real clips: 5 steps per epoch, intervals of 3 steps,
 so the kill falls mid-epoch. The straight run's folder must hold every interval's picture,
 its `.wav` files and its listening page; the resumed run's final checkpoint must equal the
-straight run's bit for bit.
+straight run's bit for bit. The straight run goes on in the background while the other is
+killed and resumed: each keeps about one core busy, and the machine has two.
 """
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
-from killing_child import CHILD  # noqa: E402
+from killing_child import finish_child, run_child, start_child  # noqa: E402
 
 from kerasgan import audio  # noqa: E402
 from kerasgan.training import checkpoint  # noqa: E402
@@ -28,29 +27,31 @@ TINY = [
 ]  # fmt: skip
 
 
-def run(dataset, outdir, kill_after=0):
-    environment = {**os.environ, "KILL_AFTER_CHECKPOINT": str(kill_after), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    argv = ["train", "wavegan", "--dataset", str(dataset), "--outdir", str(outdir), *TINY]
-    return subprocess.run([sys.executable, "-c", CHILD, *argv], capture_output=True, text=True,
-                          env=environment, timeout=600)
+def arguments(dataset, outdir):
+    return ["train", "wavegan", "--dataset", str(dataset), "--outdir", str(outdir), *TINY]
 
 
 @pytest.fixture(scope="module")
-def straight_run(spoken_digits_npz, tmp_path_factory):
+def runs(spoken_digits_npz, tmp_path_factory):
+    """The straight run, and the same command killed after checkpoint 2 and run again."""
     folder = tmp_path_factory.mktemp("wavegan")
     with np.load(spoken_digits_npz) as archive:
         kept = {key: archive[key][:23] for key in ("x_train", "y_train")}
         kept.update(sample_rate=archive["sample_rate"], words=archive["words"])
     dataset = folder / "digits.npz"
     np.savez(dataset, **kept)
-    result = run(dataset, folder / "straight")
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    (run_folder,) = (folder / "straight").iterdir()
-    return dataset, run_folder, result.stdout
+    straight = start_child(arguments(dataset, folder / "straight"))
+    killed = run_child(arguments(dataset, folder / "resumed"), kill_after=2)
+    resumed = run_child(arguments(dataset, folder / "resumed"))
+    straight = finish_child(straight)
+    assert straight.returncode == 0, straight.stdout[-2000:] + straight.stderr[-2000:]
+    (straight_folder,) = (folder / "straight").iterdir()
+    return {"straight": straight, "straight_folder": straight_folder, "killed": killed,
+            "resumed": resumed, "resumed_outdir": folder / "resumed"}
 
 
-def test_every_interval_writes_a_picture_wav_files_and_a_listening_page(straight_run):
-    _, run_folder, stdout = straight_run
+def test_every_interval_writes_a_picture_wav_files_and_a_listening_page(runs):
+    run_folder, stdout = runs["straight_folder"], runs["straight"].stdout
     assert "23 train clips" in stdout and "2,000 Hz" in stdout
     assert (run_folder / "reals.png").stat().st_size > 0
     for name in ("fakes_init", "fakes_000001", "fakes_000004"):
@@ -84,15 +85,13 @@ def audio_steps(run_folder):
     return sorted(int(path.name.rsplit("-", 1)[1]) for path in (run_folder / "logs").glob("audio.*"))
 
 
-def test_killed_and_resumed_equals_straight_bit_for_bit(straight_run, tmp_path):
-    dataset, straight_folder, _ = straight_run
-    killed = run(dataset, tmp_path, kill_after=2)
+def test_killed_and_resumed_equals_straight_bit_for_bit(runs):
+    straight_folder, killed, resumed = runs["straight_folder"], runs["killed"], runs["resumed"]
     assert killed.returncode == -9 and "killed after checkpoint 2" in killed.stdout
-    resumed = run(dataset, tmp_path)
     assert resumed.returncode == 0, resumed.stdout[-2000:] + resumed.stderr[-2000:]
     assert "after interval 2 (step 6" in resumed.stdout
 
-    (resumed_folder,) = tmp_path.iterdir()
+    (resumed_folder,) = runs["resumed_outdir"].iterdir()
     straight_header, straight_arrays = checkpoint.read_checkpoint_file(straight_folder / "checkpoint.npz")
     resumed_header, resumed_arrays = checkpoint.read_checkpoint_file(resumed_folder / "checkpoint.npz")
     assert straight_header["progress"]["step"] == resumed_header["progress"]["step"] == 10
