@@ -87,8 +87,8 @@ if args.quick:
     (digits, _), _ = load_mnist(path=args.data)
     folder_a, folder_b = workdir / "datasets" / "digits", workdir / "datasets" / "inverted"
     if not folder_a.exists():
-        write_folder(folder_a, digits[:416])
-        write_folder(folder_b, 255 - digits[-416:])  # the other end of the set: no pairs
+        write_folder(folder_a, digits[:216])
+        write_folder(folder_b, 255 - digits[-216:])  # the other end of the set: no pairs
 else:
     from kerasgan.data.video_dataset import build_video_dataset
 
@@ -132,7 +132,7 @@ the script again after a disconnect and training continues where it stopped.
 import kerasgan  # noqa: E402
 
 if args.quick:
-    # Tiny networks and 100 steps of 8 digits: enough to see the mapping appear.
+    # Tiny networks and 50 steps of 8 digits (two epochs of 200): a first look at the mapping.
     options = dict(image_size=28, batch_size=8, epochs=2, generator_filters=16,
                    residual_blocks=3, discriminator_filters=16)  # fmt: skip
 else:

@@ -34,26 +34,35 @@ for path in sys.argv[1:]:
         inputs = [np.zeros((2, generator.inputs[0].shape[1]), "float32"), np.array([0, 1])]
     else:
         inputs = np.zeros((2, *generator.inputs[0].shape[1:]), "float32")
-    outputs = np.asarray(generator.predict(inputs, verbose=0))
+    # A plain call: predict() would trace a function for each of the ten models first.
+    outputs = np.asarray(generator(inputs, training=False))
     assert np.all(np.isfinite(outputs)), path
     shapes[path] = list(outputs.shape)
 print(json.dumps(shapes))
 """
 
 
-def _recorded_copies(tmp_path):
+@pytest.fixture(scope="module")
+def old_generators():
+    """Each old snapshot loaded once, with the family `snapshots.load` told: {name: (model, family)}."""
+    return {name: snapshots.load(path) for name, path in OLD_SNAPSHOTS.items()}
+
+
+@pytest.fixture(scope="module")
+def recorded_copies(old_generators, tmp_path_factory):
     """Each old snapshot saved again with its family recorded, as a run now writes it."""
+    folder = tmp_path_factory.mktemp("recorded")
     copies = {}
-    for name, path in OLD_SNAPSHOTS.items():
-        generator, _ = snapshots.load(path)
-        copies[name] = tmp_path / f"{name}-recorded.keras"
+    for name, (generator, _) in old_generators.items():
+        copies[name] = folder / f"{name}-recorded.keras"
+        # A new model around the same layers: the old model itself is left as it was loaded.
         with_family_record(generator, name).save(copies[name])
     return copies
 
 
-def test_a_fresh_interpreter_loads_and_samples_every_family_with_plain_keras(tmp_path):
+def test_a_fresh_interpreter_loads_and_samples_every_family_with_plain_keras(recorded_copies):
     paths = [str(path) for path in OLD_SNAPSHOTS.values()]
-    paths += [str(path) for path in _recorded_copies(tmp_path).values()]
+    paths += [str(path) for path in recorded_copies.values()]
     result = subprocess.run(
         [sys.executable, "-c", FRESH_INTERPRETER, *paths], capture_output=True, text=True,
         timeout=300,
@@ -67,23 +76,24 @@ def test_a_fresh_interpreter_loads_and_samples_every_family_with_plain_keras(tmp
         assert shapes[path] == expected.get(family, expected["dcgan"]), path
 
 
-def test_old_snapshots_are_told_by_their_layers_and_new_ones_by_their_record(tmp_path):
-    for name, path in OLD_SNAPSHOTS.items():
-        generator, family = snapshots.load(path)
+def test_old_snapshots_are_told_by_their_layers_and_new_ones_by_their_record(
+    old_generators, recorded_copies
+):
+    for name, (generator, family) in old_generators.items():
         assert recorded_family(generator) is None
         assert family.name == name
-    for name, path in _recorded_copies(tmp_path).items():
+    for name, path in recorded_copies.items():
         generator, family = snapshots.load(path)
         assert recorded_family(generator) == name and family.name == name
         # The record is the last layer and changes nothing: the same images as before.
-        old, _ = snapshots.load(OLD_SNAPSHOTS[name])
+        old, _ = old_generators[name]
         inputs = [np.ones((1, *tensor.shape[1:]), "float32") for tensor in old.inputs]
         if len(inputs) == 2:
             inputs[1] = np.array([1])
         np.testing.assert_allclose(generator(inputs if len(inputs) > 1 else inputs[0]),
                                    old(inputs if len(inputs) > 1 else inputs[0]), atol=1e-6)
     # A record wins over the layers: a DCGAN generator recorded as "cgan" is used as one.
-    generator, _ = snapshots.load(OLD_SNAPSHOTS["dcgan"])
+    generator, _ = old_generators["dcgan"]
     assert snapshots.family_of(with_family_record(generator, "cgan")).name == "cgan"
 
 
