@@ -52,37 +52,41 @@ def test_every_assignment_has_a_reference_and_todos():
 
 def graded_with_todos(name, request, data):
     """Every TODO variant of `name`'s reference, graded once by the batch grader."""
-    from kerasgan.grading.batch import grade_batch
-
-    if name == "dcgan-mnist" and name not in GRADED:
-        batch = request.getfixturevalue("dcgan_batch")
-        GRADED[name] = {
-            function: (batch["graded"].get(variant), batch["errors"].get(variant))
-            for function, variant in batch["todos"].items()
-        }
     if name not in GRADED:
-        tmp_path_factory = request.getfixturevalue("tmp_path_factory")
-        assignment = graded_assignment(name)
-        folder = tmp_path_factory.mktemp(f"todo-{name}")
-        reference = (SUBMISSIONS / REFERENCES[name]).read_text()
-        for function in todo_functions(assignment.starter_text()):
-            (folder / f"{function}.py").write_text(with_todo(reference, function))
-        outcomes = grade_batch(
-            assignment, folder, folder / "grades.csv", data_path=data, workers=2,
-            progress=lambda line: None,
-        )
-        GRADED[name] = {function: (graded, error) for function, graded, error in outcomes}
+        if name in FULL_RUNS:
+            GRADED[name] = graded_in_dcgan_batch(request.getfixturevalue("dcgan_batch"))
+        else:
+            folders = request.getfixturevalue("tmp_path_factory")
+            GRADED[name] = graded_with_a_short_run(name, folders, data)
     return GRADED[name]
 
 
-def graded_assignment(name):
+def graded_in_dcgan_batch(batch):
+    """dcgan-mnist's TODO variants, as the batch of its planted mistakes graded them."""
+    return {
+        function: (batch["graded"].get(variant), batch["errors"].get(variant))
+        for function, variant in batch["todos"].items()
+    }
+
+
+def graded_with_a_short_run(name, tmp_path_factory, data):
+    """The TODO variants of an assignment graded with a 2-step training run."""
+    from kerasgan.grading.batch import grade_batch
+
     assignment = get_assignment(name)
-    if name in FULL_RUNS:
-        return assignment
     settings = dict(assignment.settings, training_steps=SHORT_RUN_STEPS)
     if "evaluation_samples" in settings:
         settings["evaluation_samples"] = 100  # enough for the replay probe's 64
-    return dataclasses.replace(assignment, settings=settings)
+    assignment = dataclasses.replace(assignment, settings=settings)
+    folder = tmp_path_factory.mktemp(f"todo-{name}")
+    reference = (SUBMISSIONS / REFERENCES[name]).read_text()
+    for function in todo_functions(assignment.starter_text()):
+        (folder / f"{function}.py").write_text(with_todo(reference, function))
+    outcomes = grade_batch(
+        assignment, folder, folder / "grades.csv", data_path=data, workers=2,
+        progress=lambda line: None,
+    )
+    return {function: (graded, error) for function, graded, error in outcomes}
 
 
 @pytest.mark.parametrize("name, function", CASES)
