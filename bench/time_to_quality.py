@@ -38,17 +38,36 @@ the same in bfloat16 0.63x; bfloat16 at 6e-4 0.70x (at a busier time: each step 
 more CPU); at 8e-4, today's MNIST defaults, 0.53x (reached at 1,250 steps).
 
 The quick start's figures in kerasgan/training/recipes/dcgan.py (`kerasgan train dcgan
---dataset mnist --kimg 100`: 1,563 steps of 64) come from one command per setting, three
-seeds each, without the reference; the last lines give each seed's and the median's CPU
-seconds of training, Frechet distance, recognised share and digits drawn:
+--dataset mnist --kimg 100`: 3,125 steps of 32 today, 1,563 steps of 64 before) come from one
+command per setting, three seeds each, without the reference; the last lines give each
+seed's and the median's CPU seconds of training, Frechet distance, recognised share and
+digits drawn. Today's defaults:
 
     python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 1 2
-    python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 1 2 --set loss=hinge
-    python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 --set spectral_norm=true
 
-and so on with `--set upsampling=resize`, `--set learning_rate=1.2e-3`, `--set beta_1=0.3`,
-`--set ema_decay=0.995`, `--set generator_filters=48`, `--set label_smoothing=0.1` and
-`--set batch_size=32`.
+The figures measured before batches of 32 and no dropout came in need the row of that time,
+`--set batch_size=64 --set discriminator_dropout=0.3`, then each setting changed alone:
+
+    python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 1 2 \
+        --set batch_size=64 --set discriminator_dropout=0.3 --set loss=hinge
+
+and so on with `--set beta_1=0.5` (the row before beta_1 0.3), `--set spectral_norm=true`,
+`--set upsampling=resize`, `--set learning_rate=1.2e-3`, `--set ema_decay=0.995`,
+`--set generator_filters=48`, `--set label_smoothing=0.1`, `--set discriminator_dropout=0`
+and `--set batch_size=32` in place of the row's value (the last two: `--set
+discriminator_dropout=0 --set batch_size=32` together, today's defaults).
+
+The CIFAR-10 figures (its own row, and what the shared subset as an .npz gets) train for
+300 CPU seconds each; `--row custom` trains with the row for other images, which an .npz
+of colour images got before the rows followed the data:
+
+    python bench/time_to_quality.py --data ../shared/data/cifar10_subset.npz --cpu-seconds 300 \
+        --every 400 --no-reference --seeds 0 1 2 --row custom
+    python bench/time_to_quality.py --data ../shared/data/cifar10_subset.npz --cpu-seconds 300 \
+        --every 400 --no-reference --seeds 0 1 2
+
+and the settings tried for it with `--set` as above. `--grids FOLDER` saves each seed's last
+64 samples as a picture.
 """
 
 import argparse
@@ -66,16 +85,20 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from dcgan_step import ReferenceGAN, adam  # noqa: E402  (the reference step, beside this file)
-from kerasgan.data import load_mnist  # noqa: E402
+from kerasgan.data.sources import npz_images_shape  # noqa: E402
+from kerasgan.images import save_grid  # noqa: E402
 from kerasgan.metrics.classifier import domain_classifier  # noqa: E402
 from kerasgan.metrics.frechet import frechet_distance  # noqa: E402
 from kerasgan.metrics.recognition import class_recognition_from_probabilities  # noqa: E402
+from kerasgan.metrics.reference_data import load_reference_data  # noqa: E402
 from kerasgan.models.dcgan import dcgan_discriminator, dcgan_generator  # noqa: E402
 from kerasgan.precision import choose_mixed_precision  # noqa: E402
+from kerasgan.training.configs import look_at_data  # noqa: E402
 from kerasgan.training.recipes import RECIPES  # noqa: E402
 
 # The shared real-data folder beside the repository, as the tests use it.
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist_subset.npz"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED_MNIST = SHARED_DATA / "mnist_subset.npz"
 REFERENCE_LATENT_DIM = 64
 REFERENCE_FILTERS = 32
 REFERENCE_BATCH_SIZE = 64
@@ -93,10 +116,14 @@ def build_reference(image_shape):
     return reference
 
 
-def build_kerasgan(image_shape, overrides):
-    """(model, options): what `kerasgan train dcgan --dataset mnist` builds, as train() does."""
+def build_kerasgan(image_shape, overrides, row="mnist"):
+    """(model, options): what `kerasgan train dcgan` builds, as train() does, for data that gets `row`.
+
+    `row` is the row of dataset defaults (kerasgan/training/configs.py): "mnist", "cifar10"
+    or "custom" (what any other name gets).
+    """
     recipe = RECIPES["dcgan"]
-    options = recipe.options.resolve("dcgan", "mnist", overrides)
+    options = recipe.options.resolve("dcgan", row, overrides)
     keras.utils.set_random_seed(options.seed)
     previous = keras.config.dtype_policy()
     if options.mixed_precision:
@@ -120,8 +147,11 @@ def batches(images, batch_size, seed=0):
     )
 
 
-def training_curve(model, dataset, measure_at, classifier, real_features, latents):
+def training_curve(model, dataset, measure_at, classifier, real_features, latents, cpu_budget=None):
     """[(steps, cpu_seconds, wall_seconds, frechet_distance, recognised_share, kinds)] at `measure_at` steps.
+
+    With `cpu_budget` (CPU seconds of training), training stops after the step that spends
+    it, and is measured there once more.
 
     recognised_share: the share of samples the classifier gives a probability of 0.9 or
     more (as `kerasgan evaluate` counts them); kinds: the digits that are each at least
@@ -132,10 +162,12 @@ def training_curve(model, dataset, measure_at, classifier, real_features, latent
     done = 0
     for target in measure_at:
         start, wall_start = time.process_time(), time.perf_counter()
-        model.fit(dataset, epochs=1, steps_per_epoch=target - done, verbose=0)
+        budget_left = None if cpu_budget is None else cpu_budget - cpu_seconds
+        stopper = CPUBudget(budget_left)
+        model.fit(dataset, epochs=1, steps_per_epoch=target - done, verbose=0, callbacks=[stopper])
         cpu_seconds += time.process_time() - start
         wall_seconds += time.perf_counter() - wall_start
-        done = target
+        done += stopper.steps
         # kerasgan's DCGAN samples from its generator average when it keeps one.
         generator = getattr(model, "generator_for_sampling", model.generator)
         samples = np.asarray(generator.predict(latents, batch_size=250, verbose=0), dtype="float32")
@@ -149,7 +181,26 @@ def training_curve(model, dataset, measure_at, classifier, real_features, latent
             f"Frechet distance {distance:8.2f}  recognised {recognised:6.1%}  kinds {kinds:2d}",
             flush=True,
         )
+        if stopper.spent:
+            break
     return curve
+
+
+class CPUBudget(keras.callbacks.Callback):
+    """Stops `fit` once the process has spent `seconds` of CPU time in it (None: never); counts steps."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds = seconds
+        self.steps = 0
+        self.spent = False
+        self.start = time.process_time()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.seconds is not None and time.process_time() - self.start >= self.seconds:
+            self.spent = True
+            self.model.stop_training = True
 
 
 def first_reaching(curve, target):
@@ -185,7 +236,21 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", default=str(SHARED_MNIST), help="MNIST .npz (keras keys)")
+    parser.add_argument(
+        "--data", default=str(SHARED_MNIST),
+        help="an .npz of MNIST or CIFAR-10 images with the keras.datasets keys (the shared "
+        "subsets), or the name mnist",
+    )  # fmt: skip
+    parser.add_argument(
+        "--row", choices=("mnist", "cifar10", "custom"),
+        help="the row of dataset defaults to train with (default: the one the data gets, as "
+        "kerasgan train chooses it)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--cpu-seconds", type=float,
+        help="train until this many CPU seconds are spent (measured every --every steps and "
+        "at the end) instead of for --steps or --kimg",
+    )  # fmt: skip
     parser.add_argument("--steps", type=int, default=1500, help="reference steps (of 64 images)")
     parser.add_argument(
         "--kimg", type=int, help="train on this many thousand images instead of --steps x 64 "
@@ -200,20 +265,29 @@ def main():
         "--seeds", type=int, nargs="+", default=[0],
         help="train kerasgan once per seed (weights and data order), then print the medians",
     )  # fmt: skip
+    parser.add_argument("--grids", metavar="FOLDER", help="save each seed's last 64 samples there as a grid")
     parser.add_argument("--reference-curve", help="JSON file: the reference's curve, kept or reused")
     parser.add_argument(
         "--no-reference", action="store_true", help="measure kerasgan only (no yardstick run)"
     )
     args = parser.parse_args()
 
+    # The row of defaults `kerasgan train dcgan --dataset DATA` would choose, unless --row
+    # says otherwise; the classifier is MNIST's for grey images and CIFAR-10's for colour.
+    look = look_at_data(args.data)
+    row = args.row or look.kind
     path = args.data if Path(args.data).exists() else None
-    (x_train, _), (x_test, _) = load_mnist(path=path)
-    classifier = domain_classifier("mnist", path=path)
-    real_features = classifier.features(x_test[:SAMPLES])
-    images = (x_train.astype("float32")[..., None] - 127.5) / 127.5
+    grey = look.kind == "mnist" if path is None else len(npz_images_shape(path)) == 3
+    real = load_reference_data("mnist" if grey else "cifar10", path=path)
+    classifier = domain_classifier(reference=real)
+    real_features = classifier.features(real.x_test[:SAMPLES])
+    images = (real.x_train.astype("float32").reshape((-1, *real.image_shape)) - 127.5) / 127.5
     image_shape = images.shape[1:]
-    measure = dict(classifier=classifier, real_features=real_features)
+    print(f"{len(images)} training images {real.origin}, trained with the {row} row of defaults")
+    measure = dict(classifier=classifier, real_features=real_features, cpu_budget=args.cpu_seconds)
     total_images = args.kimg * 1000 if args.kimg else args.steps * REFERENCE_BATCH_SIZE
+    if args.cpu_seconds:
+        total_images = 10**9  # measured every --every steps until the budget is spent
     every_images = args.every * REFERENCE_BATCH_SIZE
 
     reference_curve = None
@@ -238,7 +312,7 @@ def main():
     overrides = parse_overrides(args.set)
     finals = []
     for seed in args.seeds:
-        model, options = build_kerasgan(image_shape, {**overrides, "seed": seed})
+        model, options = build_kerasgan(image_shape, {**overrides, "seed": seed}, row)
         # Measured at the same numbers of images as the reference.
         measure_at = measurement_steps(total_images, every_images, options.batch_size)
         shown = {k: getattr(options, k) for k in (
@@ -251,6 +325,13 @@ def main():
             model, batches(images, options.batch_size, seed), measure_at, latents=latents, **measure
         )
         finals.append(curve[-1])
+        if args.grids:
+            # The first 64 of the last measurement's samples, as a run folder's grid shows them.
+            generator = getattr(model, "generator_for_sampling", model.generator)
+            grid_path = Path(args.grids) / f"seed_{seed}.png"
+            grid_path.parent.mkdir(parents=True, exist_ok=True)
+            save_grid(grid_path, generator.predict(latents[:64], verbose=0), columns=8)
+            print(f"  its last 64 samples: {grid_path}")
         if reference_curve is not None:
             compare_with_reference(reference_curve, curve, options)
         keras.backend.clear_session()
