@@ -58,7 +58,7 @@ keeps it from changing too fast: a good first thing to try when a colour GAN col
 to a single blurry image. Here we train with the loss given on the command line.
 """
 
-# The quick run: 2,000 photos (32 steps of 64), enough for the grids and the measurement below.
+# The quick run: 2,000 photos (63 steps of 32), enough for the grids and the measurement below.
 settings = dict(kimg=2, interval_steps=20, generator_filters=32, discriminator_filters=32)
 if not args.quick:
     settings = dict(epochs=30)

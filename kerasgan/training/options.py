@@ -325,7 +325,8 @@ class RunOptions:
     def from_dict(cls, values):
         """The options a run folder's training_options.json holds (older runs included)."""
         known = {field.name for field in dataclasses.fields(cls)}
-        return cls(**{**NEWER_OPTIONS, **{k: v for k, v in values.items() if k in known}})
+        older = {name: value for name, value in NEWER_OPTIONS.items() if name in known}
+        return cls(**{**older, **{k: v for k, v in values.items() if k in known}})
 
     def to_dict(self):
         """Option name -> value, as training_options.json stores it."""
@@ -555,6 +556,8 @@ NEWER_OPTIONS = {
         "freeze_discriminator_layers", "deterministic", "distribute",
     )
 }  # fmt: skip
+# The DCGAN's and the conditional GAN's discriminator dropout, fixed at 0.3 before it was an option.
+NEWER_OPTIONS["discriminator_dropout"] = 0.3
 
 
 # ------------------------------------------------------------------ command line

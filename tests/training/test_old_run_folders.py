@@ -41,7 +41,7 @@ def test_an_old_run_folder_is_found_by_the_same_command_and_trains_on(tmp_path, 
     options_path.write_text(json.dumps({**old_options, "dataset": str(dataset.resolve())}))
     # The old options hold exactly the fields of today's DCGAN options, but those added since
     # (NEWER_OPTIONS fills them in).
-    added_since = {"deterministic", "distribute", "defaults"}
+    added_since = {"deterministic", "distribute", "defaults", "discriminator_dropout"}
     assert set(old_options) == {field.name for field in dataclasses.fields(DCGANOptions)} - added_since
     old_progress, old_latents = _checkpoint(run_folder)
     assert old_progress["interval"] == 2 and old_progress["step"] == 4

@@ -30,7 +30,9 @@ def help_text(*argv):
 
 def test_dataset_rows_fill_the_defaults_and_what_is_given_wins():
     mnist = resolve_options("dcgan", "mnist")
-    assert (mnist.batch_size, mnist.latent_dim, mnist.kimg, mnist.image_size) == (64, 100, 200, 28)
+    # The table's row (batches of 64), with the DCGAN's own measured batch of 32 over it.
+    assert (mnist.batch_size, mnist.latent_dim, mnist.kimg, mnist.image_size) == (32, 100, 200, 28)
+    assert resolve_options("cgan", "mnist").batch_size == 64
     assert (mnist.learning_rate, mnist.beta_1, mnist.loss, mnist.upsampling) == (8e-4, 0.3, "bce", "transpose")
     cifar = resolve_options("dcgan", "cifar10", batch_size=16, loss="hinge")
     assert (cifar.batch_size, cifar.latent_dim, cifar.kimg, cifar.loss) == (16, 128, 2000, "hinge")
@@ -78,8 +80,9 @@ def test_flags_and_help_are_made_from_the_fields():
     dcgan_help = help_text("train", "dcgan")
     for flag in command_line_options(DCGANOptions):
         assert flag.flag in dcgan_help
-    assert "--beta-1 BETA_1 Adam's beta_1 (the DCGAN paper uses 0.5) (default: mnist 0.3, cifar10 0.5, others 0.5)" in dcgan_help
-    assert "--batch-size BATCH_SIZE images per step (default: mnist 64, cifar10 64, others 32)" in dcgan_help
+    assert "--beta-1 BETA_1 Adam's beta_1 (the DCGAN paper uses 0.5) (default: mnist 0.3, cifar10 0.3, others 0.5)" in dcgan_help
+    assert "--batch-size BATCH_SIZE images per step (default: mnist 32, cifar10 32, others 32)" in dcgan_help
+    assert "--discriminator-dropout DISCRIMINATOR_DROPOUT dropout rate after each discriminator block (0: none) (default: mnist 0, cifar10 0, others 0.3)" in dcgan_help
     cgan_flags = {flag.flag for flag in command_line_options(ConditionalGANOptions)}
     assert {"--embedding-dim", "--conditioning", "--latent-dim"} <= cgan_flags
     pix2pix_help = help_text("train", "pix2pix")
@@ -125,8 +128,9 @@ def test_older_options_files_still_match(tmp_path):
     # The fixture (written at bc770d8) reads into today's options as it is, with the options
     # added since at the value it had in effect.
     old = json.loads((FIXTURES / "00000-dcgan-digits" / "training_options.json").read_text())
-    # (--deterministic and --distribute came later: NEWER_OPTIONS gives their values for older runs.)
-    added = {"deterministic": False, "distribute": "none", "defaults": None}
+    # (--deterministic, --distribute and --discriminator-dropout came later: NEWER_OPTIONS
+    # gives their values for older runs.)
+    added = {"deterministic": False, "distribute": "none", "defaults": None, "discriminator_dropout": 0.3}
     assert DCGANOptions.from_dict(old).to_dict() == {**old, **added}
 
     # A pix2pix run stored options it never used (latent_dim, upsampling), and an older
@@ -144,15 +148,16 @@ def test_older_options_files_still_match(tmp_path):
 
 
 def test_the_dcgan_has_its_own_measured_defaults_per_dataset_and_flags_still_win(tmp_path):
-    # MNIST: the model's own row fills what the table does not; CIFAR-10 keeps the field defaults.
-    mnist = resolve_options("dcgan", "mnist")
+    # MNIST and CIFAR-10: the model's own rows fill what the table does not; other images
+    # keep the field defaults.
     measured = (8e-4, 0.99, 32, 32, True)
     names = ("learning_rate", "ema_decay", "generator_filters", "discriminator_filters", "mixed_precision")
-    assert tuple(getattr(mnist, name) for name in names) == measured
-    assert tuple(mnist.to_dict()[name] for name in names) == measured  # training_options.json
-    for dataset in ("cifar10", "my_photos/"):
-        others = resolve_options("dcgan", dataset)
-        assert tuple(getattr(others, name) for name in names) == (2e-4, 0.0, 64, 64, False)
+    for dataset in ("mnist", "cifar10"):
+        small = resolve_options("dcgan", dataset)
+        assert tuple(getattr(small, name) for name in names) == measured
+        assert tuple(small.to_dict()[name] for name in names) == measured  # training_options.json
+    others = resolve_options("dcgan", "my_photos/")
+    assert tuple(getattr(others, name) for name in names) == (2e-4, 0.0, 64, 64, False)
     # The conditional GAN was not measured: it keeps the field defaults on MNIST too.
     assert resolve_options("cgan", "mnist").learning_rate == 2e-4
     # An explicit flag wins over the dataset's default, from the command line as from train().
@@ -166,7 +171,7 @@ def test_the_dcgan_has_its_own_measured_defaults_per_dataset_and_flags_still_win
     assert build_parser().parse_args(["train", "dcgan", "--no-mixed-precision"]).mixed_precision is False
     assert resolve_options("dcgan", "mnist", mixed_precision=False).mixed_precision is False
     # --help says each dataset's default.
-    assert "(default: mnist 0.0008, cifar10 0.0002, others 0.0002)" in help_text("train", "dcgan")
+    assert "(default: mnist 0.0008, cifar10 0.0008, others 0.0002)" in help_text("train", "dcgan")
 
 
 def test_a_resumed_run_keeps_the_values_it_recorded(tmp_path):
