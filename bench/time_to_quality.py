@@ -48,7 +48,7 @@ digits drawn. Today's defaults:
 The figures measured before batches of 32 and no dropout came in need the row of that time,
 `--set batch_size=64 --set discriminator_dropout=0.3`, then each setting changed alone:
 
-    python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 1 2 \
+    python bench/time_to_quality.py --kimg 100 --every 800 --no-reference --seeds 0 1 2 \\
         --set batch_size=64 --set discriminator_dropout=0.3 --set loss=hinge
 
 and so on with `--set beta_1=0.5` (the row before beta_1 0.3), `--set spectral_norm=true`,
@@ -61,9 +61,9 @@ The CIFAR-10 figures (its own row, and what the shared subset as an .npz gets) t
 300 CPU seconds each; `--row custom` trains with the row for other images, which an .npz
 of colour images got before the rows followed the data:
 
-    python bench/time_to_quality.py --data ../shared/data/cifar10_subset.npz --cpu-seconds 300 \
+    python bench/time_to_quality.py --data ../shared/data/cifar10_subset.npz --cpu-seconds 300 \\
         --every 400 --no-reference --seeds 0 1 2 --row custom
-    python bench/time_to_quality.py --data ../shared/data/cifar10_subset.npz --cpu-seconds 300 \
+    python bench/time_to_quality.py --data ../shared/data/cifar10_subset.npz --cpu-seconds 300 \\
         --every 400 --no-reference --seeds 0 1 2
 
 and the settings tried for it with `--set` as above. `--grids FOLDER` saves each seed's last
