@@ -59,7 +59,7 @@ to a single blurry image. Here we train with the loss given on the command line.
 """
 
 # The quick run: 2,000 photos (63 steps of 32), enough for the grids and the measurement below.
-settings = dict(kimg=2, interval_steps=20, generator_filters=32, discriminator_filters=32)
+settings = dict(kimg=2, interval_steps=32, generator_filters=32, discriminator_filters=32)
 if not args.quick:
     settings = dict(epochs=30)
 run = kerasgan.train(
