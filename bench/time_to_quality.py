@@ -85,7 +85,6 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from dcgan_step import ReferenceGAN, adam  # noqa: E402  (the reference step, beside this file)
-from kerasgan.data.sources import npz_images_shape  # noqa: E402
 from kerasgan.images import save_grid  # noqa: E402
 from kerasgan.metrics.classifier import domain_classifier  # noqa: E402
 from kerasgan.metrics.frechet import frechet_distance  # noqa: E402
@@ -97,8 +96,7 @@ from kerasgan.training.configs import look_at_data  # noqa: E402
 from kerasgan.training.recipes import RECIPES  # noqa: E402
 
 # The shared real-data folder beside the repository, as the tests use it.
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SHARED_MNIST = SHARED_DATA / "mnist_subset.npz"
+SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist_subset.npz"
 REFERENCE_LATENT_DIM = 64
 REFERENCE_FILTERS = 32
 REFERENCE_BATCH_SIZE = 64
@@ -275,10 +273,14 @@ def main():
     # The row of defaults `kerasgan train dcgan --dataset DATA` would choose, unless --row
     # says otherwise; the classifier is MNIST's for grey images and CIFAR-10's for colour.
     look = look_at_data(args.data)
+    if look.kind == "custom":
+        parser.error(
+            f"--data {args.data}: {look.reason}; this benchmark measures small grey or colour "
+            "images (an .npz like the shared MNIST or CIFAR-10 subsets)."
+        )
     row = args.row or look.kind
     path = args.data if Path(args.data).exists() else None
-    grey = look.kind == "mnist" if path is None else len(npz_images_shape(path)) == 3
-    real = load_reference_data("mnist" if grey else "cifar10", path=path)
+    real = load_reference_data(look.kind, path=path)
     classifier = domain_classifier(reference=real)
     real_features = classifier.features(real.x_test[:SAMPLES])
     images = (real.x_train.astype("float32").reshape((-1, *real.image_shape)) - 127.5) / 127.5
